@@ -1,0 +1,162 @@
+"""Validated claims in, a cross-linked catalog out.
+
+Groups claims by claimant, expert, tag and source publisher, makes `related`
+links go both ways and counts verdicts. Everything here is computed once per
+build; renderers only read it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from .model import Claim, Quote
+from .scale import Rating, RatingScale
+from .slugs import name_key, unique_slugs
+
+
+@dataclass
+class Entity:
+    """A claimant or a tag: a name, its slug and its claims, newest first."""
+
+    name: str
+    slug: str
+    claims: list[Claim] = field(default_factory=list)
+
+
+@dataclass
+class Expert:
+    name: str
+    slug: str
+    roles: list[str] = field(default_factory=list)
+    quotes: list[tuple[Claim, Quote]] = field(default_factory=list)
+
+
+@dataclass
+class CitedSource:
+    """One source URL and the claims that cite it."""
+
+    url: str
+    title: str
+    publisher: str
+    cited_by: list[Claim] = field(default_factory=list)
+
+
+@dataclass
+class Tally:
+    """How many claims got each rating, in scale order."""
+
+    counts: list[tuple[Rating, int]]
+
+    @property
+    def total(self) -> int:
+        return sum(count for _, count in self.counts)
+
+    def nonzero(self) -> list[tuple[Rating, int]]:
+        return [(rating, count) for rating, count in self.counts if count]
+
+
+@dataclass
+class Catalog:
+    scale: RatingScale
+    claims: list[Claim]  # newest first
+    by_id: dict[str, Claim]
+    claimants: dict[str, Entity]
+    experts: dict[str, Expert]
+    tags: dict[str, Entity]
+    sources: dict[str, list[CitedSource]]  # by publisher, sorted
+    related: dict[str, list[Claim]]
+    claimant_of: dict[str, str]  # claim id -> claimant slug
+    expert_slug: dict[str, str]  # name key -> slug
+    tag_slug: dict[str, str]  # name key -> slug
+
+    def tally(self, claims: Iterable[Claim] | None = None) -> Tally:
+        counts = Counter(claim.verdict for claim in (self.claims if claims is None else claims))
+        return Tally([(rating, counts.get(rating.key, 0)) for rating in self.scale])
+
+    def rating(self, claim: Claim) -> Rating:
+        return self.scale[claim.verdict]
+
+
+def newest_first(claims: Iterable[Claim]) -> list[Claim]:
+    return sorted(claims, key=lambda c: (c.published, c.last_changed, c.id), reverse=True)
+
+
+def build_catalog(claims: Iterable[Claim], scale: RatingScale) -> Catalog:
+    ordered = newest_first(claims)
+    by_id = {claim.id: claim for claim in ordered}
+
+    claimants, claimant_slugs = _group(ordered, lambda c: [c.claimant], "claimant")
+    tags, tag_slugs = _group(ordered, lambda c: c.tags, "tag")
+    return Catalog(
+        scale=scale,
+        claims=ordered,
+        by_id=by_id,
+        claimants=claimants,
+        experts=(experts := _experts(ordered)),
+        tags=tags,
+        sources=_sources(ordered),
+        related=_related(ordered, by_id),
+        claimant_of={c.id: claimant_slugs[name_key(c.claimant)] for c in ordered},
+        expert_slug={name_key(e.name): slug for slug, e in experts.items()},
+        tag_slug=tag_slugs,
+    )
+
+
+def _display_names(spellings: Iterable[str]) -> dict[str, str]:
+    """For each name key, the spelling used most often (ties: the first in sort order)."""
+    counts: dict[str, Counter[str]] = {}
+    for spelling in spellings:
+        counts.setdefault(name_key(spelling), Counter())[" ".join(spelling.split())] += 1
+    return {key: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for key, c in counts.items()}
+
+
+def _group(
+    claims: list[Claim], names_of: Callable[[Claim], Iterable[str]], fallback: str
+) -> tuple[dict[str, Entity], dict[str, str]]:
+    """Entities by slug, and the slug of each name key."""
+    display = _display_names(name for claim in claims for name in names_of(claim))
+    slugs = unique_slugs(display.keys(), fallback)
+    entities = {slugs[key]: Entity(display[key], slugs[key]) for key in display}
+    for claim in claims:
+        for key in dict.fromkeys(name_key(n) for n in names_of(claim)):
+            entities[slugs[key]].claims.append(claim)
+    return dict(sorted(entities.items(), key=lambda kv: kv[1].name.casefold())), slugs
+
+
+def _experts(claims: list[Claim]) -> dict[str, Expert]:
+    display = _display_names(q.expert for c in claims for q in c.quotes)
+    slugs = unique_slugs(display.keys(), "expert")
+    experts = {slugs[key]: Expert(display[key], slugs[key]) for key in display}
+    for claim in claims:
+        for quote in claim.quotes:
+            expert = experts[slugs[name_key(quote.expert)]]
+            expert.quotes.append((claim, quote))
+            if quote.role and quote.role not in expert.roles:
+                expert.roles.append(quote.role)
+    return dict(sorted(experts.items(), key=lambda kv: kv[1].name.casefold()))
+
+
+def _sources(claims: list[Claim]) -> dict[str, list[CitedSource]]:
+    by_url: dict[str, CitedSource] = {}
+    for claim in claims:
+        for source in claim.sources:
+            cited = by_url.setdefault(
+                source.url, CitedSource(source.url, source.title, source.publisher or "Other sources"))
+            if claim not in cited.cited_by:
+                cited.cited_by.append(claim)
+    grouped: dict[str, list[CitedSource]] = {}
+    for cited in sorted(by_url.values(), key=lambda s: (s.publisher.casefold(), s.title.casefold())):
+        grouped.setdefault(cited.publisher, []).append(cited)
+    return grouped
+
+
+def _related(claims: list[Claim], by_id: dict[str, Claim]) -> dict[str, list[Claim]]:
+    links: dict[str, dict[str, None]] = {claim.id: {} for claim in claims}
+    for claim in claims:
+        for other in claim.related:
+            if other in by_id:
+                links[claim.id][other] = None
+                links[other][claim.id] = None
+    return {cid: [by_id[o] for o in others] for cid, others in links.items()}

@@ -1,0 +1,106 @@
+"""The catalog in, machine-readable outputs out: Atom feed, JSON and CSV exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime, time, timezone
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from . import urls
+from .catalog import Catalog
+from .model import Claim
+from .render import ClaimHtml
+
+ATOM = "http://www.w3.org/2005/Atom"
+EXPORT_VERSION = 1
+FEED_LIMIT = 50
+# Spreadsheet programs run a cell that starts with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _timestamp(day: date) -> str:
+    return datetime.combine(day, time(0, 0), tzinfo=timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def atom_feed(catalog: Catalog, *, title: str, site_url: str, use_directory_urls: bool,
+              html_of: Any, author: str, limit: int = FEED_LIMIT) -> str:
+    """Atom 1.0, newest first. Text goes in as text: ElementTree escapes it."""
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    home = urls.absolute_url(site_url, "")
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = title
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = home if site_url else f"urn:factcheck:{title}"
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=home)
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", type="application/atom+xml",
+                  href=urls.absolute_url(site_url, urls.FEED))
+    newest = max((c.last_changed for c in catalog.claims), default=date(1970, 1, 1))
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _timestamp(newest)
+    ET.SubElement(ET.SubElement(feed, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = author
+    for claim in catalog.claims[:limit]:
+        rating = catalog.rating(claim)
+        link = urls.absolute_url(site_url, urls.page_url(urls.claim_src(claim.id), use_directory_urls))
+        html: ClaimHtml = html_of(claim)
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = f"{rating.label}: {claim.claim}"
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = link if site_url else f"urn:factcheck:claim:{claim.id}"
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=link)
+        ET.SubElement(entry, f"{{{ATOM}}}published").text = _timestamp(claim.published)
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _timestamp(claim.last_changed)
+        ET.SubElement(ET.SubElement(entry, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = (
+            claim.author or author)
+        ET.SubElement(entry, f"{{{ATOM}}}category", term=claim.verdict, label=rating.label)
+        for tag in claim.tags:
+            ET.SubElement(entry, f"{{{ATOM}}}category", term=tag)
+        # Sanitised HTML, carried as escaped text: feed readers show it, never run it.
+        ET.SubElement(entry, f"{{{ATOM}}}summary", type="html").text = str(html.summary)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode")
+
+
+def claim_record(claim: Claim, url: str, catalog: Catalog) -> dict[str, Any]:
+    data = claim.model_dump(mode="json", exclude_none=True)
+    rating = catalog.rating(claim)
+    return {"id": claim.id, "url": url, **data, "verdict_label": rating.label,
+            "rating_value": rating.value}
+
+
+def json_export(catalog: Catalog, *, site_url: str, use_directory_urls: bool) -> str:
+    """Every published claim's validated data plus its page URL. Shape: see README."""
+    claims = [
+        claim_record(c, urls.absolute_url(site_url, urls.page_url(urls.claim_src(c.id), use_directory_urls)),
+                     catalog)
+        for c in catalog.claims
+    ]
+    document = {
+        "version": EXPORT_VERSION,
+        "scale": [r.model_dump() for r in catalog.scale],
+        "count": len(claims),
+        "claims": claims,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1)
+
+
+CSV_COLUMNS = ["id", "url", "claim", "claimant", "claim_date", "verdict", "verdict_label",
+               "summary", "published", "updated", "author", "tags", "sources"]
+
+
+def csv_export(catalog: Catalog, *, site_url: str, use_directory_urls: bool, html_of: Any) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for claim in catalog.claims:
+        url = urls.absolute_url(site_url, urls.page_url(urls.claim_src(claim.id), use_directory_urls))
+        row = [claim.id, url, claim.claim, claim.claimant,
+               claim.claim_date.isoformat() if claim.claim_date else "", claim.verdict,
+               catalog.rating(claim).label, html_of(claim).summary_text, claim.published.isoformat(),
+               claim.updated.isoformat() if claim.updated else "", claim.author or "",
+               "; ".join(claim.tags), " ".join(s.url for s in claim.sources)]
+        writer.writerow([_inert_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def _inert_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text, never evaluates (OWASP CSV injection)."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value

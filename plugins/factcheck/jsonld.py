@@ -1,0 +1,62 @@
+"""A claim in, its schema.org ClaimReview out, as a JSON-LD script element.
+
+Follows Google's fact-check structured data: claimReviewed, reviewRating with
+alternateName, itemReviewed as a Claim, author, datePublished and url.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .model import Claim
+from .scale import RatingScale
+
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                              "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def claim_review(claim: Claim, scale: RatingScale, *, url: str, organization: str,
+                 organization_url: str = "", summary_text: str = "") -> dict[str, Any]:
+    rating = scale[claim.verdict]
+    review_rating: dict[str, Any] = {"@type": "Rating", "alternateName": rating.label}
+    if rating.value is not None:
+        review_rating.update(ratingValue=rating.value, bestRating=scale.best, worstRating=scale.worst)
+
+    item: dict[str, Any] = {"@type": "Claim", "author": _party(claim.claimant, claim.claimant_type)}
+    if claim.claim_date:
+        item["datePublished"] = claim.claim_date.isoformat()
+    if claim.appearance:
+        item["appearance"] = [{"@type": "CreativeWork", "url": u} for u in claim.appearance]
+        item["firstAppearance"] = item["appearance"][0]
+
+    author: dict[str, Any] = {"@type": "Organization", "name": organization}
+    if organization_url:
+        author["url"] = organization_url
+    review: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": url,
+        "claimReviewed": claim.claim,
+        "itemReviewed": item,
+        "author": author,
+        "reviewRating": review_rating,
+        "datePublished": claim.published.isoformat(),
+    }
+    if claim.updated:
+        review["dateModified"] = claim.updated.isoformat()
+    if summary_text:
+        review["reviewBody"] = summary_text
+    return review
+
+
+def _party(name: str, kind: str | None) -> dict[str, str]:
+    # Without claimant_type we do not guess: schema.org's common parent stays truthful.
+    types = {"person": "Person", "organization": "Organization"}
+    return {"@type": types.get(kind or "", "Thing"), "name": name}
+
+
+def script_element(data: dict[str, Any]) -> str:
+    """The JSON-LD in a script element that no claim text can close or break."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
+    return f'<script type="application/ld+json">{text}</script>'

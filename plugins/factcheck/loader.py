@@ -1,0 +1,427 @@
+"""Claim files in, validated claims and located errors out.
+
+Reads every ``*.yml``/``*.yaml`` under the claims folder with PyYAML's safe
+loader, keeps the YAML node tree long enough to put a line and column on every
+problem, validates with the pydantic model, then checks what needs all files at
+once (duplicate ids, ``related`` ids that name no claim). Nothing is raised for
+bad content: every problem comes back in ``ClaimSet.errors``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from .errors import ClaimError
+from .model import ID_PATTERN, Claim
+from .scale import RatingScale
+
+CLAIM_SUFFIXES = (".yml", ".yaml")
+DEFAULT_MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 12
+_BOOL = "tag:yaml.org,2002:bool"
+
+
+class ClaimYamlLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with YAML 1.2 booleans, no aliases and bounded nesting.
+
+    YAML 1.1 reads ``no``, ``off`` and ``yes`` as booleans, which would turn a
+    verdict or a name into ``False`` without a word; here only true/false are.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed in claim files",
+                self.peek_event().start_mark,
+            )
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None, None, "YAML anchors (&name) are not allowed in claim files",
+                event.start_mark,
+            )
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"the YAML is nested more than {MAX_DEPTH} levels deep",
+                    event.start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+ClaimYamlLoader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+@dataclass
+class FileResult:
+    """What one file gave: its claim (if valid), its errors, and where its `related` ids sit."""
+
+    claim: Claim | None
+    errors: list[ClaimError]
+    related_marks: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class ClaimSet:
+    """Every valid claim by id, in id order, and every problem found."""
+
+    claims: dict[str, Claim]
+    errors: list[ClaimError]
+    files: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class ClaimLoader:
+    """Loads a claims folder; keeps per-file results keyed by content so that a
+    long-lived loader (``mkdocs serve``) re-validates only the files that changed."""
+
+    def __init__(self, scale: RatingScale, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.scale = scale
+        self.max_bytes = max_bytes
+        self._cache: dict[tuple[str, str], tuple[str, FileResult]] = {}
+        self.parsed = 0  # files actually parsed, for tests and the benchmark
+
+    def load(self, claims_dir: Path, base_dir: Path | None = None) -> ClaimSet:
+        base = base_dir or claims_dir.parent
+        root = claims_dir.resolve()
+        if not claims_dir.is_dir():
+            error = ClaimError(_display(claims_dir, base), 0, 0, "the claims folder does not exist",
+                               "create it or set the plugin's claims_dir option")
+            return ClaimSet({}, [error])
+        results: dict[str, FileResult] = {}
+        for path in _claim_files(claims_dir):
+            shown = _display(path, base)
+            results[shown] = self._load_file(path, shown, root)
+        self._cache = {key: value for key, value in self._cache.items() if key[0] in results}
+        return _link(results, self.scale)
+
+    def _load_file(self, path: Path, shown: str, root: Path) -> FileResult:
+        escape = _outside(path, root)
+        if escape:
+            return FileResult(None, [ClaimError(shown, 0, 0, escape, "keep claim files inside the claims folder")])
+        try:
+            size = path.stat().st_size
+            if size > self.max_bytes:
+                return FileResult(None, [ClaimError(
+                    shown, 0, 0, f"the file is {size:,} bytes, over the limit of {self.max_bytes:,}",
+                    "shorten it, or raise the plugin's max_file_bytes option")])
+            raw = path.read_bytes()
+        except OSError as exc:
+            return FileResult(None, [ClaimError(shown, 0, 0, f"cannot read the file: {exc.strerror}",
+                                                "check its permissions")])
+        digest = hashlib.sha256(raw).hexdigest()
+        cached = self._cache.get((shown, digest))
+        if cached:
+            return cached[1]
+        self.parsed += 1
+        result = parse_claim(raw, shown, path.stem, self.scale, self.max_bytes)
+        self._cache[(shown, digest)] = (digest, result)
+        return result
+
+
+def parse_claim(raw: bytes, shown: str, claim_id: str, scale: RatingScale,
+                max_bytes: int = DEFAULT_MAX_BYTES) -> FileResult:
+    """Parse and validate one claim file's bytes."""
+    if len(raw) > max_bytes:
+        return FileResult(None, [ClaimError(shown, 0, 0, f"the file is over {max_bytes:,} bytes",
+                                            "shorten it")])
+    errors: list[ClaimError] = []
+    if not re.fullmatch(ID_PATTERN, claim_id):
+        errors.append(ClaimError(
+            shown, 1, 1, f"the file name {claim_id!r} is not a valid claim id",
+            f"rename the file to {_suggest_id(claim_id)}.yml: lower-case letters, digits and single hyphens"))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        return FileResult(None, [*errors, ClaimError(
+            shown, line, column, "the file is not valid UTF-8", "save it with UTF-8 encoding")])
+    node, problem = _compose(text, shown)
+    if problem:
+        return FileResult(None, [*errors, problem])
+    if node is None:
+        return FileResult(None, [*errors, ClaimError(
+            shown, 1, 1, "the file is empty", "write the claim's fields; see CONTRIBUTING.md")])
+    if not isinstance(node, yaml.MappingNode):
+        return FileResult(None, [*errors, _at(shown, node, "the file must be a mapping of keys to values, "
+                                      f"not a {_kind(node)}", "start each line with a key, e.g. `claim: ...`")])
+    errors.extend(_duplicate_keys(node, shown))
+    data = ClaimYamlLoader("").construct_document(node)
+    try:
+        claim = Claim.model_validate(data, context={"scale": scale})
+    except ValidationError as exc:
+        errors.extend(_explain(error, node, shown, scale) for error in _dedupe(exc.errors()))
+        return FileResult(None, errors)
+    if errors:
+        return FileResult(None, errors)
+    related_marks = [_position(node, ("related", i)) for i in range(len(claim.related))]
+    return FileResult(claim.bind(claim_id, shown), [], related_marks)
+
+
+def _link(results: dict[str, FileResult], scale: RatingScale) -> ClaimSet:
+    """Checks that need every file: one file per id, `related` ids that exist."""
+    errors = [error for result in results.values() for error in result.errors]
+    by_id: dict[str, list[str]] = {}
+    for shown, result in results.items():
+        if result.claim:
+            by_id.setdefault(result.claim.id, []).append(shown)
+    known = set(by_id)
+    # An invalid file still owns its id: don't also blame claims that relate to it.
+    known |= {Path(shown).stem for shown, result in results.items() if not result.claim}
+    for claim_id, paths in by_id.items():
+        if len(paths) > 1:
+            for shown in paths:
+                others = ", ".join(p for p in paths if p != shown)
+                errors.append(ClaimError(shown, 1, 1, f"the claim id {claim_id!r} is also used by {others}",
+                                         "give one of the files another name; ids must be unique"))
+    claims: dict[str, Claim] = {}
+    for shown, result in results.items():
+        claim = result.claim
+        if claim is None or len(by_id[claim.id]) > 1:
+            continue
+        bad = False
+        for other, (line, column) in zip(claim.related, result.related_marks, strict=True):
+            if other == claim.id:
+                errors.append(ClaimError(shown, line, column, "a claim cannot be related to itself",
+                                         f"remove {other!r} from related"))
+                bad = True
+            elif other not in known:
+                near = difflib.get_close_matches(other, sorted(known), n=1)
+                hint = f"did you mean {near[0]!r}?" if near else "write the id (file name without .yml) of an existing claim"
+                errors.append(ClaimError(shown, line, column, f"related claim {other!r} does not exist", hint))
+                bad = True
+        if not bad:
+            claims[claim.id] = claim
+    return ClaimSet(dict(sorted(claims.items())), sorted(errors), files=len(results))
+
+
+def _claim_files(claims_dir: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(claims_dir, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.endswith(CLAIM_SUFFIXES) and not name.startswith("."):
+                yield Path(dirpath, name)
+
+
+def _outside(path: Path, root: Path) -> str:
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(root):
+            return "the file is a symbolic link that points outside the claims folder"
+    return ""
+
+
+def _display(path: Path, base: Path) -> str:
+    try:
+        return Path(os.path.relpath(path, base)).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+
+
+def _compose(text: str, shown: str) -> tuple[yaml.Node | None, ClaimError | None]:
+    loader = ClaimYamlLoader(text)
+    try:
+        return loader.get_single_node(), None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        return None, ClaimError(shown, line, column, f"invalid YAML: {problem}", _yaml_hint(problem))
+    except yaml.YAMLError as exc:
+        return None, ClaimError(shown, 1, 1, f"invalid YAML: {exc}", "check the file's syntax")
+    finally:
+        loader.dispose()
+
+
+def _yaml_hint(problem: str) -> str:
+    if "alias" in problem or "anchor" in problem:
+        return "write the value out in full"
+    if "nested" in problem:
+        return "claim files need only a few levels of nesting"
+    if "mapping values are not allowed" in problem:
+        return "put text that contains ': ' in quotes"
+    if "tab" in problem:
+        return "indent with spaces, not tabs"
+    if "expected a single document" in problem:
+        return "keep one claim per file, without '---' separators"
+    return "check the indentation and quote text that contains special characters"
+
+
+def _kind(node: yaml.Node) -> str:
+    return "list" if isinstance(node, yaml.SequenceNode) else "single value"
+
+
+def _duplicate_keys(node: yaml.Node, shown: str) -> Iterator[ClaimError]:
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                yield _at(shown, key_node, f"the key {key!r} appears twice (first on line {seen[key]})",
+                          "keep one; YAML would silently drop the other")
+            else:
+                seen[key] = key_node.start_mark.line + 1
+            yield from _duplicate_keys(value_node, shown)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _duplicate_keys(item, shown)
+
+
+def _at(shown: str, node: yaml.Node, message: str, hint: str) -> ClaimError:
+    return ClaimError(shown, node.start_mark.line + 1, node.start_mark.column + 1, message, hint)
+
+
+def _find(node: yaml.Node, loc: Iterable[int | str]) -> tuple[yaml.Node, yaml.Node | None]:
+    """The deepest node that `loc` reaches, and the key node naming it (if any)."""
+    key_node: yaml.Node | None = None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            for k, v in node.value:
+                if k.value == part:
+                    node, key_node = v, k
+                    break
+            else:
+                break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                break
+            node, key_node = node.value[part], None
+        elif isinstance(node, yaml.SequenceNode | yaml.MappingNode):
+            continue  # a union member tag such as 'list[str]'
+    return node, key_node
+
+
+def _position(root: yaml.Node, loc: tuple[int | str, ...]) -> tuple[int, int]:
+    node, _ = _find(root, loc)
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _dedupe(errors: list[ErrorDetails]) -> list[ErrorDetails]:
+    """One error per place; pydantic reports a union's members separately."""
+    kept: dict[tuple[object, ...], ErrorDetails] = {}
+    for error in errors:
+        where = tuple(part for part in error["loc"] if not (isinstance(part, str) and "[" in part))
+        if where not in kept:
+            kept[where] = error
+    return list(kept.values())
+
+
+_FIELD_HINTS = {
+    "claim": "write the claim as it was made, e.g. `claim: DeepSeek built R1 for under $6 million.`",
+    "claimant": "name who made the claim, e.g. `claimant: DeepSeek`",
+    "verdict": "",
+    "summary": "write the short answer in one to three sentences",
+    "sources": "list at least one source with a title and a url",
+    "published": "write the publication date as YYYY-MM-DD",
+    "title": "give the source's title",
+    "url": "write the full address starting with https://",
+    "expert": "name the expert",
+    "text": "write what the expert said",
+    "date": "write the date as YYYY-MM-DD",
+    "note": "say what changed",
+}
+
+
+def _explain(error: ErrorDetails, root: yaml.Node, shown: str, scale: RatingScale) -> ClaimError:
+    loc = tuple(error["loc"])
+    names = [part for part in loc if isinstance(part, str) and "[" not in part]
+    name = names[-1] if names else "the claim"
+    where = ".".join(str(part) for part in loc if not (isinstance(part, str) and "[" in part))
+    kind = error["type"]
+    node, key_node = _find(root, loc)
+    # A missing key is pointed at the mapping it is missing from.
+    anchor = node
+    line, column = anchor.start_mark.line + 1, anchor.start_mark.column + 1
+    value = error.get("input")
+
+    if kind == "missing":
+        message, hint = f"missing required key {name!r}", f"add `{name}:`; " + (_FIELD_HINTS.get(name) or "see CONTRIBUTING.md")
+        if where != name:
+            message += f" in {where.rsplit('.', 1)[0]}"
+    elif kind == "extra_forbidden":
+        key_line = _key_node(root, loc)
+        if key_line is not None:
+            line, column = key_line.start_mark.line + 1, key_line.start_mark.column + 1
+        allowed = _allowed_keys(loc)
+        near = difflib.get_close_matches(name, allowed, n=1)
+        message = f"unknown key {name!r}"
+        hint = f"did you mean {near[0]!r}?" if near else f"allowed keys here: {', '.join(allowed)}"
+    elif name == "verdict":
+        message = f"unknown verdict {value!r}" if isinstance(value, str) else "the verdict must be one of the scale's keys"
+        near = difflib.get_close_matches(str(value), scale.keys, n=1)
+        hint = (f"did you mean {near[0]!r}? " if near else "") + f"write one of: {', '.join(scale.keys)}"
+    elif kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact") or (
+        kind == "value_error" and "YYYY-MM-DD" in error["msg"]
+    ):
+        message, hint = f"{where!r} is not a date: {value!r}", "write it as YYYY-MM-DD, e.g. 2025-01-30"
+    elif kind == "value_error" and "http" in error["msg"]:
+        message = f"{where!r} is not an http(s) URL: {str(value)[:80]!r}"
+        hint = "write the full address starting with https:// (other schemes are not allowed)"
+    elif kind == "string_pattern_mismatch" and "related" in names:
+        message, hint = f"{value!r} is not a claim id", "write the id: lower-case letters, digits and single hyphens"
+    elif kind == "string_pattern_mismatch":
+        message, hint = f"{where!r} is not an http(s) URL: {str(value)[:80]!r}", "start it with https://"
+    elif kind == "string_type":
+        message, hint = f"{where!r} must be text, not {type(value).__name__}", "write text; put it in quotes if YAML reads it as a number, date or list"
+    elif kind == "string_too_short":
+        message, hint = f"{where!r} is empty", _FIELD_HINTS.get(name) or "write a value or remove the key"
+    elif kind == "too_short":
+        message, hint = f"{where!r} needs at least one entry", _FIELD_HINTS.get(name) or "add an entry"
+    elif kind == "list_type":
+        message, hint = f"{where!r} must be a list", f"write `{name}:` followed by lines starting with '- '"
+    elif kind in ("model_type", "dict_type"):
+        message, hint = f"{where!r} must be a mapping of keys to values", "write `key: value` lines under it"
+    elif kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        message, hint = f"{where!r} cannot be {value!r}", f"write one of: {expected}"
+    else:
+        message, hint = f"{where!r}: {error['msg']}", "see CONTRIBUTING.md for the field's format"
+    return ClaimError(shown, line, column, message, hint)
+
+
+def _key_node(root: yaml.Node, loc: tuple[int | str, ...]) -> yaml.Node | None:
+    _, key_node = _find(root, loc)
+    return key_node
+
+
+def _allowed_keys(loc: tuple[int | str, ...]) -> list[str]:
+    from .model import Correction, Quote, Source
+
+    models = {"sources": Source, "quotes": Quote, "corrections": Correction}
+    owner = next((models[p] for p in reversed(loc[:-1]) if isinstance(p, str) and p in models), Claim)
+    return list(owner.model_fields)
+
+
+def _suggest_id(stem: str) -> str:
+    from .slugs import slugify
+
+    return slugify(stem) or "claim-id"

@@ -1,0 +1,182 @@
+"""The claim file format (CONTRACT section 1) as pydantic models.
+
+These models are the single definition of a valid claim file: the loader
+validates with them, ``factcheck schema`` derives the editor's JSON Schema
+from them, and the export writes what they hold.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
+
+from .scale import DEFAULT_SCALE, KEY_PATTERN, RatingScale
+
+ID_PATTERN = KEY_PATTERN
+
+
+def _check_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be a full http:// or https:// address")
+    if any(ch.isspace() or ord(ch) < 32 for ch in url):
+        raise ValueError("must not contain spaces or control characters")
+    return url
+
+
+def _refuse_numbers(value: Any) -> Any:
+    # Pydantic would read 20250130 as seconds since 1970: a silent wrong date.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("must be a date written as YYYY-MM-DD")
+    return value
+
+
+Text = Annotated[str, Field(min_length=1)]
+Url = Annotated[
+    str,
+    AfterValidator(_check_url),
+    Field(pattern=r"^https?://", json_schema_extra={"format": "uri"}),
+]
+Day = Annotated[date, BeforeValidator(_refuse_numbers)]
+ClaimId = Annotated[str, Field(pattern=ID_PATTERN)]
+
+
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+# One URL or a list of them in the file; always a list once loaded.
+Appearances = Annotated[
+    list[Url],
+    BeforeValidator(_one_or_many),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "uri", "pattern": "^https?://"},
+                {"type": "array", "items": {"type": "string", "format": "uri", "pattern": "^https?://"}},
+            ]
+        }
+    ),
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Source(_Strict):
+    """A document the verdict rests on."""
+
+    title: Text
+    url: Url
+    publisher: Text | None = None
+    date: Day | None = None
+    archive_url: Url | None = Field(
+        default=None, description="A snapshot of the page, e.g. on web.archive.org."
+    )
+
+
+class Quote(_Strict):
+    """What an expert said about the claim."""
+
+    expert: Text
+    role: Text | None = None
+    text: Text = Field(description="Markdown. Mark paraphrases as such.")
+    source: Url | None = Field(default=None, description="Where the quote appeared.")
+    stance: Literal["supports", "disputes", "context"] | None = None
+
+
+class Correction(_Strict):
+    """A public note of a change to the verdict or the facts."""
+
+    date: Day
+    note: Text
+
+
+class Claim(_Strict):
+    """One claim file. The id is the file's stem, not a field."""
+
+    claim: Text = Field(description="The claim, as exactly as it was made.")
+    claimant: Text = Field(description="Who made the claim: a person or an organisation.")
+    claimant_type: Literal["person", "organization"] | None = Field(
+        default=None, description="Whether the claimant is a person or an organization (for ClaimReview)."
+    )
+    claim_date: Day | None = Field(default=None, description="When the claim was made.")
+    appearance: Appearances = Field(
+        default_factory=list, description="Where the claim was made: a URL or a list of URLs."
+    )
+    verdict: str = Field(description="A key of the site's rating scale.")
+    summary: Text = Field(description="The short answer, one to three sentences (Markdown).")
+    analysis: str = Field(default="", description="The full write-up (Markdown).")
+    sources: list[Source] = Field(min_length=1)
+    quotes: list[Quote] = Field(default_factory=list)
+    tags: list[Text] = Field(default_factory=list)
+    related: list[ClaimId] = Field(default_factory=list, description="Ids of other claims.")
+    published: Day = Field(description="When this fact check was published.")
+    updated: Day | None = None
+    author: Text | None = Field(default=None, description="Who checked it.")
+    corrections: list[Correction] = Field(default_factory=list)
+
+    _id: str = PrivateAttr(default="")
+    _path: str = PrivateAttr(default="")
+
+    @field_validator("verdict", mode="before")
+    @classmethod
+    def _verdict_on_scale(cls, value: Any, info: ValidationInfo) -> Any:
+        # YAML reads a bare `true`/`false` as a boolean; they are verdict keys here.
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        scale: RatingScale = (info.context or {}).get("scale", DEFAULT_SCALE)
+        if isinstance(value, str) and value.strip() not in scale:
+            raise ValueError(f"unknown verdict {value.strip()!r}")
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("appearance", "quotes", "tags", "related", "corrections", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        # `tags:` with nothing after it is YAML null; for an optional list it means "none".
+        return [] if value is None else value
+
+    @property
+    def id(self) -> str:
+        return self._id
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+    @property
+    def last_changed(self) -> date:
+        return self.updated or self.published
+
+    def bind(self, claim_id: str, path: str) -> Claim:
+        self._id, self._path = claim_id, path
+        return self
+
+
+def claim_json_schema(scale: RatingScale = DEFAULT_SCALE) -> dict[str, Any]:
+    """The JSON Schema of a claim file, with the verdicts of ``scale`` spelled out."""
+    schema = Claim.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Fact-check claim file"
+    # YAML editors read a bare true/false as booleans; the loader accepts them as keys.
+    booleans = [key == "true" for key in scale.keys if key in ("true", "false")]
+    schema["properties"]["verdict"]["enum"] = [*scale.keys, *booleans]
+    schema["properties"]["verdict"].pop("type", None)
+    schema["properties"]["verdict"]["description"] = "; ".join(
+        f"{r.key}: {r.description or r.label}" for r in scale
+    )
+    return schema

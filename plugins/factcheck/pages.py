@@ -1,0 +1,75 @@
+"""Which pages a catalog makes: their source paths, templates, titles and context.
+
+Plain data for the adapter: it turns each ``PageSpec`` into a MkDocs file and
+asks the renderer for its HTML when MkDocs renders that page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from . import urls
+from .catalog import Catalog
+from .markup import plain_text
+from .render import Renderer
+
+
+@dataclass
+class PageSpec:
+    src_uri: str
+    template: str
+    title: str
+    description: str = ""
+    in_nav: bool = False
+    context: dict[str, Any] = field(default_factory=dict)
+    claim_id: str = ""
+
+    def stub(self) -> str:
+        """The Markdown MkDocs sees: front matter only; the body comes from the template."""
+        meta = {"title": self.title}
+        if self.description:
+            meta["description"] = self.description
+        return "---\n" + yaml.safe_dump(meta, allow_unicode=True, width=1_000_000) + "---\n"
+
+
+def plan_pages(catalog: Catalog, renderer: Renderer) -> dict[str, PageSpec]:
+    t = renderer.strings
+    specs = [
+        PageSpec(urls.SCOREBOARD, "scoreboard.html", t["scoreboard"], in_nav=True),
+        PageSpec(urls.CLAIMS_INDEX, "claims_index.html", t["all_claims"], in_nav=True),
+        PageSpec(urls.CLAIMANTS_INDEX, "claimants.html", t["claimants"], in_nav=True),
+        PageSpec(urls.EXPERTS_INDEX, "experts.html", t["experts_index"], in_nav=True),
+        PageSpec(urls.TAGS_INDEX, "tags.html", t["tags_index"], in_nav=True),
+        PageSpec(urls.SOURCES_INDEX, "sources.html", t["sources_index"], in_nav=True),
+    ]
+    for claim in catalog.claims:
+        rating = catalog.rating(claim)
+        summary = renderer.claim_html(claim).summary_text
+        specs.append(PageSpec(urls.claim_src(claim.id), "claim.html", claim.claim,
+                              description=_clip(f"{rating.label}: {summary}"),
+                              context={"claim": claim}, claim_id=claim.id))
+    for slug, entity in catalog.claimants.items():
+        specs.append(PageSpec(urls.claimant_src(slug), "claimant.html", entity.name,
+                              context={"entity": entity}))
+    for slug, expert in catalog.experts.items():
+        specs.append(PageSpec(urls.expert_src(slug), "expert.html", expert.name,
+                              context={"expert": expert}))
+    for slug, tag in catalog.tags.items():
+        specs.append(PageSpec(urls.tag_src(slug), "tag.html", tag.name, context={"entity": tag}))
+    return {spec.src_uri: spec for spec in specs}
+
+
+_HEADING = re.compile(r"<h([23]) id=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)
+
+
+def headings(html: str) -> list[tuple[int, str, str]]:
+    """(level, id, text) of the h2/h3 headings our templates write, for the page's TOC."""
+    return [(int(level), anchor, plain_text(inner)) for level, anchor, inner in _HEADING.findall(html)]
+
+
+def _clip(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,223 @@
+"""The MkDocs adapter: event hooks only.
+
+Everything it calls is plain Python (loader, catalog, pages, render, jsonld,
+feeds); this module maps MkDocs events onto them. Hook priorities are left at
+the default: we add files in ``on_files`` before other plugins see the nav, and
+fill page bodies in ``on_page_content`` before ``search`` indexes them.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+from pathlib import Path
+from typing import Any, Literal
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+from pydantic import ValidationError
+
+from . import jsonld, urls
+from .catalog import Catalog, build_catalog
+from .errors import ClaimError, format_report
+from .feeds import atom_feed, csv_export, json_export
+from .loader import DEFAULT_MAX_BYTES, ClaimLoader
+from .pages import PageSpec, headings, plan_pages
+from .render import Renderer, SiteInfo
+from .scale import RatingScale
+from .strings import UnknownStrings, strings_for
+
+log = get_plugin_logger(__name__)
+MARKERS = ("latest", "brief", "scale")
+
+
+class FactcheckConfig(Config):
+    claims_dir = c.Type(str, default="claims")
+    scale = c.Optional(c.ListOfItems(c.Type(dict)))
+    language = c.Optional(c.Type(str))
+    strings = c.Type(dict, default={})
+    organization = c.Optional(c.Type(str))
+    organization_url = c.Optional(c.Type(str))
+    default_author = c.Optional(c.Type(str))
+    max_file_bytes = c.Type(int, default=DEFAULT_MAX_BYTES)
+    latest_count = c.Type(int, default=5)
+    feed_limit = c.Type(int, default=50)
+
+
+class FactcheckPlugin(BasePlugin[FactcheckConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self._command = "build"
+        self._loader: ClaimLoader | None = None
+        self._renderer: Renderer | None = None
+        self._settings: tuple[Any, ...] = ()
+        self._reset()
+
+    def _reset(self) -> None:
+        self._catalog: Catalog | None = None
+        self._pages: dict[str, PageSpec] = {}
+        self._errors: list[ClaimError] = []
+        self._claims_dir = Path("claims")
+
+    # MkDocs keeps one plugin instance across `serve` rebuilds once on_startup exists.
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        self._command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._reset()
+        base = Path(config.config_file_path or ".").parent
+        self._claims_dir = (base / self.config.claims_dir).resolve()
+        scale = self._scale()
+        strings = self._strings(config)
+        site = SiteInfo(
+            name=config.site_name,
+            url=config.site_url or "",
+            organization=self.config.organization or config.site_name,
+            organization_url=self.config.organization_url or config.site_url or "",
+            default_author=self.config.default_author or self.config.organization or config.site_name,
+            use_directory_urls=config.use_directory_urls,
+            repo_url=config.repo_url or "",
+        )
+        overrides = [Path(config.theme.custom_dir) / "factcheck"] if config.theme.custom_dir else []
+        settings = (scale, tuple(sorted(strings.items())), site, tuple(overrides), self.config.max_file_bytes)
+        # Keep caches across serve rebuilds unless something they depend on changed.
+        if settings != self._settings or self._loader is None or self._renderer is None:
+            self._loader = ClaimLoader(scale, max_bytes=self.config.max_file_bytes)
+            self._renderer = Renderer(strings, scale, site, overrides)
+            self._settings = settings
+        config.extra_css.append(urls.STYLESHEET)
+        config.extra_javascript.append(urls.SCRIPT)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self._loader is not None and self._renderer is not None
+        claim_set = self._loader.load(self._claims_dir, Path(config.config_file_path or ".").parent)
+        self._errors = claim_set.errors
+        if claim_set.errors:
+            for error in claim_set.errors:
+                log.error(str(error))
+            if self._command != "serve":
+                raise PluginError(format_report(claim_set.errors))
+        catalog = build_catalog(claim_set.claims.values(), self._renderer.scale)
+        self._renderer.forget_except(catalog.claims)
+        self._catalog = catalog
+        self._pages = plan_pages(catalog, self._renderer)
+        self._refuse_clashes(files)
+        for spec in self._pages.values():
+            inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, spec.src_uri, content=spec.stub(), inclusion=inclusion))
+        for src_uri, content in self._outputs(catalog, config).items():
+            files.append(File.generated(config, src_uri, content=content))
+        log.info(f"{len(catalog.claims)} fact checks, {len(self._pages)} generated pages")
+        return files
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        assert self._renderer is not None
+        spec = self._pages.get(page.file.src_uri)
+        if spec is not None and self._catalog is not None:
+            html = self._renderer.page(spec.template, self._catalog, page.file.url, **spec.context)
+            page.toc = get_toc([
+                {"level": level, "id": anchor, "name": text, "children": []}
+                for level, anchor, text in headings(html) if level == 2
+            ])
+        elif "<!-- factcheck:" in html and self._catalog is not None:
+            html = self._fill_markers(html, page)
+        if self._errors:
+            html = self._renderer.env.get_template("errors.html").render(errors=self._errors) + html
+        return html
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        head = self._head(page, config)
+        return output.replace("</head>", head + "</head>", 1) if head else output
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        server.watch(str(self._claims_dir))
+        return server
+
+    # Helpers: small translations between MkDocs objects and our modules.
+
+    def _scale(self) -> RatingScale:
+        try:
+            return RatingScale.from_config(self.config.scale)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"scale[{e['loc'][0]}]" + "".join(f".{p}" for p in e["loc"][1:]) + f": {e['msg']}"
+                if e["loc"] else e["msg"] for e in exc.errors())
+            raise PluginError(f"mkdocs.yml: plugins.factcheck.scale is invalid: {problems}") from None
+
+    def _strings(self, config: MkDocsConfig) -> dict[str, str]:
+        language = self.config.language or config.theme.get("language")
+        try:
+            return strings_for(language, self.config.strings)
+        except UnknownStrings as exc:
+            raise PluginError(f"mkdocs.yml: plugins.factcheck.strings: {exc}") from None
+
+    def _refuse_clashes(self, files: Files) -> None:
+        clashes = [uri for uri in self._pages if files.get_file_from_path(uri) is not None]
+        if clashes:
+            raise PluginError(
+                "these pages are generated by factcheck, remove or rename them in docs_dir: "
+                + ", ".join(clashes))
+
+    def _outputs(self, catalog: Catalog, config: MkDocsConfig) -> dict[str, str]:
+        assert self._renderer is not None
+        renderer, site = self._renderer, self._renderer.site
+        return {
+            urls.STYLESHEET: renderer.asset("factcheck.css"),
+            urls.SCRIPT: renderer.asset("factcheck.js"),
+            urls.FEED: atom_feed(catalog, title=f"{site.name}: {renderer.strings['feed_title']}",
+                                 site_url=site.url, use_directory_urls=site.use_directory_urls,
+                                 html_of=renderer.claim_html, author=site.organization,
+                                 limit=self.config.feed_limit),
+            urls.EXPORT_JSON: json_export(catalog, site_url=site.url,
+                                          use_directory_urls=site.use_directory_urls),
+            urls.EXPORT_CSV: csv_export(catalog, site_url=site.url,
+                                        use_directory_urls=site.use_directory_urls,
+                                        html_of=renderer.claim_html),
+        }
+
+    def _fill_markers(self, html: str, page: Page) -> str:
+        assert self._renderer is not None and self._catalog is not None
+        for marker in MARKERS:
+            tag = f"<!-- factcheck:{marker} -->"
+            if tag in html:
+                fragment = self._renderer.page(f"{marker}.html", self._catalog, page.file.url,
+                                               count=self.config.latest_count)
+                html = html.replace(tag, fragment)
+        return html
+
+    def _head(self, page: Page, config: MkDocsConfig) -> str:
+        assert self._renderer is not None
+        links = urls.Links(page.file.url, config.use_directory_urls, config.site_url or "")
+        t, site = self._renderer.strings, self._renderer.site
+        parts = [f'<link rel="alternate" type="application/atom+xml" '
+                 f'title="{html_lib.escape(site.name + ": " + t["feed_title"])}" href="{links.to(urls.FEED)}">']
+        spec = self._pages.get(page.file.src_uri)
+        if spec and spec.claim_id and self._catalog:
+            claim = self._catalog.by_id[spec.claim_id]
+            summary = self._renderer.claim_html(claim).summary_text
+            url = links.absolute(spec.src_uri)
+            review = jsonld.claim_review(claim, self._renderer.scale, url=url,
+                                         organization=site.organization,
+                                         organization_url=site.organization_url,
+                                         summary_text=summary)
+            parts.append(jsonld.script_element(review))
+            parts.extend(_social_meta(f"{t['fact_check']}: {self._catalog.rating(claim).label}. {claim.claim}",
+                                      spec.description, url if site.url else ""))
+        return "".join(parts)
+
+
+def _social_meta(title: str, description: str, url: str) -> list[str]:
+    tags = [("property", "og:type", "article"), ("property", "og:title", title),
+            ("property", "og:description", description), ("name", "twitter:card", "summary"),
+            ("name", "twitter:title", title), ("name", "twitter:description", description)]
+    if url:
+        tags.append(("property", "og:url", url))
+    return [f'<meta {attr}="{name}" content="{html_lib.escape(value)}">' for attr, name, value in tags]

@@ -1,0 +1,119 @@
+"""The catalog in, HTML fragments out.
+
+Each generated page is one Jinja2 template (autoescape on) rendered with the
+catalog, the scale, the site's strings and a ``Links`` object for relative
+URLs. Contributor Markdown is rendered once per claim and cached by content.
+No MkDocs here: the adapter places the fragments in the theme's pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlsplit
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import urls
+from .catalog import Catalog
+from .markup import MarkdownRenderer, plain_text
+from .model import Claim
+from .scale import RatingScale
+from .slugs import name_key, slugify
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class ClaimHtml:
+    """A claim's contributor Markdown, rendered and sanitised."""
+
+    summary: Markup
+    analysis: Markup
+    quotes: tuple[Markup, ...]
+    summary_text: str
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What templates need to know about the site (no MkDocs objects)."""
+
+    name: str
+    url: str
+    organization: str
+    organization_url: str
+    default_author: str
+    use_directory_urls: bool = True
+    repo_url: str = ""
+
+
+class Renderer:
+    """Renders pages from templates; keep one per build configuration."""
+
+    def __init__(self, strings: dict[str, str], scale: RatingScale, site: SiteInfo,
+                 override_dirs: Sequence[Path] = ()) -> None:
+        self.strings = strings
+        self.scale = scale
+        self.site = site
+        loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader([str(d) for d in override_dirs])]
+        loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals.update(t=strings, scale=scale, site=site, urls=urls)
+        self.env.filters.update(urlhost=_host, namekey=name_key, slug=slugify)
+        self._markdown = MarkdownRenderer()
+        self._claim_html: dict[str, ClaimHtml] = {}
+        self.markdown_renders = 0  # for tests of the cache
+
+    def claim_html(self, claim: Claim) -> ClaimHtml:
+        """Markdown fields of a claim, rendered once per distinct content."""
+        key = _fingerprint(claim)
+        cached = self._claim_html.get(key)
+        if cached is None:
+            self.markdown_renders += 1
+            summary = self._markdown.render(claim.summary)
+            cached = ClaimHtml(
+                summary=summary,
+                analysis=self._markdown.render(claim.analysis),
+                quotes=tuple(self._markdown.render(q.text) for q in claim.quotes),
+                summary_text=plain_text(summary),
+            )
+            self._claim_html[key] = cached
+        return cached
+
+    def forget_except(self, claims: Sequence[Claim]) -> None:
+        """Drop cached Markdown of claims that are gone, so serve does not grow forever."""
+        keep = {_fingerprint(claim) for claim in claims}
+        self._claim_html = {k: v for k, v in self._claim_html.items() if k in keep}
+
+    def page(self, template: str, catalog: Catalog, here: str, **context: Any) -> str:
+        links = urls.Links(here, self.site.use_directory_urls, self.site.url)
+        return self.env.get_template(template).render(
+            catalog=catalog, links=links, html_of=self.claim_html, **context
+        )
+
+    def asset(self, name: str) -> str:
+        """A static file from the templates folders (so a site can override it too)."""
+        loader = self.env.loader
+        assert loader is not None
+        return loader.get_source(self.env, name)[0]
+
+
+def _fingerprint(claim: Claim) -> str:
+    text = "\x00".join([claim.summary, claim.analysis, *(q.text for q in claim.quotes)])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _host(url: str) -> str:
+    """'https://www.example.org/a/b' -> 'example.org': what a reader recognises."""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")

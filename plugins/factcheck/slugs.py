@@ -1,0 +1,40 @@
+"""ASCII slugs for people, organisations and tags, stable across builds."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Letters that Unicode does not decompose into an ASCII base letter.
+_SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d",
+                          "ł": "l", "Ł": "l", "þ": "th", "Þ": "th", "œ": "oe", "Œ": "oe", "ı": "i"})
+
+
+def slugify(text: str) -> str:
+    """'Émilie Fournier' -> 'emilie-fournier'. Empty when nothing ASCII is left."""
+    ascii_text = unicodedata.normalize("NFKD", text.translate(_SPECIAL)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def unique_slugs(names: Iterable[str], fallback: str = "item") -> dict[str, str]:
+    """A distinct slug per distinct name. Names that slug alike get -2, -3 ... in
+    sorted order, so the same set of names always gives the same slugs."""
+    slugs: dict[str, str] = {}
+    taken: set[str] = {"index"}  # would collide with the section's own index page
+    for name in sorted(set(names), key=lambda n: (slugify(n), n)):
+        # A name with no Latin letters (e.g. 北京) still needs a stable, distinct slug.
+        base = slugify(name) or f"{fallback}-{hashlib.sha1(name.encode()).hexdigest()[:8]}"
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        slugs[name] = slug
+    return slugs
+
+
+def name_key(name: str) -> str:
+    """What makes two spellings one name: case, spacing and Unicode form are ignored."""
+    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()

@@ -1,0 +1,94 @@
+"""Where each generated page lives, and relative links between pages.
+
+Source paths mirror MkDocs' docs-folder paths (``claims/<id>.md``); URLs
+follow ``use_directory_urls`` the way MkDocs does, so links computed here match
+the files MkDocs writes.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+def claim_src(claim_id: str) -> str:
+    return f"claims/{claim_id}.md"
+
+
+def claimant_src(slug: str) -> str:
+    return f"claimants/{slug}.md"
+
+
+def expert_src(slug: str) -> str:
+    return f"experts/{slug}.md"
+
+
+def tag_src(slug: str) -> str:
+    return f"tags/{slug}.md"
+
+
+CLAIMS_INDEX = "claims/index.md"
+SCOREBOARD = "scoreboard.md"
+CLAIMANTS_INDEX = "claimants/index.md"
+EXPERTS_INDEX = "experts/index.md"
+TAGS_INDEX = "tags/index.md"
+SOURCES_INDEX = "sources/index.md"
+FEED = "feed.xml"
+EXPORT_JSON = "claims.json"
+EXPORT_CSV = "claims.csv"
+STYLESHEET = "assets/factcheck/factcheck.css"
+SCRIPT = "assets/factcheck/factcheck.js"
+
+
+def page_url(src_uri: str, use_directory_urls: bool = True) -> str:
+    """'claims/x.md' -> 'claims/x/' (or 'claims/x.html'); other files keep their path."""
+    if not src_uri.endswith(".md"):
+        return src_uri
+    stem = src_uri[: -len(".md")]
+    if not use_directory_urls:
+        return stem + ".html"
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+@dataclass(frozen=True)
+class Links:
+    """Relative URLs from one page to others (and absolute ones, given a site_url)."""
+
+    here: str  # URL of the current page, relative to the site root
+    use_directory_urls: bool = True
+    site_url: str = ""
+
+    def to(self, src_uri: str) -> str:
+        target = page_url(src_uri, self.use_directory_urls)
+        base = self.here if self.here.endswith("/") or not self.here else posixpath.dirname(self.here) + "/"
+        if not base or base == "/":
+            return target or "./"
+        relative = posixpath.relpath("/" + target, "/" + base)
+        if (not target or target.endswith("/")) and not relative.endswith("/"):
+            relative += "/"
+        return relative
+
+    def absolute(self, src_uri: str) -> str:
+        return absolute_url(self.site_url, page_url(src_uri, self.use_directory_urls))
+
+    def claim(self, claim_id: str) -> str:
+        return self.to(claim_src(claim_id))
+
+    def claimant(self, slug: str) -> str:
+        return self.to(claimant_src(slug))
+
+    def expert(self, slug: str) -> str:
+        return self.to(expert_src(slug))
+
+    def tag(self, slug: str) -> str:
+        return self.to(tag_src(slug))
+
+
+def absolute_url(site_url: str, path: str) -> str:
+    """The page's full URL when the site's address is known, else its root-relative path."""
+    if not site_url:
+        return "/" + path
+    return site_url.rstrip("/") + "/" + path
