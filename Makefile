@@ -1,0 +1,36 @@
+# Two entry points, each sets up what it needs on a fresh machine with Python 3.11:
+#   make serve   build the site and serve it on http://127.0.0.1:8000/
+#   make test    lint, type-check and run the whole test suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve build test lint browser-deps bench schema
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+serve: $(BIN)/.installed
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(BIN)/.installed
+	$(BIN)/mkdocs build --strict
+
+# Debian's Chromium for the browser tests; axe-core and the Nu checker from npm.
+browser-deps:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@[ ! -f package-lock.json ] || [ -d node_modules ] || npm ci --silent --no-audit --no-fund
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check plugins tests bench
+	$(BIN)/mypy
+
+test: $(BIN)/.installed browser-deps lint
+	$(BIN)/pytest
+
+bench: $(BIN)/.installed
+	$(BIN)/python bench/run.py

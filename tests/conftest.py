@@ -1,0 +1,138 @@
+"""Shared helpers: write a small site into a temp folder and build it for real."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def claim_yaml(**overrides: object) -> str:
+    """A valid claim file; keyword arguments replace or add top-level fields (None removes)."""
+    data: dict[str, object] = {
+        "claim": "DeepSeek developed its R1 model in two months for under $6 million.",
+        "claimant": "DeepSeek",
+        "claim_date": "2025-01-20",
+        "appearance": "https://example.org/appearance",
+        "verdict": "misleading",
+        "summary": "The figure covers the final training run only.",
+        "analysis": "Longer *analysis* here.",
+        "sources": [{"title": "DeepSeek-V3 Technical Report", "url": "https://arxiv.org/abs/2412.19437",
+                     "publisher": "arXiv", "date": "2024-12-27"}],
+        "quotes": [{"expert": "Gavin Baker", "role": "Managing partner, Atreides Management",
+                    "text": "The figure leaves out prior research costs.", "stance": "disputes"}],
+        "tags": ["cost", "training"],
+        "published": "2025-01-30",
+    }
+    for key, value in overrides.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+@dataclass
+class BuildResult:
+    returncode: int
+    output: str
+    site: Path
+
+    def page(self, url: str) -> str:
+        path = self.site / url
+        if url.endswith("/") or not url:
+            path = path / "index.html"
+        return path.read_text(encoding="utf-8")
+
+
+@dataclass
+class Site:
+    root: Path
+
+    @property
+    def claims(self) -> Path:
+        return self.root / "claims"
+
+    def write_claim(self, name: str, text: str) -> Path:
+        path = self.claims / name
+        path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
+        return path
+
+    def build(self, *args: str) -> BuildResult:
+        proc = subprocess.run([*MKDOCS, "build", *args], cwd=self.root, env=ENV, capture_output=True,
+                              text=True, timeout=300)
+        return BuildResult(proc.returncode, proc.stdout + proc.stderr, self.root / "site")
+
+
+def make_site_in(root: Path, config_extra: str = "", plugin_options: str = "",
+                 pages: dict[str, str] | None = None) -> Site:
+    (root / "claims").mkdir(parents=True, exist_ok=True)
+    docs = root / "docs"
+    docs.mkdir(exist_ok=True)
+    for name, text in (pages or {"index.md": "# Test site\n\n<!-- factcheck:latest -->\n"}).items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(text, encoding="utf-8")
+    options = textwrap.indent(textwrap.dedent(plugin_options).strip(), "      ") if plugin_options else ""
+    (root / "mkdocs.yml").write_text(
+        "site_name: Test desk\n"
+        "site_url: https://checks.example.org/\n"
+        "docs_dir: docs\n"
+        "theme:\n  name: material\n"
+        "plugins:\n  - search\n  - factcheck" + (":\n" + options if options else "") + "\n"
+        + config_extra,
+        encoding="utf-8",
+    )
+    return Site(root)
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Callable[..., Site]:
+    def factory(**kwargs: object) -> Site:
+        return make_site_in(tmp_path, **kwargs)  # type: ignore[arg-type]
+
+    return factory
+
+
+# Browser tests: Playwright driving Debian's Chromium, never a downloaded browser.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def serve_folder(folder: Path):
+    """Serve a built site on 127.0.0.1 (a free port) in a thread; returns (base_url, stop)."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server.shutdown
+
+
+class _QuietHandler(__import__("http.server").server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
