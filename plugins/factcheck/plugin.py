@@ -92,6 +92,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             self._loader = ClaimLoader(scale, max_bytes=self.config.max_file_bytes)
             self._renderer = Renderer(strings, scale, site, overrides)
             self._settings = settings
+        _add_theme_overrides(config)
         config.extra_css.append(urls.STYLESHEET)
         config.extra_javascript.append(urls.SCRIPT)
         return config
@@ -147,9 +148,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         try:
             return RatingScale.from_config(self.config.scale)
         except ValidationError as exc:
-            problems = "; ".join(
-                f"scale[{e['loc'][0]}]" + "".join(f".{p}" for p in e["loc"][1:]) + f": {e['msg']}"
-                if e["loc"] else e["msg"] for e in exc.errors())
+            problems = "; ".join(_config_location(e["loc"]) + e["msg"].removeprefix("Value error, ")
+                                 for e in exc.errors())
             raise PluginError(f"mkdocs.yml: plugins.factcheck.scale is invalid: {problems}") from None
 
     def _strings(self, config: MkDocsConfig) -> dict[str, str]:
@@ -212,6 +212,25 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             parts.extend(_social_meta(f"{t['fact_check']}: {self._catalog.rating(claim).label}. {claim.claim}",
                                       spec.description, url if site.url else ""))
         return "".join(parts)
+
+
+def _config_location(loc: tuple[int | str, ...]) -> str:
+    """('ratings', 0, 'colour') -> 'scale[0].colour: '"""
+    parts = loc[1:] if loc and loc[0] == "ratings" else loc
+    if not parts:
+        return ""
+    return "scale" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts) + ": "
+
+
+THEME_OVERRIDES = Path(__file__).parent / "theme"
+
+
+def _add_theme_overrides(config: MkDocsConfig) -> None:
+    """Our fixes to the theme's own templates, behind the site's custom_dir so it still wins."""
+    folder = str(THEME_OVERRIDES)
+    if THEME_OVERRIDES.is_dir() and folder not in config.theme.dirs:
+        position = 1 if config.theme.custom_dir else 0
+        config.theme.dirs.insert(position, folder)
 
 
 def _social_meta(title: str, description: str, url: str) -> list[str]:

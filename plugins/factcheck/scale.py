@@ -99,7 +99,7 @@ class RatingScale(BaseModel):
         """The site's scale from the plugin option, or the default one."""
         if not entries:
             return DEFAULT_SCALE
-        return cls(ratings=tuple(Rating.model_validate(entry) for entry in entries))
+        return cls.model_validate({"ratings": entries})
 
 
 def _relative_luminance(colour: str) -> float:

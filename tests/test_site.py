@@ -1,0 +1,243 @@
+"""End-to-end: real `mkdocs build` runs in temp folders, then we read the HTML."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import ENV, REPO, claim_yaml
+
+
+class TextOf(HTMLParser):
+    """Visible text of a page, whitespace collapsed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+    @classmethod
+    def of(cls, html: str) -> str:
+        parser = cls()
+        parser.feed(html)
+        return " ".join(" ".join(parser.parts).split())
+
+
+def article(html: str) -> str:
+    return html[html.index('<article class="md-content__inner'):html.index("</article>\n", html.index('<article class="md-content__inner'))]
+
+
+@pytest.fixture
+def built(make_site):
+    site = make_site()
+    site.write_claim("cost.yml", claim_yaml(
+        related=["chips"], updated="2025-02-02",
+        corrections=[{"date": "2025-02-02", "note": "Added the hardware estimate."}],
+        sources=[{"title": "DeepSeek-V3 Technical Report", "url": "https://arxiv.org/abs/2412.19437",
+                  "publisher": "arXiv", "date": "2024-12-27",
+                  "archive_url": "https://web.archive.org/web/2025/https://arxiv.org/abs/2412.19437"}]))
+    site.write_claim("chips.yml", claim_yaml(
+        claim="DeepSeek used only H800 chips.", verdict="unproven", claimant="DeepSeek",
+        quotes=[{"expert": "Alexandr Wang", "role": "CEO, Scale AI", "text": "They have more chips.",
+                 "stance": "disputes"}],
+        tags=["chips"], published="2025-02-01"))
+    site.write_claim("sputnik.yml", claim_yaml(
+        claim="DeepSeek R1 is AI's Sputnik moment.", claimant="Marc Andreessen", verdict="true",
+        quotes=None, tags=["history"], published="2025-01-28"))
+    result = site.build("--strict")
+    assert result.returncode == 0, result.output
+    return result
+
+
+def test_claim_page_shows_everything_a_reader_needs(built) -> None:
+    html = built.page("claims/cost/")
+    text = TextOf.of(article(html))
+    assert "DeepSeek developed its R1 model in two months for under $6 million." in text
+    assert "Claimed by DeepSeek , on 2025-01-20" in text
+    assert "Our verdict: Misleading" in text
+    assert "The figure covers the final training run only." in text
+    assert "Gavin Baker , Managing partner, Atreides Management Disputes the claim" in text
+    assert "DeepSeek-V3 Technical Report , arXiv, 2024-12-27 ( archived copy )" in text
+    assert "Related fact checks Unproven DeepSeek used only H800 chips." in text
+    assert "2025-02-02 : Added the hardware estimate." in text
+    assert "Published 2025-01-30 Updated 2025-02-02 Checked by Test desk" in text
+    # Colour is never the only signal: the badge carries an icon and its label.
+    badge = re.search(r'<span class="fc-badge[^"]*" data-verdict="misleading"[^>]*>(.*?)</span></span>', html, re.S)
+    assert badge and "<svg" in badge.group(1) and "Misleading" in badge.group(1)
+    # Names link to their pages.
+    assert 'href="../../claimants/deepseek/"' in html
+    assert 'href="../../experts/gavin-baker/"' in html
+    assert 'href="../../tags/cost/"' in html
+    assert '<a class="fc-out" href="https://example.org/appearance" rel="nofollow noopener noreferrer ugc">example.org</a>' in html
+
+
+def test_related_shows_on_both_claims(built) -> None:
+    assert 'href="../cost/"' in built.page("claims/chips/")
+
+
+def test_generated_pages_stay_out_of_the_navigation(built) -> None:
+    home = built.page("")
+    assert "claims/cost/" not in home.split('<div class="md-content"')[0]
+
+
+def test_scoreboard_counts_verdicts_and_says_claims_are_selected(built) -> None:
+    text = TextOf.of(article(built.page("scoreboard/")))
+    assert "3 fact checks published" in text
+    assert "not a random sample" in text
+    for label, count in (("False", 0), ("Misleading", 1), ("True", 1), ("Unproven", 1)):
+        assert re.search(rf"{label} {count} \d+%", text), label
+    # Per-claimant scorecard and full list.
+    assert re.search(r"DeepSeek 2 0 0 1 0 0 0 1", text), text
+    assert "All fact checks" in text and "DeepSeek R1 is AI's Sputnik moment." in text
+
+
+def test_home_page_markers_are_filled(built) -> None:
+    html = built.page("")
+    assert "factcheck:latest" not in html
+    assert 'href="claims/cost/"' in html
+
+
+def test_claimant_expert_tag_and_source_pages(built) -> None:
+    assert "Marc Andreessen" in built.page("claimants/marc-andreessen/")
+    expert = built.page("experts/alexandr-wang/")
+    assert "They have more chips." in expert and 'href="../../claims/chips/"' in expert
+    assert "DeepSeek used only H800 chips." in built.page("tags/chips/")
+    sources = TextOf.of(article(built.page("sources/")))
+    assert "arXiv DeepSeek-V3 Technical Report Cited by:" in sources
+
+
+def test_invalid_claim_fails_a_plain_build_without_traceback(make_site) -> None:
+    site = make_site()
+    site.write_claim("good.yml", claim_yaml())
+    site.write_claim("bad.yml", claim_yaml(verdict="maybe"))
+    result = site.build()  # not --strict: still fails
+    assert result.returncode != 0
+    assert "claims/bad.yml:" in result.output and "unknown verdict 'maybe'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_custom_scale_drives_badges_and_methodology(make_site) -> None:
+    site = make_site(
+        plugin_options="""
+        scale:
+          - {key: wrong, label: Wrong, value: 1, colour: "#aa0000", icon: cross, description: Not so.}
+          - {key: right, label: Right, value: 2, colour: "#00aa00", icon: check, description: So.}
+        """,
+        pages={"index.md": "# Home\n\n<!-- factcheck:scale -->\n"},
+    )
+    site.write_claim("a.yml", claim_yaml(verdict="right"))
+    result = site.build("--strict")
+    assert result.returncode == 0, result.output
+    assert 'data-verdict="right"' in result.page("claims/a/")
+    methodology = TextOf.of(article(result.page("")))
+    assert "Wrong Not so. 1 #aa0000" in methodology and "Right So. 2 #00aa00" in methodology
+    assert "Misleading" not in result.page("scoreboard/")
+
+
+def test_claim_with_a_verdict_outside_a_custom_scale_is_an_error(make_site) -> None:
+    site = make_site(plugin_options="""
+        scale:
+          - {key: wrong, label: Wrong, value: 1, colour: "#aa0000"}
+        """)
+    site.write_claim("a.yml", claim_yaml(verdict="misleading"))
+    result = site.build()
+    assert result.returncode != 0 and "write one of: wrong" in result.output
+
+
+def test_bad_scale_option_is_reported(make_site) -> None:
+    site = make_site(plugin_options="""
+        scale:
+          - {key: wrong, label: Wrong, value: 1, colour: red}
+        """)
+    result = site.build()
+    assert result.returncode != 0
+    assert "plugins.factcheck.scale is invalid: scale[0].colour" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_strings_follow_the_language_and_overrides(make_site) -> None:
+    site = make_site(plugin_options="""
+        language: es
+        strings:
+          sources: Documentos
+        """)
+    site.write_claim("a.yml", claim_yaml())
+    result = site.build("--strict")
+    assert result.returncode == 0, result.output
+    text = TextOf.of(article(result.page("claims/a/")))
+    assert "Nuestro veredicto" in text and "Documentos" in text and "Sources" not in text
+
+
+def test_unknown_string_key_is_reported(make_site) -> None:
+    site = make_site(plugin_options="""
+        strings:
+          sourcez: X
+        """)
+    result = site.build()
+    assert result.returncode != 0 and "unknown string key(s): sourcez" in result.output
+
+
+def test_page_in_docs_that_clashes_with_a_generated_one(make_site) -> None:
+    site = make_site(pages={"index.md": "# Home\n", "scoreboard.md": "# Mine\n"})
+    site.write_claim("a.yml", claim_yaml())
+    result = site.build()
+    assert result.returncode != 0 and "scoreboard.md" in result.output
+
+
+def test_site_can_override_a_template(make_site) -> None:
+    site = make_site(config_extra="")
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
+    (site.root / "overrides" / "factcheck").mkdir(parents=True)
+    (site.root / "overrides" / "factcheck" / "tags.html").write_text("<h1>Our topics</h1>\n")
+    site.write_claim("a.yml", claim_yaml())
+    result = site.build("--strict")
+    assert result.returncode == 0, result.output
+    assert "<h1>Our topics</h1>" in result.page("tags/")
+
+
+def test_flat_urls_link_correctly(make_site) -> None:
+    site = make_site(config_extra="use_directory_urls: false\n")
+    site.write_claim("a.yml", claim_yaml(related=["b"]))
+    site.write_claim("b.yml", claim_yaml())
+    result = site.build("--strict")
+    assert result.returncode == 0, result.output
+    page = (result.site / "claims" / "a.html").read_text()
+    assert 'href="b.html"' in page and 'href="../claimants/deepseek.html"' in page
+
+
+def test_repo_site_builds_strict(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
+                          cwd=REPO, env=ENV, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    claims = sorted(p.stem for p in (REPO / "claims").glob("*.y*ml"))
+    assert len(claims) >= 8
+    for claim_id in claims:
+        assert (tmp_path / "site" / "claims" / claim_id / "index.html").is_file()
+
+
+@pytest.mark.skipif(shutil.which("properdocs", path=str(Path(sys.executable).parent)) is None,
+                    reason="properdocs is a test dependency; install with pip install -e '.[test]'")
+def test_repo_site_builds_with_properdocs(tmp_path: Path) -> None:
+    properdocs = str(Path(sys.executable).parent / "properdocs")
+    proc = subprocess.run([properdocs, "build", "--strict", "-d", str(tmp_path / "site")],
+                          cwd=REPO, env=ENV, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tmp_path / "site" / "scoreboard" / "index.html").is_file()
