@@ -51,7 +51,7 @@ def plan_pages(catalog: Catalog, renderer: Renderer) -> dict[str, PageSpec]:
         summary = renderer.claim_html(claim).summary_text
         specs.append(PageSpec(urls.claim_src(claim.id), "claim.html", claim.claim,
                               description=_clip(f"{rating.label}: {summary}"),
-                              context={"claim": claim}, claim_id=claim.id))
+                              context={"claim": claim, "history": None}, claim_id=claim.id))
     for slug, entity in catalog.claimants.items():
         specs.append(PageSpec(urls.claimant_src(slug), "claimant.html", entity.name,
                               context={"entity": entity}))

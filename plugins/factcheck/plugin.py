@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from . import jsonld, urls
 from .catalog import Catalog, build_catalog
 from .errors import ClaimError, format_report
+from .history import claim_histories
 from .feeds import atom_feed, csv_export, json_export
 from .loader import DEFAULT_MAX_BYTES, ClaimLoader
 from .pages import PageSpec, headings, plan_pages
@@ -110,6 +111,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._renderer.forget_except(catalog.claims)
         self._catalog = catalog
         self._pages = plan_pages(catalog, self._renderer)
+        self._attach_history(catalog, config)
         self._refuse_clashes(files)
         for spec in self._pages.values():
             inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
@@ -158,6 +160,13 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             return strings_for(language, self.config.strings)
         except UnknownStrings as exc:
             raise PluginError(f"mkdocs.yml: plugins.factcheck.strings: {exc}") from None
+
+    def _attach_history(self, catalog: Catalog, config: MkDocsConfig) -> None:
+        histories = claim_histories(self._claims_dir, config.repo_url or "")
+        base = Path(config.config_file_path or ".").parent
+        for claim in catalog.claims:
+            spec = self._pages[urls.claim_src(claim.id)]
+            spec.context["history"] = histories.get((base / claim.path).resolve())
 
     def _refuse_clashes(self, files: Files) -> None:
         clashes = [uri for uri in self._pages if files.get_file_from_path(uri) is not None]
