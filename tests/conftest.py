@@ -134,5 +134,5 @@ def serve_folder(folder: Path):
 
 
 class _QuietHandler(__import__("http.server").server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass

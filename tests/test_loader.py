@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from conftest import claim_yaml
-
 from factcheck.loader import ClaimLoader
 from factcheck.scale import DEFAULT_SCALE
 

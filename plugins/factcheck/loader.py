@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import ClaimError
@@ -39,7 +39,7 @@ class ClaimYamlLoader(yaml.SafeLoader):
     verdict or a name into ``False`` without a word; here only true/false are.
     """
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers = {  # noqa: RUF012 (PyYAML's own class-level table)
         first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
@@ -52,9 +52,9 @@ class ClaimYamlLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             raise yaml.composer.ComposerError(
                 None, None, "YAML aliases (*name) are not allowed in claim files",
-                self.peek_event().start_mark,
+                self.peek_event().start_mark,  # type: ignore[no-untyped-call]
             )
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if getattr(event, "anchor", None):
             raise yaml.composer.ComposerError(
                 None, None, "YAML anchors (&name) are not allowed in claim files",
@@ -216,7 +216,8 @@ def _link(results: dict[str, FileResult], scale: RatingScale) -> ClaimSet:
                 bad = True
             elif other not in known:
                 near = difflib.get_close_matches(other, sorted(known), n=1)
-                hint = f"did you mean {near[0]!r}?" if near else "write the id (file name without .yml) of an existing claim"
+                hint = (f"did you mean {near[0]!r}?" if near
+                        else "write the id (file name without .yml) of an existing claim")
                 errors.append(ClaimError(shown, line, column, f"related claim {other!r} does not exist", hint))
                 bad = True
         if not bad:
@@ -357,14 +358,14 @@ def _explain(error: ErrorDetails, root: yaml.Node, shown: str, scale: RatingScal
     name = names[-1] if names else "the claim"
     where = ".".join(str(part) for part in loc if not (isinstance(part, str) and "[" in part))
     kind = error["type"]
-    node, key_node = _find(root, loc)
-    # A missing key is pointed at the mapping it is missing from.
-    anchor = node
-    line, column = anchor.start_mark.line + 1, anchor.start_mark.column + 1
+    # The value at fault; for a missing key, the mapping it is missing from.
+    node, _ = _find(root, loc)
+    line, column = node.start_mark.line + 1, node.start_mark.column + 1
     value = error.get("input")
 
     if kind == "missing":
-        message, hint = f"missing required key {name!r}", f"add `{name}:`; " + (_FIELD_HINTS.get(name) or "see CONTRIBUTING.md")
+        message = f"missing required key {name!r}"
+        hint = f"add `{name}:`; " + (_FIELD_HINTS.get(name) or "see CONTRIBUTING.md")
         if where != name:
             message += f" in {where.rsplit('.', 1)[0]}"
     elif kind == "extra_forbidden":
@@ -376,7 +377,7 @@ def _explain(error: ErrorDetails, root: yaml.Node, shown: str, scale: RatingScal
         message = f"unknown key {name!r}"
         hint = f"did you mean {near[0]!r}?" if near else f"allowed keys here: {', '.join(allowed)}"
     elif name == "verdict":
-        message = f"unknown verdict {value!r}" if isinstance(value, str) else "the verdict must be one of the scale's keys"
+        message = f"unknown verdict {value!r}" if isinstance(value, str) else "the verdict must be a key of the scale"
         near = difflib.get_close_matches(str(value), scale.keys, n=1)
         hint = (f"did you mean {near[0]!r}? " if near else "") + f"write one of: {', '.join(scale.keys)}"
     elif kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact") or (
@@ -391,7 +392,8 @@ def _explain(error: ErrorDetails, root: yaml.Node, shown: str, scale: RatingScal
     elif kind == "string_pattern_mismatch":
         message, hint = f"{where!r} is not an http(s) URL: {str(value)[:80]!r}", "start it with https://"
     elif kind == "string_type":
-        message, hint = f"{where!r} must be text, not {type(value).__name__}", "write text; put it in quotes if YAML reads it as a number, date or list"
+        message = f"{where!r} must be text, not {type(value).__name__}"
+        hint = "write text; put it in quotes if YAML reads it as a number, date or list"
     elif kind == "string_too_short":
         message, hint = f"{where!r} is empty", _FIELD_HINTS.get(name) or "write a value or remove the key"
     elif kind == "too_short":
@@ -416,7 +418,7 @@ def _key_node(root: yaml.Node, loc: tuple[int | str, ...]) -> yaml.Node | None:
 def _allowed_keys(loc: tuple[int | str, ...]) -> list[str]:
     from .model import Correction, Quote, Source
 
-    models = {"sources": Source, "quotes": Quote, "corrections": Correction}
+    models: dict[str, type[BaseModel]] = {"sources": Source, "quotes": Quote, "corrections": Correction}
     owner = next((models[p] for p in reversed(loc[:-1]) if isinstance(p, str) and p in models), Claim)
     return list(owner.model_fields)
 

@@ -26,8 +26,8 @@ from pydantic import ValidationError
 from . import jsonld, urls
 from .catalog import Catalog, build_catalog
 from .errors import ClaimError, format_report
-from .history import claim_histories
 from .feeds import atom_feed, csv_export, json_export
+from .history import claim_histories
 from .loader import DEFAULT_MAX_BYTES, ClaimLoader
 from .pages import PageSpec, headings, plan_pages
 from .render import Renderer, SiteInfo

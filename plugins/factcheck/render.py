@@ -9,11 +9,11 @@ No MkDocs here: the adapter places the fragments in the theme's pages.
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import urlsplit
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 # Letters that Unicode does not decompose into an ASCII base letter.
 _SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d",
-                          "ł": "l", "Ł": "l", "þ": "th", "Þ": "th", "œ": "oe", "Œ": "oe", "ı": "i"})
+                          "ł": "l", "Ł": "l", "þ": "th", "Þ": "th", "œ": "oe", "Œ": "oe", "\u0131": "i"})
 
 
 def slugify(text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
+
 def claim_src(claim_id: str) -> str:
     return f"claims/{claim_id}.md"
 
