@@ -6,6 +6,7 @@ asks the renderer for its HTML when MkDocs renders that page.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,10 +30,14 @@ class PageSpec:
     claim_id: str = ""
 
     def stub(self) -> str:
-        """The Markdown MkDocs sees: front matter only; the body comes from the template."""
-        meta = {"title": self.title}
+        """The Markdown MkDocs sees: front matter only; the body comes from the template.
+
+        Themes print page titles and descriptions as HTML, unescaped (MkDocs titles
+        may hold markup), so contributor text is escaped here, once, at the source.
+        """
+        meta = {"title": html.escape(self.title)}
         if self.description:
-            meta["description"] = self.description
+            meta["description"] = html.escape(self.description)
         return "---\n" + yaml.safe_dump(meta, allow_unicode=True, width=1_000_000) + "---\n"
 
 
