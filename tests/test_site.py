@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -244,3 +245,29 @@ def test_repo_site_builds_with_properdocs(tmp_path: Path) -> None:
                           cwd=REPO, env=ENV, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (tmp_path / "site" / "scoreboard" / "index.html").is_file()
+
+
+def search_docs(result) -> list[dict]:
+    return json.loads((result.site / "search" / "search_index.json").read_text())["docs"]
+
+
+def test_search_indexes_claim_verdict_and_short_answer_only(make_site) -> None:
+    site = make_site()
+    site.write_claim("a.yml", claim_yaml(analysis="Zanzibar details live here."))
+    result = site.build("--strict")
+    assert result.returncode == 0, result.output
+    docs = search_docs(result)
+    text = " ".join(d["title"] + " " + d["text"] for d in docs if d["location"].startswith("claims/a/"))
+    assert "under $6 million" in text and "Misleading" in text and "final training run only" in text
+    assert "Zanzibar" not in text
+    # Long listings repeat claim pages' text and stay out of the index.
+    assert not any(d["location"].startswith(("scoreboard/", "claims/#", "sources/")) for d in docs)
+    assert not any(d["location"] == "claims/" for d in docs)
+
+
+def test_search_full_text_option_indexes_the_analysis(make_site) -> None:
+    site = make_site(plugin_options="search_full_text: true")
+    site.write_claim("a.yml", claim_yaml(analysis="Zanzibar details live here."))
+    result = site.build("--strict")
+    assert result.returncode == 0, result.output
+    assert any("Zanzibar" in d["text"] for d in search_docs(result))

@@ -26,6 +26,7 @@ class PageSpec:
     title: str
     description: str = ""
     in_nav: bool = False
+    searchable: bool = True  # long listings repeat claim pages' text: keep them out of the index
     context: dict[str, Any] = field(default_factory=dict)
     claim_id: str = ""
 
@@ -35,7 +36,9 @@ class PageSpec:
         Themes print page titles and descriptions as HTML, unescaped (MkDocs titles
         may hold markup), so contributor text is escaped here, once, at the source.
         """
-        meta = {"title": html.escape(self.title)}
+        meta: dict[str, Any] = {"title": html.escape(self.title)}
+        if not self.searchable:
+            meta["search"] = {"exclude": True}
         if self.description:
             meta["description"] = html.escape(self.description)
         return "---\n" + yaml.safe_dump(meta, allow_unicode=True, width=1_000_000) + "---\n"
@@ -44,12 +47,12 @@ class PageSpec:
 def plan_pages(catalog: Catalog, renderer: Renderer) -> dict[str, PageSpec]:
     t = renderer.strings
     specs = [
-        PageSpec(urls.SCOREBOARD, "scoreboard.html", t["scoreboard"], in_nav=True),
-        PageSpec(urls.CLAIMS_INDEX, "claims_index.html", t["all_claims"], in_nav=True),
+        PageSpec(urls.SCOREBOARD, "scoreboard.html", t["scoreboard"], in_nav=True, searchable=False),
+        PageSpec(urls.CLAIMS_INDEX, "claims_index.html", t["all_claims"], in_nav=True, searchable=False),
         PageSpec(urls.CLAIMANTS_INDEX, "claimants.html", t["claimants"], in_nav=True),
         PageSpec(urls.EXPERTS_INDEX, "experts.html", t["experts_index"], in_nav=True),
         PageSpec(urls.TAGS_INDEX, "tags.html", t["tags_index"], in_nav=True),
-        PageSpec(urls.SOURCES_INDEX, "sources.html", t["sources_index"], in_nav=True),
+        PageSpec(urls.SOURCES_INDEX, "sources.html", t["sources_index"], in_nav=True, searchable=False),
     ]
     for claim in catalog.claims:
         rating = catalog.rating(claim)

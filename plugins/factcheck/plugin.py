@@ -49,6 +49,7 @@ class FactcheckConfig(Config):
     max_file_bytes = c.Type(int, default=DEFAULT_MAX_BYTES)
     latest_count = c.Type(int, default=5)
     feed_limit = c.Type(int, default=50)
+    search_full_text = c.Type(bool, default=False)
 
 
 class FactcheckPlugin(BasePlugin[FactcheckConfig]):
@@ -87,11 +88,13 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             repo_url=config.repo_url or "",
         )
         overrides = [Path(config.theme.custom_dir) / "factcheck"] if config.theme.custom_dir else []
-        settings = (scale, tuple(sorted(strings.items())), site, tuple(overrides), self.config.max_file_bytes)
+        settings = (scale, tuple(sorted(strings.items())), site, tuple(overrides), self.config.max_file_bytes,
+                    self.config.search_full_text)
         # Keep caches across serve rebuilds unless something they depend on changed.
         if settings != self._settings or self._loader is None or self._renderer is None:
             self._loader = ClaimLoader(scale, max_bytes=self.config.max_file_bytes)
-            self._renderer = Renderer(strings, scale, site, overrides)
+            self._renderer = Renderer(strings, scale, site, overrides,
+                                      search_full_text=self.config.search_full_text)
             self._settings = settings
         _add_theme_overrides(config)
         config.extra_css.append(urls.STYLESHEET)
