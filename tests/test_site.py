@@ -271,3 +271,21 @@ def test_search_full_text_option_indexes_the_analysis(make_site) -> None:
     result = site.build("--strict")
     assert result.returncode == 0, result.output
     assert any("Zanzibar" in d["text"] for d in search_docs(result))
+
+
+def test_long_claim_lists_are_paginated(make_site) -> None:
+    site = make_site(plugin_options="page_size: 2")
+    for i in range(5):
+        site.write_claim(f"c{i}.yml", claim_yaml(claim=f"Claim number {i}.", published=f"2025-01-0{i + 1}"))
+    result = site.build("--strict")
+    assert result.returncode == 0, result.output
+    first, third = result.page("claims/"), result.page("claims/page/3/")
+    assert "Claim number 4." in first and "Claim number 3." in first and "Claim number 2." not in first
+    assert "Claim number 0." in third
+    assert '<span aria-current="page">3</span>' in third and 'href="../../"' in third
+    # The scoreboard links to the list instead of repeating it.
+    scoreboard = result.page("scoreboard/")
+    assert 'id="fc-all-claims"' not in scoreboard and "All fact checks (5)" in scoreboard
+    directory = json.loads((result.site / "claims-index.json").read_text())
+    assert [row[0] for row in directory["claims"]] == ["c4", "c3", "c2", "c1", "c0"]
+    assert directory["claims"][0][1] == "claims/c4/"

@@ -82,6 +82,16 @@ def json_export(catalog: Catalog, *, site_url: str, use_directory_urls: bool) ->
     return json.dumps(document, ensure_ascii=False, indent=1)
 
 
+def claims_directory(catalog: Catalog, *, use_directory_urls: bool) -> str:
+    """A compact list for the in-browser filter of a paginated claims list: a few fields per
+    claim, URLs relative to the site root, so it stays small at tens of thousands of claims."""
+    rows = [[c.id, urls.page_url(urls.claim_src(c.id), use_directory_urls), c.claim, c.claimant, c.verdict,
+             catalog.rating(c).label, c.published.isoformat()] for c in catalog.claims]
+    return json.dumps({"version": EXPORT_VERSION,
+                       "fields": ["id", "path", "claim", "claimant", "verdict", "label", "published"],
+                       "claims": rows}, ensure_ascii=False, separators=(",", ":"))
+
+
 CSV_COLUMNS = ["id", "url", "claim", "claimant", "claim_date", "verdict", "verdict_label",
                "summary", "published", "updated", "author", "tags", "sources"]
 

@@ -44,11 +44,11 @@ class PageSpec:
         return "---\n" + yaml.safe_dump(meta, allow_unicode=True, width=1_000_000) + "---\n"
 
 
-def plan_pages(catalog: Catalog, renderer: Renderer) -> dict[str, PageSpec]:
+def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = 500) -> dict[str, PageSpec]:
     t = renderer.strings
     specs = [
         PageSpec(urls.SCOREBOARD, "scoreboard.html", t["scoreboard"], in_nav=True, searchable=False),
-        PageSpec(urls.CLAIMS_INDEX, "claims_index.html", t["all_claims"], in_nav=True, searchable=False),
+        *_claims_pages(catalog, t["all_claims"], page_size),
         PageSpec(urls.CLAIMANTS_INDEX, "claimants.html", t["claimants"], in_nav=True),
         PageSpec(urls.EXPERTS_INDEX, "experts.html", t["experts_index"], in_nav=True),
         PageSpec(urls.TAGS_INDEX, "tags.html", t["tags_index"], in_nav=True),
@@ -69,6 +69,18 @@ def plan_pages(catalog: Catalog, renderer: Renderer) -> dict[str, PageSpec]:
     for slug, tag in catalog.tags.items():
         specs.append(PageSpec(urls.tag_src(slug), "tag.html", tag.name, context={"entity": tag}))
     return {spec.src_uri: spec for spec in specs}
+
+
+def _claims_pages(catalog: Catalog, title: str, page_size: int) -> list[PageSpec]:
+    """The list of all claims, split into pages of page_size so no page grows with the archive."""
+    count = max(1, -(-len(catalog.claims) // page_size))
+    return [
+        PageSpec(urls.claims_page_src(n), "claims_index.html", title if n == 1 else f"{title} ({n}/{count})",
+                 in_nav=n == 1, searchable=False,
+                 context={"claims": catalog.claims[(n - 1) * page_size : n * page_size], "page": n,
+                          "pages": [urls.claims_page_src(i) for i in range(1, count + 1)]})
+        for n in range(1, count + 1)
+    ]
 
 
 _HEADING = re.compile(r"<h([23]) id=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from . import jsonld, urls
 from .catalog import Catalog, build_catalog
 from .errors import ClaimError, format_report
-from .feeds import atom_feed, csv_export, json_export
+from .feeds import atom_feed, claims_directory, csv_export, json_export
 from .history import claim_histories
 from .loader import DEFAULT_MAX_BYTES, ClaimLoader
 from .pages import PageSpec, headings, plan_pages
@@ -50,6 +50,7 @@ class FactcheckConfig(Config):
     latest_count = c.Type(int, default=5)
     feed_limit = c.Type(int, default=50)
     search_full_text = c.Type(bool, default=False)
+    page_size = c.Type(int, default=500)
 
 
 class FactcheckPlugin(BasePlugin[FactcheckConfig]):
@@ -89,12 +90,13 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         )
         overrides = [Path(config.theme.custom_dir) / "factcheck"] if config.theme.custom_dir else []
         settings = (scale, tuple(sorted(strings.items())), site, tuple(overrides), self.config.max_file_bytes,
-                    self.config.search_full_text)
+                    self.config.search_full_text, self.config.page_size)
         # Keep caches across serve rebuilds unless something they depend on changed.
         if settings != self._settings or self._loader is None or self._renderer is None:
             self._loader = ClaimLoader(scale, max_bytes=self.config.max_file_bytes)
             self._renderer = Renderer(strings, scale, site, overrides,
-                                      search_full_text=self.config.search_full_text)
+                                      search_full_text=self.config.search_full_text,
+                                      page_size=self.config.page_size)
             self._settings = settings
         _add_theme_overrides(config)
         config.extra_css.append(urls.STYLESHEET)
@@ -113,7 +115,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         catalog = build_catalog(claim_set.claims.values(), self._renderer.scale)
         self._renderer.forget_except(catalog.claims)
         self._catalog = catalog
-        self._pages = plan_pages(catalog, self._renderer)
+        self._pages = plan_pages(catalog, self._renderer, self.config.page_size)
         self._attach_history(catalog, config)
         self._refuse_clashes(files)
         for spec in self._pages.values():
@@ -188,6 +190,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
                                  site_url=site.url, use_directory_urls=site.use_directory_urls,
                                  html_of=renderer.claim_html, author=site.organization,
                                  limit=self.config.feed_limit),
+            urls.CLAIMS_DIRECTORY: claims_directory(catalog, use_directory_urls=site.use_directory_urls),
             urls.EXPORT_JSON: json_export(catalog, site_url=site.url,
                                           use_directory_urls=site.use_directory_urls),
             urls.EXPORT_CSV: csv_export(catalog, site_url=site.url,

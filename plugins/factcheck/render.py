@@ -55,7 +55,8 @@ class Renderer:
     """Renders pages from templates; keep one per build configuration."""
 
     def __init__(self, strings: dict[str, str], scale: RatingScale, site: SiteInfo,
-                 override_dirs: Sequence[Path] = (), *, search_full_text: bool = False) -> None:
+                 override_dirs: Sequence[Path] = (), *, search_full_text: bool = False,
+                 page_size: int = 500) -> None:
         self.strings = strings
         self.scale = scale
         self.site = site
@@ -70,7 +71,8 @@ class Renderer:
         )
         # Search indexes the claim, verdict and short answer; the rest is opt-in (README).
         search_skip = Markup("") if search_full_text else Markup(" data-search-exclude")
-        self.env.globals.update(t=strings, scale=scale, site=site, urls=urls, search_skip=search_skip)
+        self.env.globals.update(t=strings, scale=scale, site=site, urls=urls, search_skip=search_skip,
+                                page_size=page_size)
         self.env.filters.update(urlhost=_host, namekey=name_key, slug=slugify)
         self._markdown = MarkdownRenderer()
         self._claim_html: dict[str, ClaimHtml] = {}

@@ -15,6 +15,11 @@ def claim_src(claim_id: str) -> str:
     return f"claims/{claim_id}.md"
 
 
+def claims_page_src(number: int) -> str:
+    """Page 1 of the claims list is the claims index; later pages live under claims/page/."""
+    return CLAIMS_INDEX if number == 1 else f"claims/page/{number}.md"
+
+
 def claimant_src(slug: str) -> str:
     return f"claimants/{slug}.md"
 
@@ -28,6 +33,7 @@ def tag_src(slug: str) -> str:
 
 
 CLAIMS_INDEX = "claims/index.md"
+CLAIMS_DIRECTORY = "claims-index.json"
 SCOREBOARD = "scoreboard.md"
 CLAIMANTS_INDEX = "claimants/index.md"
 EXPERTS_INDEX = "experts/index.md"
