@@ -117,7 +117,7 @@ class ClaimLoader:
                                "create it or set the plugin's claims_dir option")
             return ClaimSet({}, [error])
         results: dict[str, FileResult] = {}
-        for path in _claim_files(claims_dir):
+        for path in claim_files(claims_dir):
             shown = _display(path, base)
             results[shown] = self._load_file(path, shown, root)
         self._cache = {key: value for key, value in self._cache.items() if key[0] in results}
@@ -225,7 +225,8 @@ def _link(results: dict[str, FileResult], scale: RatingScale) -> ClaimSet:
     return ClaimSet(dict(sorted(claims.items())), sorted(errors), files=len(results))
 
 
-def _claim_files(claims_dir: Path) -> Iterator[Path]:
+def claim_files(claims_dir: Path) -> Iterator[Path]:
+    """Every claim file under the folder, in a stable order; hidden files and folders skipped."""
     for dirpath, dirnames, filenames in os.walk(claims_dir, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):

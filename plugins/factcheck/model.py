@@ -47,8 +47,9 @@ def _refuse_numbers(value: Any) -> Any:
 Text = Annotated[str, Field(min_length=1)]
 Url = Annotated[
     str,
-    AfterValidator(_check_url),
+    # The pattern must come first, or pydantic leaves it out of the JSON Schema.
     Field(pattern=r"^https?://", json_schema_extra={"format": "uri"}),
+    AfterValidator(_check_url),
 ]
 Day = Annotated[date, BeforeValidator(_refuse_numbers)]
 ClaimId = Annotated[str, Field(pattern=ID_PATTERN)]

@@ -1,0 +1,453 @@
+"""The ``factcheck`` command: check claim files, start a new one, write the JSON Schema.
+
+Takes command-line arguments and the site's ``mkdocs.yml`` (the factcheck
+plugin's ``claims_dir``, ``scale`` and ``max_file_bytes``, so that the command
+and ``mkdocs build`` agree). Gives:
+
+- ``factcheck validate [PATH...]``: every located problem, one line each (plain
+  text, GitHub annotations or JSON), from the build's own loader
+  (``ClaimLoader.load``), never a second validator;
+- ``factcheck new "claim text"``: a claim file whose placeholders make
+  ``validate`` list exactly what is left to fill in;
+- ``factcheck schema``: the claim file's JSON Schema for editors, or ``--check``
+  that the committed one is current.
+
+Exit status: 0 when clean, 1 when problems were found, 2 on bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .errors import ClaimError
+from .loader import CLAIM_SUFFIXES, DEFAULT_MAX_BYTES, ClaimLoader, claim_files
+from .model import ID_PATTERN, claim_json_schema
+from .scale import RatingScale
+from .slugs import slugify
+
+DEFAULT_CONFIG = "mkdocs.yml"
+DEFAULT_CLAIMS_DIR = "claims"
+SCHEMA_PATH = Path("schema") / "claim.schema.json"
+MAX_ID_LENGTH = 60
+COMMENT_COLUMN = 48
+
+
+class UsageError(Exception):
+    """The command cannot run as asked (exit status 2)."""
+
+
+class SiteError(Exception):
+    """The site's configuration is broken (exit status 1, as the build would fail too)."""
+
+
+# --- The site's settings, read from mkdocs.yml without MkDocs --------------------------
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Safe loading of mkdocs.yml: ``!ENV`` is resolved, other tags (``!!python/name:``,
+    ``!relative``) become None; none of them can matter to the factcheck options."""
+
+
+def _construct_env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    # Same rule as pyyaml_env_tag (MkDocs' own): the first variable that is set,
+    # else the last item of a list of two or more as the default.
+    if isinstance(node, yaml.ScalarNode):
+        names, default = [str(loader.construct_scalar(node))], None
+    elif isinstance(node, yaml.SequenceNode):
+        items = [str(item) for item in loader.construct_sequence(node)]
+        names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
+    else:
+        return None
+    return next((os.environ[name] for name in names if name in os.environ), default)
+
+
+def _construct_unknown(loader: yaml.SafeLoader, node: yaml.Node) -> None:
+    return None
+
+
+_ConfigLoader.add_constructor("!ENV", _construct_env)
+_ConfigLoader.add_constructor(None, _construct_unknown)
+
+
+@dataclass(frozen=True)
+class Site:
+    """What the command needs from mkdocs.yml."""
+
+    claims_dir: Path
+    scale: RatingScale
+    max_file_bytes: int = DEFAULT_MAX_BYTES
+
+
+def read_site(config_file: Path) -> Site:
+    """The factcheck plugin's options from ``config_file``; defaults when there is none."""
+    options = _plugin_options(config_file) if config_file.is_file() else {}
+    base = config_file.parent
+    claims_dir = options.get("claims_dir") or DEFAULT_CLAIMS_DIR
+    max_bytes = options.get("max_file_bytes") or DEFAULT_MAX_BYTES
+    if not isinstance(claims_dir, str) or not isinstance(max_bytes, int):
+        raise SiteError(f"{config_file}: plugins.factcheck: claims_dir must be text and "
+                        "max_file_bytes a number")
+    return Site(base / claims_dir, _scale(config_file, options.get("scale")), max_bytes)
+
+
+def _plugin_options(config_file: Path) -> dict[str, Any]:
+    plugins = _read_config(config_file).get("plugins")
+    # MkDocs accepts the plugins as a list of names / {name: options}, or as one mapping.
+    entries = list(plugins.items()) if isinstance(plugins, dict) else [
+        next(iter(entry.items())) if isinstance(entry, dict) and len(entry) == 1 else (entry, None)
+        for entry in plugins or []
+    ]
+    for name, options in entries:
+        if name == "factcheck":
+            return options if isinstance(options, dict) else {}
+    return {}
+
+
+def _read_config(config_file: Path, depth: int = 0) -> dict[str, Any]:
+    """mkdocs.yml as MkDocs reads it: ``INHERIT`` names a parent file that this one
+    is merged into (mappings merged key by key, lists replaced)."""
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8-sig"), Loader=_ConfigLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise SiteError(f"{config_file}: cannot read it: {exc}") from None
+    if not isinstance(config, dict):
+        return {}
+    parent = config.pop("INHERIT", None)
+    if isinstance(parent, str) and depth < 10:
+        return _merge(_read_config(config_file.parent / parent, depth + 1), config)
+    return config
+
+
+def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(parent)
+    for key, value in child.items():
+        both = isinstance(value, dict) and isinstance(merged.get(key), dict)
+        merged[key] = _merge(merged[key], value) if both else value
+    return merged
+
+
+def _scale(config_file: Path, entries: Any) -> RatingScale:
+    if entries is not None and not isinstance(entries, list):
+        raise SiteError(f"{config_file}: plugins.factcheck.scale must be a list of ratings")
+    try:
+        return RatingScale.from_config(entries)
+    except ValidationError as exc:
+        problems = "; ".join(
+            "scale" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e["loc"])
+            + f": {e['msg']}" for e in exc.errors())
+        raise SiteError(f"{config_file}: plugins.factcheck.scale is invalid: {problems}") from None
+
+
+# --- validate ------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    """The problems found in the files asked about, and how many files those were."""
+
+    errors: list[ClaimError]
+    checked: int
+
+
+def validate(paths: Sequence[Path], site: Site, base: Path) -> Report:
+    """Load each claims folder the paths live in (so ``related`` ids resolve against
+    all claims) and keep only the problems of the files and folders named."""
+    targets = [_target(path, site.claims_dir) for path in paths] or [
+        (_absolute(site.claims_dir), _absolute(site.claims_dir))]
+    by_root: dict[Path, list[Path]] = {}
+    for root, target in targets:
+        by_root.setdefault(root, []).append(target)
+    errors: set[ClaimError] = set()
+    for root, wanted in by_root.items():
+        claim_set = ClaimLoader(site.scale, max_bytes=site.max_file_bytes).load(root, base)
+        errors.update(e for e in claim_set.errors if _within(base / e.path, wanted))
+    checked = {file for _, target in targets for file in _claim_files(target)}
+    return Report(sorted(errors), len(checked))
+
+
+def _absolute(path: Path) -> Path:
+    # abspath, not resolve(): keep the names the user gave (symlinked folders stay as named).
+    return Path(os.path.abspath(path))
+
+
+def _target(path: Path, claims_dir: Path) -> tuple[Path, Path]:
+    """(folder to load, file or folder to report on) for one PATH argument."""
+    if not path.exists():
+        raise UsageError(f"{path}: no such file or folder")
+    if path.is_file() and not path.name.endswith(CLAIM_SUFFIXES):
+        raise UsageError(f"{path}: not a claim file (claim files end in .yml or .yaml)")
+    if path.is_file() and path.name.startswith("."):
+        raise UsageError(f"{path}: the build skips hidden files; remove the leading dot")
+    wanted, claims = _absolute(path), _absolute(claims_dir)
+    if wanted.is_relative_to(claims):
+        return claims, wanted
+    if path.is_dir() and claims.is_relative_to(wanted):
+        return claims, claims  # `factcheck validate .`: the site's claims, not every YAML file
+    return (wanted if path.is_dir() else wanted.parent), wanted
+
+
+def _within(path: Path, wanted: Iterable[Path]) -> bool:
+    shown = _absolute(path)
+    return any(shown == target or shown.is_relative_to(target) for target in wanted)
+
+
+def _claim_files(target: Path) -> set[Path]:
+    """Claim files the loader reads under ``target``, for the summary line."""
+    return {target} if target.is_file() else set(claim_files(target))
+
+
+def format_text(report: Report) -> list[str]:
+    return [str(error) for error in report.errors] + [summary(report)]
+
+
+def format_github(report: Report) -> list[str]:
+    """Workflow commands that GitHub shows as annotations on the pull request's files."""
+    lines = []
+    for error in report.errors:
+        props = [("file", error.path)]
+        if error.line > 0:
+            props += [("line", str(error.line)), ("col", str(error.column))]
+        props.append(("title", "factcheck"))
+        message = f"{error.message} ({error.hint})" if error.hint else error.message
+        joined = ",".join(f"{key}={_escape_property(value)}" for key, value in props)
+        lines.append(f"::error {joined}::{_escape_data(message)}")
+    return [*lines, summary(report)]
+
+
+def format_json(report: Report) -> list[str]:
+    return [json.dumps([error.as_dict() for error in report.errors], indent=2, ensure_ascii=False)]
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def summary(report: Report) -> str:
+    checked = _plural(report.checked, "claim file")
+    if not report.errors:
+        return f"{checked} checked: no problems"
+    files = len({error.path for error in report.errors})
+    problems = _plural(len(report.errors), "problem")
+    return f"{problems} in {_plural(files, 'file')} ({checked} checked)"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+FORMATS = {"text": format_text, "github": format_github, "json": format_json}
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    site = read_site(Path(args.config_file))
+    report = validate([Path(p) for p in args.paths], site, Path.cwd())
+    print("\n".join(FORMATS[args.format](report)))
+    if args.format == "json":
+        print(summary(report), file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+# --- new -----------------------------------------------------------------------------
+
+
+def claim_id_for(text: str, limit: int = MAX_ID_LENGTH) -> str:
+    """The claim's slug, cut at a hyphen to at most ``limit`` characters."""
+    slug = slugify(text)
+    if len(slug) <= limit:
+        return slug
+    cut = slug[: limit + 1].rsplit("-", 1)[0]
+    return cut if "-" in slug[: limit + 1] else slug[:limit]
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a one-line double-quoted YAML scalar."""
+    return yaml.safe_dump(text, default_style='"', allow_unicode=True, width=1_000_000).strip()
+
+
+def scaffold(claim: str, *, claimant: str, verdict: str, scale: RatingScale, today: date,
+             schema_ref: str, shown_path: str) -> str:
+    """A claim file with every required field; the empty ones are what is left to do.
+
+    Optional fields are there as comments, to uncomment when they apply."""
+    rows = [
+        (f"claim: {_quoted(claim)}", "the claim, as exactly as it was made"),
+        (f"claimant: {_quoted(claimant)}", "who made the claim: a person or an organisation"),
+        ("# claimant_type: person", "optional: person or organization"),
+        ("# claim_date: YYYY-MM-DD", "optional: when the claim was made"),
+        ("# appearance: https://", "optional: where it was made (a URL, or a list of URLs)"),
+        (f"verdict: {_quoted(verdict)}", "one of: " + ", ".join(scale.keys)),
+        ('summary: ""', "the short answer, one to three sentences (Markdown)"),
+        ("# analysis: |", "optional: the full write-up (Markdown), on indented lines"),
+        ("sources:", "at least one; cite primary documents"),
+        ('  - title: ""', "the document's title"),
+        ('    url: ""', "its full address, starting with https://"),
+        ("    # publisher: Name", "optional: who published it"),
+        ("    # date: YYYY-MM-DD", "optional: when it was published"),
+        ("    # archive_url: https://web.archive.org/", "optional: a snapshot of the page"),
+        ("# quotes:", "optional: what experts said"),
+        ("#   - expert: Name", ""),
+        ("#     role: Title, Organisation", "optional"),
+        ("#     text: What they said", "their words; mark a paraphrase as one"),
+        ("#     source: https://", "optional: where the quote appeared"),
+        ("#     stance: disputes", "optional: supports, disputes or context"),
+        ("# tags: [topic, another-topic]", "optional"),
+        ("# related: [other-claim-id]", "optional: ids (file names) of other claims"),
+        (f"published: {today.isoformat()}", "when this fact check is published (YYYY-MM-DD)"),
+        ("# updated: YYYY-MM-DD", "optional: when it was last changed"),
+        ("# author: Name", "optional: who checked it (the site's default otherwise)"),
+        ("# corrections:", "optional: a public log of changes to the verdict or facts"),
+        ("#   - date: YYYY-MM-DD", ""),
+        ("#     note: What changed", ""),
+    ]
+    # Line the comments up, except after a value too long to line up with.
+    width = max(len(code) for code, _ in rows if len(code) <= COMMENT_COLUMN) + 2
+    head = [
+        f"# yaml-language-server: $schema={schema_ref}",
+        '# A new fact check. Fill in every empty "" below, then run',
+        f"#   factcheck validate {shown_path}",
+        "# which lists what is still missing. Every field is described in CONTRIBUTING.md.",
+    ]
+    body = [code + (" " * max(2, width - len(code)) + f"# {note}" if note else "")
+            for code, note in rows]
+    return "\n".join([*head, *body]) + "\n"
+
+
+def run_new(args: argparse.Namespace) -> int:
+    site = read_site(Path(args.config_file))
+    claim = " ".join(args.claim.split())
+    if not claim:
+        raise UsageError("the claim text is empty")
+    if args.verdict and args.verdict not in site.scale:
+        keys = ", ".join(site.scale.keys)
+        raise UsageError(f"unknown verdict {args.verdict!r}; write one of: {keys}")
+    claim_id = args.id or claim_id_for(claim)
+    if not claim_id:
+        raise UsageError("cannot make an id from the claim text; give one with --id")
+    if not re.fullmatch(ID_PATTERN, claim_id):
+        raise UsageError(f"{claim_id!r} is not a claim id: use lower-case letters, digits and "
+                         "single hyphens")
+    folder = Path(args.dir) if args.dir else site.claims_dir
+    path = folder / f"{claim_id}.yml"
+    taken = _existing(folder, claim_id)
+    if taken:
+        print(f"error: {taken} already exists; edit it, or choose another id with --id",
+              file=sys.stderr)
+        return 1
+    text = scaffold(claim, claimant=args.claimant or "", verdict=args.verdict or "",
+                    scale=site.scale, today=date.today(),
+                    schema_ref=Path(os.path.relpath(SCHEMA_PATH, folder)).as_posix(),
+                    shown_path=path.as_posix())
+    folder.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+        handle.write(text)
+    print(f"created {path.as_posix()}: fill it in, then run `factcheck validate {path.as_posix()}`")
+    return 0
+
+
+def _existing(folder: Path, claim_id: str) -> Path | None:
+    """A file that already holds this id (any suffix, any subfolder): ids must be unique."""
+    if not folder.is_dir():
+        return None
+    names = {f"{claim_id}{suffix}" for suffix in CLAIM_SUFFIXES}
+    return next((Path(d, n) for d, _, files in os.walk(folder) for n in files if n in names), None)
+
+
+# --- schema --------------------------------------------------------------------------
+
+
+def schema_text(scale: RatingScale) -> str:
+    """The schema as committed: ``$schema`` and ``title`` first, for people reading it."""
+    schema = claim_json_schema(scale)
+    first = {key: schema[key] for key in ("$schema", "title", "description") if key in schema}
+    return json.dumps({**first, **schema}, indent=2, ensure_ascii=False) + "\n"
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    site = read_site(Path(args.config_file))
+    output = Path(args.output)
+    text = schema_text(site.scale)
+    if args.check:
+        current = output.read_text(encoding="utf-8") if output.is_file() else None
+        if current != text:
+            print(f"{output.as_posix()} is out of date; run `factcheck schema` and commit it",
+                  file=sys.stderr)
+            return 1
+        print(f"{output.as_posix()} is up to date")
+        return 0
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    print(f"wrote {output.as_posix()}")
+    return 0
+
+
+# --- command line --------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-f", "--config-file", default=DEFAULT_CONFIG, metavar="FILE",
+                        help="the site's MkDocs configuration (default: %(default)s)")
+    parser = argparse.ArgumentParser(prog="factcheck",
+                                     description="Work with fact-check claim files.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("validate", parents=[common],
+                                help="check claim files as the build does",
+                                description="Check claim files exactly as `mkdocs build` does.")
+    check.add_argument("paths", nargs="*", metavar="PATH",
+                       help="claim files or folders (default: the site's claims_dir)")
+    check.add_argument("--format", choices=sorted(FORMATS), default="text",
+                       help="text (default), github (annotations) or json")
+    check.set_defaults(run=run_validate)
+
+    new = commands.add_parser("new", parents=[common], help="start a new claim file",
+                              description="Create claims/<id>.yml with every required field.")
+    new.add_argument("claim", help="the claim, as it was made")
+    new.add_argument("--claimant", help="who made the claim")
+    new.add_argument("--verdict", help="a key of the rating scale")
+    new.add_argument("--id", help="the claim id (default: made from the claim text)")
+    new.add_argument("--dir", help="the claims folder (default: the site's claims_dir)")
+    new.set_defaults(run=run_new)
+
+    schema = commands.add_parser("schema", parents=[common],
+                                 help="write the claim file's JSON Schema",
+                                 description="Write the JSON Schema editors use for claim files.")
+    schema.add_argument("--output", default=SCHEMA_PATH.as_posix(), metavar="PATH",
+                        help="where to write it (default: %(default)s)")
+    schema.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if the file is missing or out of date")
+    schema.set_defaults(run=run_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except UsageError as exc:
+        parser.exit(2, f"factcheck {args.command}: error: {exc}\n")
+    except SiteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""`mkdocs serve` for real: claim edits show up live, a broken claim file shows a located
+error on the pages and in the terminal without stopping the server, and fixing it recovers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ENV, MKDOCS, claim_yaml, make_site_in
+
+# Process groups and SIGTERM as used here are POSIX.
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX only")
+TIMEOUT = 60.0
+BANNER = "Some claim files have errors"
+
+
+class Server:
+    """A `mkdocs serve` process in its own process group, with its output collected."""
+
+    def __init__(self, root: Path) -> None:
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}/"
+        self.lines: list[str] = []
+        self.proc = subprocess.Popen(
+            [*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{self.port}", "--livereload"],
+            cwd=root, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def get(self, path: str) -> str | None:
+        """The page's HTML, or None while it is not served."""
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=5) as response:
+                text: str = response.read().decode("utf-8")
+                return text
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return None
+
+    def wait_for(self, what: str, check: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                pytest.fail(f"mkdocs serve exited ({self.proc.returncode}) waiting for {what}:\n"
+                            + self.output)
+            if check():
+                return
+            time.sleep(0.25)
+        pytest.fail(f"timed out after {TIMEOUT:.0f} s waiting for {what}:\n{self.output}")
+
+    def page_shows(self, path: str, *texts: str) -> Callable[[], bool]:
+        def check() -> bool:
+            html = self.get(path)
+            return html is not None and all(text in html for text in texts)
+        return check
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+        self._reader.join(timeout=5)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[Server, Path]]:
+    site = make_site_in(tmp_path)
+    site.write_claim("cost.yml", claim_yaml())
+    running = Server(tmp_path)
+    try:
+        yield running, site.claims
+    finally:
+        running.stop()
+
+
+def test_serve_reloads_claims_and_shows_errors_without_stopping(server: tuple[Server, Path]) -> None:
+    srv, claims = server
+    srv.wait_for("the claim page", srv.page_shows("claims/cost/", "The figure covers the final"))
+
+    # An edit to a claim file is rebuilt and served.
+    (claims / "cost.yml").write_text(claim_yaml(summary="Edited: one training run only."),
+                                     encoding="utf-8")
+    srv.wait_for("the edited summary", srv.page_shows("claims/cost/", "Edited: one training run only."))
+
+    # A broken claim: the server stays up, pages carry a located error notice, and so does
+    # the terminal. claim_yaml puts `verdict` on line 5, its value at column 10.
+    (claims / "broken.yml").write_text(claim_yaml(verdict="flase"), encoding="utf-8")
+    located = "claims/broken.yml:5:10: unknown verdict"
+    srv.wait_for("the error notice", srv.page_shows("", BANNER, located))
+    srv.wait_for("the error in the terminal", lambda: located in srv.output)
+    assert srv.proc.poll() is None
+    assert BANNER in (srv.get("claims/cost/") or ""), "valid claims stay served, with the notice"
+    assert srv.get("claims/broken/") is None, "an invalid claim is not published"
+
+    # Fixing the file recovers: the claim is published and the notice is gone.
+    (claims / "broken.yml").write_text(claim_yaml(verdict="false"), encoding="utf-8")
+    srv.wait_for("the fixed claim's page", srv.page_shows("claims/broken/", "False"))
+    srv.wait_for("the notice to go", lambda: BANNER not in (srv.get("") or BANNER))
+    assert srv.proc.poll() is None
+
+
+def test_server_process_group_is_ended(tmp_path: Path) -> None:
+    make_site_in(tmp_path).write_claim("cost.yml", claim_yaml())
+    srv = Server(tmp_path)
+    try:
+        srv.wait_for("the home page", srv.page_shows("", "Test site"))
+    finally:
+        srv.stop()
+    assert srv.proc.returncode is not None
+    with pytest.raises(ProcessLookupError):
+        os.killpg(srv.proc.pid, 0)
