@@ -68,7 +68,7 @@ BROKEN_LINES = {
     "claims/lost.yml:9:17: related claim 'no-such-claim' does not exist",
     "claims/typo.yml:1:1: missing required key 'summary'",
     "claims/typo.yml:4:1: unknown key 'sumary'",
-    "claims/unquoted.yml:4:14: invalid YAML: mapping values are not allowed here",
+    "claims/unquoted.yml:4:14: invalid YAML: mapping values are not allowed in this context",
 }
 
 
