@@ -132,7 +132,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         if spec is not None and self._catalog is not None:
             html = self._renderer.page(spec.template, self._catalog, page.file.url, **spec.context)
             page.toc = get_toc([
-                {"level": level, "id": anchor, "name": text, "children": []}
+                # Themes print TOC names as HTML; heading text can be contributor text.
+                {"level": level, "id": anchor, "name": html_lib.escape(text), "children": []}
                 for level, anchor, text in headings(html) if level == 2
             ])
         elif "<!-- factcheck:" in html and self._catalog is not None:

@@ -11,6 +11,10 @@
       var status = box.querySelector("[role=status]");
       var rows = Array.prototype.slice.call(table.tBodies[0].rows);
       box.hidden = false;
+      if (box.hasAttribute("data-fc-directory")) {
+        filterDirectory(box, table, input, status, rows);
+        return;
+      }
       input.addEventListener("input", function () {
         var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
         var shown = 0;
@@ -20,7 +24,7 @@
           row.hidden = !match;
           if (match) { shown += 1; }
         });
-        status.textContent = words.length ? shown + " / " + rows.length : "";
+        status.textContent = words.length ? statusText(box, shown, rows.length) : "";
       });
     });
     document.querySelectorAll("table[data-fc-sortable]").forEach(function (table) {
@@ -37,6 +41,92 @@
         button.addEventListener("click", function () { sortBy(table, column, th); });
       });
     });
+    markScrollers();
+  }
+  // A table wider than the page scrolls inside its wrapper: keyboard users need to reach
+  // that wrapper to scroll it, and screen readers a name for it. Only wrappers that do
+  // scroll become a tab stop; the check runs again when the window changes size.
+  function markScrollers() {
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (scrolls && !wrap.hasAttribute("tabindex")) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("data-fc-scroller", "");
+        var caption = wrap.querySelector("caption");
+        if (caption) {
+          wrap.setAttribute("role", "region");
+          wrap.setAttribute("aria-label", caption.textContent.trim());
+        }
+      } else if (!scrolls && wrap.hasAttribute("data-fc-scroller")) {
+        ["tabindex", "role", "aria-label", "data-fc-scroller"].forEach(function (name) {
+          wrap.removeAttribute(name);
+        });
+      }
+    });
+  }
+  var resizing = false;
+  window.addEventListener("resize", function () {
+    if (resizing) { return; }
+    resizing = true;
+    window.requestAnimationFrame(function () { resizing = false; markScrollers(); });
+  });
+  // A paginated list holds one page of rows; the filter searches every claim in the
+  // compact claims-index.json instead, fetched once, and shows the first matches.
+  var LIMIT = 200;
+  function filterDirectory(box, table, input, status, pageRows) {
+    var body = table.tBodies[0];
+    var root = box.getAttribute("data-fc-root");
+    var directory = null;
+    function show(words) {
+      var matches = [];
+      directory.claims.forEach(function (row) {
+        var text = (row[2] + " " + row[3] + " " + row[5] + " " + row[6]).toLowerCase();
+        if (words.every(function (w) { return text.indexOf(w) !== -1; })) { matches.push(row); }
+      });
+      body.replaceChildren.apply(body, matches.slice(0, LIMIT).map(function (row) {
+        return directoryRow(row, root);
+      }));
+      status.textContent = statusText(box, Math.min(matches.length, LIMIT), matches.length);
+    }
+    input.addEventListener("input", function () {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      if (!words.length) {
+        body.replaceChildren.apply(body, pageRows);
+        status.textContent = "";
+        return;
+      }
+      if (directory) { show(words); return; }
+      fetch(box.getAttribute("data-fc-directory")).then(function (response) {
+        return response.json();
+      }).then(function (data) {
+        directory = data;
+        show(input.value.toLowerCase().split(/\s+/).filter(Boolean));
+      });
+    });
+  }
+  // Cells are built with textContent: claim text from the JSON is never parsed as HTML.
+  function directoryRow(row, root) {
+    var tr = document.createElement("tr");
+    var link = document.createElement("a");
+    link.href = root + row[1];
+    link.textContent = row[2];
+    var badges = document.getElementById("fc-badges");
+    var badge = badges && badges.content.querySelector('[data-verdict="' + CSS.escape(row[4]) + '"]');
+    var cells = [link, document.createTextNode(row[3]),
+                 badge ? badge.cloneNode(true) : document.createTextNode(row[5]),
+                 document.createTextNode(row[6])];
+    cells.forEach(function (content) {
+      var td = document.createElement("td");
+      td.appendChild(content);
+      tr.appendChild(td);
+    });
+    return tr;
+  }
+  // The box may carry a worded template, e.g. data-fc-status="{shown} of {total} shown",
+  // so a screen reader announces words rather than "3 slash 10".
+  function statusText(box, shown, total) {
+    var template = box.getAttribute("data-fc-status") || "{shown} / {total}";
+    return template.replace("{shown}", String(shown)).replace("{total}", String(total));
   }
   function key(cell) {
     var value = cell.getAttribute("data-sort") || cell.textContent.trim();
