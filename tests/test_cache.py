@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from conftest import claim_yaml
@@ -42,3 +43,29 @@ def test_a_changed_template_or_option_is_not_served_stale(make_site) -> None:
     config = site.root / "mkdocs.yml"
     config.write_text(config.read_text().replace("  - factcheck", "  - factcheck:\n      language: de"))
     assert "Unsere Bewertung" in site.build("--strict").page("claims/a/")
+
+
+def test_disk_cache_is_reused_sanitised_and_keyed(make_site) -> None:
+    site = make_site(plugin_options="cache_dir: .cache/factcheck")
+    site.write_claim("a.yml", claim_yaml(summary="Original summary."))
+    assert site.build("--strict").returncode == 0
+    cache_file = site.root / ".cache" / "factcheck" / "markdown.json"
+    data = json.loads(cache_file.read_text())
+    (entry,) = data["entries"].values()
+    assert entry[0] == "<p>Original summary.</p>"
+    # A build trusts the cache for unchanged content (no re-render) but sanitises it again.
+    entry[0] = "<p>From the cache.<script>alert(1)</script></p>"
+    cache_file.write_text(json.dumps(data))
+    page = site.build("--strict").page("claims/a/")
+    assert "From the cache." in page and "alert(1)" not in page
+    # A cache written by another version of the plugin is ignored.
+    data["key"] = "0.0.0:other"
+    cache_file.write_text(json.dumps(data))
+    assert "Original summary." in site.build("--strict").page("claims/a/")
+
+
+def test_cache_dir_inside_the_content_is_refused(make_site) -> None:
+    site = make_site(plugin_options="cache_dir: claims/.cache")
+    site.write_claim("a.yml", claim_yaml())
+    result = site.build()
+    assert result.returncode != 0 and "cache_dir" in result.output and "Traceback" not in result.output

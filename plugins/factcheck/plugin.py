@@ -23,6 +23,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from pydantic import ValidationError
 
+from . import cache as disk_cache
 from . import jsonld, urls
 from .catalog import Catalog, build_catalog
 from .errors import ClaimError, format_report
@@ -51,6 +52,7 @@ class FactcheckConfig(Config):
     feed_limit = c.Type(int, default=50)
     search_full_text = c.Type(bool, default=False)
     page_size = c.Type(int, default=500)
+    cache_dir = c.Optional(c.Type(str))
 
 
 class FactcheckPlugin(BasePlugin[FactcheckConfig]):
@@ -68,6 +70,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._pages: dict[str, PageSpec] = {}
         self._errors: list[ClaimError] = []
         self._claims_dir = Path("claims")
+        self._cache_dir: Path | None = None
 
     # MkDocs keeps one plugin instance across `serve` rebuilds once on_startup exists.
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -77,6 +80,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._reset()
         base = Path(config.config_file_path or ".").parent
         self._claims_dir = (base / self.config.claims_dir).resolve()
+        self._cache_dir = self._cache_folder(base, config)
         scale = self._scale()
         strings = self._strings(config)
         site = SiteInfo(
@@ -98,6 +102,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
                                       search_full_text=self.config.search_full_text,
                                       page_size=self.config.page_size)
             self._settings = settings
+            if self._cache_dir:
+                self._renderer.preload(disk_cache.load(self._cache_dir))
         _add_theme_overrides(config)
         config.extra_css.append(urls.STYLESHEET)
         config.extra_javascript.append(urls.SCRIPT)
@@ -146,6 +152,10 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         head = self._head(page, config)
         return output.replace("</head>", head + "</head>", 1) if head else output
 
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self._cache_dir and self._renderer is not None:
+            disk_cache.save(self._cache_dir, self._renderer.rendered)
+
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         server.watch(str(self._claims_dir))
         return server
@@ -166,6 +176,16 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             return strings_for(language, self.config.strings)
         except UnknownStrings as exc:
             raise PluginError(f"mkdocs.yml: plugins.factcheck.strings: {exc}") from None
+
+    def _cache_folder(self, base: Path, config: MkDocsConfig) -> Path | None:
+        if not self.config.cache_dir:
+            return None
+        folder = (base / self.config.cache_dir).resolve()
+        for content in (self._claims_dir, Path(config.docs_dir).resolve()):
+            if folder.is_relative_to(content):
+                raise PluginError(f"mkdocs.yml: plugins.factcheck.cache_dir ({self.config.cache_dir}) must not be "
+                                  "inside the claims folder or docs_dir; use e.g. .cache/plugin/factcheck")
+        return folder
 
     def _attach_history(self, catalog: Catalog, config: MkDocsConfig) -> None:
         histories = claim_histories(self._claims_dir, config.repo_url or "")

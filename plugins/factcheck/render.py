@@ -94,6 +94,14 @@ class Renderer:
             self._claim_html[key] = cached
         return cached
 
+    @property
+    def rendered(self) -> dict[str, ClaimHtml]:
+        """The Markdown rendered so far, by content fingerprint (for the on-disk cache)."""
+        return dict(self._claim_html)
+
+    def preload(self, rendered: dict[str, ClaimHtml]) -> None:
+        self._claim_html.update(rendered)
+
     def forget_except(self, claims: Sequence[Claim]) -> None:
         """Drop cached Markdown of claims that are gone, so serve does not grow forever."""
         keep = {_fingerprint(claim) for claim in claims}
