@@ -4,6 +4,7 @@ error on the pages and in the terminal without stopping the server, and fixing i
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -27,12 +28,12 @@ BANNER = "Some claim files have errors"
 class Server:
     """A `mkdocs serve` process in its own process group, with its output collected."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *extra: str) -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}/"
         self.lines: list[str] = []
         self.proc = subprocess.Popen(
-            [*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{self.port}", "--livereload"],
+            [*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{self.port}", "--livereload", *extra],
             cwd=root, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             start_new_session=True)
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -138,3 +139,30 @@ def test_server_process_group_is_ended(tmp_path: Path) -> None:
     assert srv.proc.returncode is not None
     with pytest.raises(ProcessLookupError):
         os.killpg(srv.proc.pid, 0)
+
+
+def test_dirty_serve_rebuilds_only_the_pages_an_edit_changes(tmp_path: Path) -> None:
+    site = make_site_in(tmp_path)
+    site.write_claim("edited.yml", claim_yaml())
+    site.write_claim("other.yml", claim_yaml(claim="Another claim.", claimant="Someone else", tags=["x"]))
+    srv = Server(tmp_path, "--dirty", "--verbose")
+    try:
+        srv.wait_for("the first build", srv.page_shows("claims/edited/", "The figure covers the final"))
+        srv.wait_for("the first build's end", lambda: "Documentation built" in srv.output)
+        found = re.search(r"Config value 'site_dir' = '([^']+)'", srv.output)
+        assert found, srv.output
+        built = Path(found.group(1))
+        pages = {name: built / name / "index.html" for name in ("claims/edited", "claims/other",
+                                                                  "claimants/someone-else", "")}
+        before = {name: path.stat().st_mtime_ns for name, path in pages.items()}
+        srv.lines.clear()
+        (site.claims / "edited.yml").write_text(claim_yaml(summary="Edited summary."), encoding="utf-8")
+        srv.wait_for("the edit", srv.page_shows("claims/edited/", "Edited summary."))
+        srv.wait_for("the rebuild's end", lambda: "Documentation built" in srv.output)
+        after = {name: path.stat().st_mtime_ns for name, path in pages.items()}
+        assert after["claims/edited"] > before["claims/edited"]
+        unchanged = [name for name in pages if name != "claims/edited"]
+        assert [after[name] for name in unchanged] == [before[name] for name in unchanged]
+        assert "Another claim." in (srv.get("claims/other/") or "")
+    finally:
+        srv.stop()

@@ -41,7 +41,8 @@ class PageSpec:
             meta["search"] = {"exclude": True}
         if self.description:
             meta["description"] = html.escape(self.description)
-        return "---\n" + yaml.safe_dump(meta, allow_unicode=True, width=1_000_000) + "---\n"
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: 8x faster
+        return "---\n" + yaml.dump(meta, Dumper=dumper, allow_unicode=True, width=1_000_000) + "---\n"
 
 
 def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = 500) -> dict[str, PageSpec]:

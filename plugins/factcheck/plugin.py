@@ -34,6 +34,7 @@ from .pages import PageSpec, headings, plan_pages
 from .render import Renderer, SiteInfo
 from .scale import RatingScale
 from .strings import UnknownStrings, strings_for
+from .stubs import StubFolder
 
 log = get_plugin_logger(__name__)
 MARKERS = ("latest", "brief", "scale")
@@ -63,6 +64,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._loader: ClaimLoader | None = None
         self._renderer: Renderer | None = None
         self._settings: tuple[Any, ...] = ()
+        self._stubs: StubFolder | None = None
         self._reset()
 
     def _reset(self) -> None:
@@ -71,6 +73,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._errors: list[ClaimError] = []
         self._claims_dir = Path("claims")
         self._cache_dir: Path | None = None
+        self._prerendered: dict[str, str] = {}
 
     # MkDocs keeps one plugin instance across `serve` rebuilds once on_startup exists.
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -125,8 +128,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._attach_history(catalog, config)
         self._refuse_clashes(files)
         for spec in self._pages.values():
-            inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, spec.src_uri, content=spec.stub(), inclusion=inclusion))
+            files.append(self._page_file(spec, config))
         for src_uri, content in self._outputs(catalog, config).items():
             files.append(File.generated(config, src_uri, content=content))
         log.info(f"{len(catalog.claims)} fact checks, {len(self._pages)} generated pages")
@@ -136,13 +138,14 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         assert self._renderer is not None
         spec = self._pages.get(page.file.src_uri)
         if spec is not None and self._catalog is not None:
-            html = self._renderer.page(spec.template, self._catalog, page.file.url, **spec.context)
+            html = self._prerendered.pop(spec.src_uri, "") or self._render(spec)
             page.toc = get_toc([
                 # Themes print TOC names as HTML; heading text can be contributor text.
                 {"level": level, "id": anchor, "name": html_lib.escape(text), "children": []}
                 for level, anchor, text in headings(html) if level == 2
             ])
-        elif "<!-- factcheck:" in html and self._catalog is not None:
+            return html
+        if "<!-- factcheck:" in html and self._catalog is not None:
             html = self._fill_markers(html, page)
         if self._errors:
             html = self._renderer.env.get_template("errors.html").render(errors=self._errors) + html
@@ -160,6 +163,10 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         server.watch(str(self._claims_dir))
         return server
 
+    def on_shutdown(self) -> None:
+        if self._stubs is not None:
+            self._stubs.remove()
+
     # Helpers: small translations between MkDocs objects and our modules.
 
     def _scale(self) -> RatingScale:
@@ -176,6 +183,25 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             return strings_for(language, self.config.strings)
         except UnknownStrings as exc:
             raise PluginError(f"mkdocs.yml: plugins.factcheck.strings: {exc}") from None
+
+    def _render(self, spec: PageSpec) -> str:
+        assert self._renderer is not None and self._catalog is not None
+        here = urls.page_url(spec.src_uri, self._renderer.site.use_directory_urls)
+        html = self._renderer.page(spec.template, self._catalog, here, **spec.context)
+        if self._errors:
+            html = self._renderer.env.get_template("errors.html").render(errors=self._errors) + html
+        return html
+
+    def _page_file(self, spec: PageSpec, config: MkDocsConfig) -> File:
+        """A generated page; under serve, backed by a stub that only changes with the page."""
+        inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
+        if self._command != "serve":
+            return File.generated(config, spec.src_uri, content=spec.stub(), inclusion=inclusion)
+        if self._stubs is None:
+            self._stubs = StubFolder()
+        html = self._prerendered[spec.src_uri] = self._render(spec)
+        path = self._stubs.stub(spec.src_uri, spec.stub(), html)
+        return File.generated(config, spec.src_uri, abs_src_path=str(path), inclusion=inclusion)
 
     def _cache_folder(self, base: Path, config: MkDocsConfig) -> Path | None:
         if not self.config.cache_dir:

@@ -1,0 +1,149 @@
+"""The benchmark of record: our plugin against hand-written pages on plain MkDocs.
+
+    .venv/bin/python bench/run.py                    # N = 500, 2000
+    .venv/bin/python bench/run.py --full             # N = 1000, 5000, 10000
+    .venv/bin/python bench/run.py --sizes 500 --repeat 3 --serve-reload
+
+See bench/README.md for what is measured and what each column means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from corpus import make_claims
+from measure import BuildResult, run_build
+from report import (
+    SizeResult,
+    build_table,
+    growth_lines,
+    hooks_table,
+    machine_lines,
+    reload_table,
+    warnings_lines,
+)
+from serve import measure_reload
+from sites import write_ours, write_plain
+
+QUICK_SIZES = (500, 2000)
+FULL_SIZES = (1000, 5000, 10000)
+RELOAD_SIZE = 1000
+WARM_UP_SIZE = 20
+RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Build-time benchmark: factcheck vs plain MkDocs.")
+    parser.add_argument("--sizes", type=_sizes, default=QUICK_SIZES,
+                        help="comma-separated claim counts (default: 500,2000)")
+    parser.add_argument("--full", action="store_true", help="sizes 1000,5000,10000")
+    parser.add_argument("--repeat", type=int, default=1, help="builds per site and size (median)")
+    parser.add_argument("--serve-reload", action="store_true",
+                        help=f"also time a live reload of `mkdocs serve` (at N={RELOAD_SIZE})")
+    parser.add_argument("--reload-size", type=int, default=RELOAD_SIZE,
+                        help=f"claims in the --serve-reload site (default {RELOAD_SIZE})")
+    parser.add_argument("--seed", type=int, default=2025, help="seed of the synthetic claims")
+    parser.add_argument("--workdir", type=Path, help="keep the generated sites here (default: a temp dir)")
+    parser.add_argument("--record", action="store_true", help=f"append the results to {RESULTS.name}")
+    args = parser.parse_args(argv)
+    if args.full:
+        args.sizes = FULL_SIZES
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    return args
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of numbers: {text!r}") from None
+    if not sizes or min(sizes) < 2:
+        raise argparse.ArgumentTypeError("sizes must be numbers of at least 2")
+    return sizes
+
+
+@contextmanager
+def workspace(keep: Path | None) -> Iterator[Path]:
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        yield keep
+        return
+    with tempfile.TemporaryDirectory(prefix="factcheck-bench-") as temp:
+        yield Path(temp)
+
+
+def prepare(root: Path, n: int, seed: int) -> tuple[Path, Path]:
+    """Write both sites for N claims; returns their mkdocs.yml paths."""
+    shutil.rmtree(root, ignore_errors=True)
+    claims = make_claims(n, seed)
+    (root / "plain").mkdir(parents=True)
+    return write_ours(root / "ours", claims), write_plain(root / "plain", claims)
+
+
+def measure_size(root: Path, n: int, seed: int, repeat: int) -> SizeResult:
+    ours_config, plain_config = prepare(root, n, seed)
+    ours: list[BuildResult] = []
+    plain: list[BuildResult] = []
+    for round_number in range(1, repeat + 1):
+        # Alternate, so that machine noise hits both sites alike.
+        ours.append(run_build(ours_config, root / "ours" / "site", time_hooks=True))
+        plain.append(run_build(plain_config, root / "plain" / "site"))
+        print(f"  N={n} round {round_number}/{repeat}: ours {ours[-1].wall_seconds:.2f} s, "
+              f"plain {plain[-1].wall_seconds:.2f} s", file=sys.stderr, flush=True)
+    return SizeResult(n, ours, plain)
+
+
+def warm_up(root: Path, seed: int) -> None:
+    """One untimed small build of each, so the first timed build does not pay for cold caches."""
+    ours_config, plain_config = prepare(root, WARM_UP_SIZE, seed)
+    run_build(ours_config, root / "ours" / "site")
+    run_build(plain_config, root / "plain" / "site")
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def serve_reload(root: Path, n: int, seed: int, repeat: int) -> str:
+    claims = make_claims(n, seed)
+    shutil.rmtree(root, ignore_errors=True)
+    config = write_ours(root, claims)
+    full = run_build(config, root / "site")
+    print(f"  serve: full build {full.wall_seconds:.2f} s; starting mkdocs serve", file=sys.stderr, flush=True)
+    reloads = measure_reload(config, claims[len(claims) // 2], edits=max(3, repeat))
+    return reload_table(n, full, reloads)
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    command = ".venv/bin/python bench/run.py " + shlex.join(argv)
+    sections = [machine_lines(command.strip())]
+    with workspace(args.workdir) as work:
+        warm_up(work / "warm-up", args.seed)
+        results = []
+        for n in args.sizes:
+            results.append(measure_size(work / f"n{n}", n, args.seed, args.repeat))
+            if args.workdir is None:
+                shutil.rmtree(work / f"n{n}", ignore_errors=True)
+        sections += [build_table(results), growth_lines(results),
+                     "Plugin hooks (seconds, median of the ours builds):", hooks_table(results),
+                     warnings_lines(results)]
+        if args.serve_reload:
+            sections += ["Live reload (`mkdocs serve --livereload`, one claim's summary edited):",
+                         serve_reload(work / f"serve-{args.reload_size}", args.reload_size,
+                                      args.seed, args.repeat)]
+    text = "\n\n".join(sections) + "\n"
+    print(text)
+    if args.record:
+        with RESULTS.open("a", encoding="utf-8") as results_file:
+            results_file.write("\n## Run\n\n" + text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,34 @@
+"""Stub files for generated pages that change only when the page does.
+
+MkDocs' ``serve --dirty`` rebuilds a page only when its source file is newer than
+its output. Generated pages have no source file, so under ``serve`` each gets a
+stub file in a private temporary folder (never a watched one), rewritten only
+when the page's own HTML changes: an edit to one claim then rebuilds the few
+pages it appears on, not the whole site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from pathlib import Path
+
+
+class StubFolder:
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="factcheck-serve-"))
+        self._digests: dict[str, str] = {}
+
+    def stub(self, src_uri: str, markdown: str, html: str) -> Path:
+        """The stub's path; its modified time moves only when `markdown` or `html` changed."""
+        digest = hashlib.sha256(f"{markdown}\x00{html}".encode()).hexdigest()
+        path = self.root / src_uri
+        if self._digests.get(src_uri) != digest or not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(markdown, encoding="utf-8")
+            self._digests[src_uri] = digest
+        return path
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
