@@ -38,10 +38,10 @@ class ReloadResult:
 class Server:
     """A running `mkdocs serve` and its log, read line by line with arrival times."""
 
-    def __init__(self, config_file: Path) -> None:
+    def __init__(self, config_file: Path, dirty: bool = False) -> None:
         self.port = free_port()
         command = [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(config_file),
-                   "--dev-addr", f"127.0.0.1:{self.port}", "--livereload"]
+                   "--dev-addr", f"127.0.0.1:{self.port}", "--livereload", *(["--dirty"] if dirty else [])]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                         text=True, env=child_env(), cwd=config_file.parent)
         self.log: list[str] = []
@@ -107,8 +107,8 @@ def edit_summary(claims_dir: Path, claim: SyntheticClaim, marker: str) -> None:
 
 
 def measure_reload(config_file: Path, claim: SyntheticClaim, edits: int = 3,
-                   timeout: float = 600.0) -> list[ReloadResult]:
-    server = Server(config_file)
+                   timeout: float = 600.0, dirty: bool = False) -> list[ReloadResult]:
+    server = Server(config_file, dirty)
     try:
         server.wait_for("Serving on", timeout)
         first = server.last_build_seconds()
