@@ -12,13 +12,29 @@ from xml.etree import ElementTree as ET
 from . import urls
 from .catalog import Catalog
 from .model import Claim
-from .render import ClaimHtml
+from .render import ClaimHtml, Renderer
 
 ATOM = "http://www.w3.org/2005/Atom"
 EXPORT_VERSION = 1
 FEED_LIMIT = 50
 # Spreadsheet programs run a cell that starts with one of these as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def site_files(catalog: Catalog, renderer: Renderer, *, feed_limit: int = FEED_LIMIT) -> dict[str, str]:
+    """Every file besides pages, by its path in the site: assets, feed and exports."""
+    site, directory_urls = renderer.site, renderer.site.use_directory_urls
+    return {
+        urls.STYLESHEET: renderer.asset("factcheck.css"),
+        urls.SCRIPT: renderer.asset("factcheck.js"),
+        urls.FEED: atom_feed(catalog, title=f"{site.name}: {renderer.strings['feed_title']}", site_url=site.url,
+                             use_directory_urls=directory_urls, html_of=renderer.claim_html,
+                             author=site.organization, limit=feed_limit),
+        urls.CLAIMS_DIRECTORY: claims_directory(catalog, use_directory_urls=directory_urls),
+        urls.EXPORT_JSON: json_export(catalog, site_url=site.url, use_directory_urls=directory_urls),
+        urls.EXPORT_CSV: csv_export(catalog, site_url=site.url, use_directory_urls=directory_urls,
+                                    html_of=renderer.claim_html),
+    }
 
 
 def _timestamp(day: date) -> str:

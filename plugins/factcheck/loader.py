@@ -182,7 +182,9 @@ def parse_claim(raw: bytes, shown: str, claim_id: str, scale: RatingScale,
         return FileResult(None, [*errors, _at(shown, node, "the file must be a mapping of keys to values, "
                                       f"not a {_kind(node)}", "start each line with a key, e.g. `claim: ...`")])
     errors.extend(_duplicate_keys(node, shown))
-    data = ClaimYamlLoader("").construct_document(node)
+    data, problem = _construct(node, shown)
+    if problem:
+        return FileResult(None, [*errors, problem])
     try:
         claim = Claim.model_validate(data, context={"scale": scale})
     except ValidationError as exc:
@@ -269,6 +271,43 @@ def _compose(text: str, shown: str) -> tuple[yaml.Node | None, ClaimError | None
         return None, ClaimError(shown, 1, 1, f"invalid YAML: {exc}", "check the file's syntax")
     finally:
         loader.dispose()
+
+
+def _construct(node: yaml.Node, shown: str) -> tuple[Any, ClaimError | None]:
+    """Python values from the nodes; unknown tags and impossible values become located errors."""
+    try:
+        return ClaimYamlLoader("").construct_document(node), None
+    except yaml.MarkedYAMLError as exc:  # e.g. !!python/object: the safe loader refuses it
+        mark: Any = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        tag = (exc.problem or "").split("tag ")[-1].strip(" '").replace("tag:yaml.org,2002:", "!!")
+        return None, ClaimError(shown, line, column, f"the YAML tag {tag} is not allowed in claim files",
+                                "remove the tag (the text starting with '!') and write the value itself")
+    except ValueError as exc:  # e.g. a date such as 2025-13-45
+        return None, _bad_value(node, shown, str(exc))
+
+
+def _bad_value(root: yaml.Node, shown: str, reason: str) -> ClaimError:
+    """Point at the first scalar the safe constructor cannot read on its own."""
+    for node in _scalars(root):
+        try:
+            ClaimYamlLoader("").construct_object(node, deep=True)
+        except ValueError:
+            return _at(shown, node, f"the value {node.value!r} cannot be read: {reason}",
+                       "write dates as YYYY-MM-DD, or put the value in quotes to keep it as text")
+    return ClaimError(shown, 1, 1, f"a value cannot be read: {reason}", "check dates and numbers")
+
+
+def _scalars(node: yaml.Node) -> Iterator[yaml.Node]:
+    if isinstance(node, yaml.ScalarNode):
+        yield node
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _scalars(item)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield from _scalars(key)
+            yield from _scalars(value)
 
 
 def _yaml_hint(problem: str) -> str:

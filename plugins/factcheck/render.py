@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from . import urls
+from . import jsonld, urls
 from .catalog import Catalog
 from .markup import MarkdownRenderer, plain_text
 from .model import Claim
@@ -112,6 +112,17 @@ class Renderer:
         return self.env.get_template(template).render(
             catalog=catalog, links=links, html_of=self.claim_html, **context
         )
+
+    def head(self, catalog: Catalog, here: str, claim: Claim | None = None, description: str = "") -> str:
+        """Tags for the page's <head>; on a claim page with its ClaimReview JSON-LD."""
+        review = Markup("")
+        if claim is not None:
+            links = urls.Links(here, self.site.use_directory_urls, self.site.url)
+            review = Markup(jsonld.script_element(jsonld.claim_review(
+                claim, self.scale, url=links.absolute(urls.claim_src(claim.id)),
+                organization=self.site.organization, organization_url=self.site.organization_url,
+                summary_text=self.claim_html(claim).summary_text)))
+        return self.page("head.html", catalog, here, claim=claim, claim_review=review, description=description)
 
     def asset(self, name: str) -> str:
         """A static file from the templates folders (so a site can override it too)."""
