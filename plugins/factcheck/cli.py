@@ -186,7 +186,7 @@ def _target(path: Path, claims_dir: Path) -> tuple[Path, Path]:
     """(folder to load, file or folder to report on) for one PATH argument."""
     if not path.exists():
         raise UsageError(f"{path}: no such file or folder")
-    if path.is_file() and not path.name.endswith(CLAIM_SUFFIXES):
+    if path.is_file() and not path.name.lower().endswith(CLAIM_SUFFIXES):
         raise UsageError(f"{path}: not a claim file (claim files end in .yml or .yaml)")
     if path.is_file() and path.name.startswith("."):
         raise UsageError(f"{path}: the build skips hidden files; remove the leading dot")

@@ -29,6 +29,10 @@ from .scale import RatingScale
 CLAIM_SUFFIXES = (".yml", ".yaml")
 DEFAULT_MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 12
+MAX_ERRORS_PER_FILE = 50
+# What PyYAML's constructors raise on a value they cannot build: `2025-13-45` (ValueError),
+# `!!timestamp soon` (AttributeError), `!!bool maybe` (KeyError), a 5,000-digit number.
+_UNREADABLE = (ValueError, TypeError, AttributeError, KeyError, OverflowError)
 _BOOL = "tag:yaml.org,2002:bool"
 
 
@@ -188,12 +192,24 @@ def parse_claim(raw: bytes, shown: str, claim_id: str, scale: RatingScale,
     try:
         claim = Claim.model_validate(data, context={"scale": scale})
     except ValidationError as exc:
-        errors.extend(_explain(error, node, shown, scale) for error in _dedupe(exc.errors()))
-        return FileResult(None, errors)
+        details = _dedupe(exc.errors())
+        errors.extend(_explain(error, node, shown, scale) for error in details[:MAX_ERRORS_PER_FILE])
+        return FileResult(None, _capped(errors, shown, len(errors) + len(details[MAX_ERRORS_PER_FILE:])))
     if errors:
         return FileResult(None, errors)
     related_marks = [_position(node, ("related", i)) for i in range(len(claim.related))]
     return FileResult(claim.bind(claim_id, shown), [], related_marks)
+
+
+def _capped(errors: list[ClaimError], shown: str, total: int) -> list[ClaimError]:
+    """At most MAX_ERRORS_PER_FILE errors: a file of 30,000 bad keys needs fixing, not a
+    30,000-line report (and explaining each error costs a search of the file)."""
+    if total <= MAX_ERRORS_PER_FILE:
+        return errors
+    kept = sorted(errors)[:MAX_ERRORS_PER_FILE]
+    return [*kept, ClaimError(shown, kept[-1].line, kept[-1].column,
+                              f"and {total - MAX_ERRORS_PER_FILE:,} more problems in this file",
+                              "fix the ones above first")]
 
 
 def _link(results: dict[str, FileResult], scale: RatingScale) -> ClaimSet:
@@ -239,13 +255,16 @@ def claim_files(claims_dir: Path) -> Iterator[Path]:
     for dirpath, dirnames, filenames in os.walk(claims_dir, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if name.endswith(CLAIM_SUFFIXES) and not name.startswith("."):
+            if name.lower().endswith(CLAIM_SUFFIXES) and not name.startswith("."):
                 yield Path(dirpath, name)
 
 
 def _outside(path: Path, root: Path) -> str:
     if path.is_symlink():
-        target = path.resolve()
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # a loop, or a target that does not exist
+            return "the file is a symbolic link that cannot be followed (a loop, or a missing target)"
         if not target.is_relative_to(root):
             return "the file is a symbolic link that points outside the claims folder"
     return ""
@@ -280,10 +299,13 @@ def _construct(node: yaml.Node, shown: str) -> tuple[Any, ClaimError | None]:
     except yaml.MarkedYAMLError as exc:  # e.g. !!python/object: the safe loader refuses it
         mark: Any = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        tag = (exc.problem or "").split("tag ")[-1].strip(" '").replace("tag:yaml.org,2002:", "!!")
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        if "constructor for the tag" not in problem:  # an unhashable key, a bad merge, ...
+            return None, ClaimError(shown, line, column, f"invalid YAML: {problem}", _yaml_hint(problem))
+        tag = problem.split("tag ")[-1].strip(" '").replace("tag:yaml.org,2002:", "!!")
         return None, ClaimError(shown, line, column, f"the YAML tag {tag} is not allowed in claim files",
                                 "remove the tag (the text starting with '!') and write the value itself")
-    except ValueError as exc:  # e.g. a date such as 2025-13-45
+    except _UNREADABLE as exc:  # e.g. a date such as 2025-13-45
         return None, _bad_value(node, shown, str(exc))
 
 
@@ -292,7 +314,7 @@ def _bad_value(root: yaml.Node, shown: str, reason: str) -> ClaimError:
     for node in _scalars(root):
         try:
             ClaimYamlLoader("").construct_object(node, deep=True)
-        except ValueError:
+        except _UNREADABLE:
             return _at(shown, node, f"the value {node.value!r} cannot be read: {reason}",
                        "write dates as YYYY-MM-DD, or put the value in quotes to keep it as text")
     return ClaimError(shown, 1, 1, f"a value cannot be read: {reason}", "check dates and numbers")

@@ -7,6 +7,7 @@ from them, and the export writes what they hold.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -44,7 +45,19 @@ def _refuse_numbers(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, Field(min_length=1)]
+# XML 1.0 cannot hold these (a feed with one is not XML at all) and HTML forbids them;
+# YAML lets a contributor write them as "\x01" or "\u0000" in a quoted string.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def _printable(value: str) -> str:
+    if _UNPRINTABLE.search(value):
+        raise ValueError("must not contain control characters such as \\x00 or \\x1b")
+    return value
+
+
+Text = Annotated[str, Field(min_length=1), AfterValidator(_printable)]
+MarkdownText = Annotated[str, AfterValidator(_printable)]
 Url = Annotated[
     str,
     # The pattern must come first, or pydantic leaves it out of the JSON Schema.
@@ -121,10 +134,10 @@ class Claim(_Strict):
     )
     verdict: str = Field(description="A key of the site's rating scale.")
     summary: Text = Field(description="The short answer, one to three sentences (Markdown).")
-    analysis: str = Field(default="", description="The full write-up (Markdown).")
-    sources: list[Source] = Field(min_length=1)
-    quotes: list[Quote] = Field(default_factory=list)
-    tags: list[Text] = Field(default_factory=list)
+    analysis: MarkdownText = Field(default="", description="The full write-up (Markdown).")
+    sources: list[Source] = Field(min_length=1, max_length=200)
+    quotes: list[Quote] = Field(default_factory=list, max_length=100)
+    tags: list[Text] = Field(default_factory=list, max_length=50)
     related: list[ClaimId] = Field(default_factory=list, description="Ids of other claims.")
     published: Day = Field(description="When this fact check was published.")
     updated: Day | None = None

@@ -12,10 +12,20 @@ _SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "
                           "ł": "l", "Ł": "l", "þ": "th", "Þ": "th", "œ": "oe", "Œ": "oe", "\u0131": "i"})
 
 
+MAX_SLUG = 80  # a slug is a folder name, and file systems stop at 255 bytes
+
+
 def slugify(text: str) -> str:
-    """'Émilie Fournier' -> 'emilie-fournier'. Empty when nothing ASCII is left."""
+    """'Émilie Fournier' -> 'emilie-fournier'. Empty when nothing ASCII is left.
+
+    A long name keeps its first words and gets a short hash of the whole, so two long
+    names that start alike still get two slugs."""
     ascii_text = unicodedata.normalize("NFKD", text.translate(_SPECIAL)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > MAX_SLUG:
+        digest = hashlib.sha1(slug.encode()).hexdigest()[:8]
+        slug = slug[: MAX_SLUG - len(digest) - 1].rstrip("-") + "-" + digest
+    return slug
 
 
 def unique_slugs(names: Iterable[str], fallback: str = "item") -> dict[str, str]:
