@@ -29,14 +29,6 @@ class ClaimError:
         }
 
 
-class ClaimsInvalid(Exception):
-    """Raised where a caller wants an exception instead of a list."""
-
-    def __init__(self, errors: list[ClaimError]) -> None:
-        self.errors = sorted(errors)
-        super().__init__(format_report(self.errors))
-
-
 def format_report(errors: list[ClaimError]) -> str:
     count = len(errors)
     files = len({error.path for error in errors})

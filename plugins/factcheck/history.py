@@ -37,10 +37,6 @@ class ClaimHistory:
     last_commit: str
     verdict_changes: list[VerdictChange] = field(default_factory=list)
 
-    @property
-    def commits(self) -> bool:
-        return bool(self.last_commit)
-
 
 def claim_histories(claims_dir: Path, repo_url: str = "") -> dict[Path, ClaimHistory]:
     """History per claim file (absolute, resolved path). Empty outside a git work tree."""
