@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 from corpus import SyntheticClaim, rating_description, rating_label
+from factcheck import urls
 from factcheck.scale import DEFAULT_SCALE
 from factcheck.slugs import slugify
 
@@ -191,19 +192,19 @@ def _claim_item(here: str, claim: SyntheticClaim) -> str:
 
 
 def _claim_uri(claim_id: str) -> str:
-    return f"claims/{claim_id}.md"
+    return urls.claim_src(claim_id)
 
 
 def _claimant_uri(name: str) -> str:
-    return f"claimants/{slugify(name)}.md"
+    return urls.claimant_src(slugify(name))
 
 
 def _expert_uri(name: str) -> str:
-    return f"experts/{slugify(name)}.md"
+    return urls.expert_src(slugify(name))
 
 
 def _tag_uri(name: str) -> str:
-    return f"tags/{slugify(name)}.md"
+    return urls.tag_src(slugify(name))
 
 
 def _tally_table(claims: list[SyntheticClaim]) -> str:

@@ -124,14 +124,19 @@ def git(cwd: Path, *args: str) -> None:
                         "PATH": "/usr/bin:/bin"})
 
 
-def test_git_history_lists_verdict_changes(make_site) -> None:
-    site = make_site(config_extra="repo_url: https://github.com/example/checks\n")
-    site.write_claim("a.yml", claim_yaml(verdict="unproven"))
+def commit_two_verdicts(site, first: str, second: str) -> None:
+    """A git repository whose claim a.yml changed verdict in its second commit."""
+    site.write_claim("a.yml", claim_yaml(verdict=first))
     git(site.root, "init", "-q")
     git(site.root, "add", ".")
     git(site.root, "commit", "-qm", "first")
-    site.write_claim("a.yml", claim_yaml(verdict="misleading"))
+    site.write_claim("a.yml", claim_yaml(verdict=second))
     git(site.root, "commit", "-qam", "new evidence")
+
+
+def test_git_history_lists_verdict_changes(make_site) -> None:
+    site = make_site(config_extra="repo_url: https://github.com/example/checks\n")
+    commit_two_verdicts(site, "unproven", "misleading")
     result = site.build("--strict")
     assert result.returncode == 0, result.output
     html = result.page("claims/a/")
@@ -153,12 +158,7 @@ def test_outside_git_the_page_falls_back_to_updated(make_site) -> None:
 
 def test_shallow_clone_builds(make_site, tmp_path) -> None:
     site = make_site()
-    site.write_claim("a.yml", claim_yaml(verdict="unproven"))
-    git(site.root, "init", "-q")
-    git(site.root, "add", ".")
-    git(site.root, "commit", "-qm", "first")
-    site.write_claim("a.yml", claim_yaml(verdict="true"))
-    git(site.root, "commit", "-qam", "second")
+    commit_two_verdicts(site, "unproven", "true")
     clone = tmp_path / "shallow"
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{site.root}", str(clone))
     from conftest import Site
