@@ -145,6 +145,7 @@ def test_dirty_serve_rebuilds_only_the_pages_an_edit_changes(tmp_path: Path) -> 
     site = make_site_in(tmp_path)
     site.write_claim("edited.yml", claim_yaml())
     site.write_claim("other.yml", claim_yaml(claim="Another claim.", claimant="Someone else", tags=["x"]))
+    site.write_claim("neighbour.yml", claim_yaml(claim="A neighbour.", claimant="Third", related=["edited"]))
     srv = Server(tmp_path, "--dirty", "--verbose")
     try:
         srv.wait_for("the first build", srv.page_shows("claims/edited/", "The figure covers the final"))
@@ -164,5 +165,27 @@ def test_dirty_serve_rebuilds_only_the_pages_an_edit_changes(tmp_path: Path) -> 
         unchanged = [name for name in pages if name != "claims/edited"]
         assert [after[name] for name in unchanged] == [before[name] for name in unchanged]
         assert "Another claim." in (srv.get("claims/other/") or "")
+        # A page that shows another claim's text is rebuilt when that text changes.
+        (site.claims / "edited.yml").write_text(claim_yaml(claim="A renamed claim."), encoding="utf-8")
+        srv.wait_for("the related claim's new text", srv.page_shows("claims/neighbour/", "A renamed claim."))
+        assert after["claims/other"] == pages["claims/other"].stat().st_mtime_ns
+    finally:
+        srv.stop()
+
+
+def test_dirty_serve_picks_up_an_edited_template(tmp_path: Path) -> None:
+    site = make_site_in(tmp_path)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
+    override = tmp_path / "overrides" / "factcheck" / "claim.html"
+    override.parent.mkdir(parents=True)
+    override.write_text("<h1>Template one: {{ claim.claim }}</h1>\n")
+    site.write_claim("a.yml", claim_yaml())
+    srv = Server(tmp_path, "--dirty", "--watch-theme")
+    try:
+        srv.wait_for("the first template", srv.page_shows("claims/a/", "Template one:"))
+        time.sleep(1)  # the watcher has seen the first state
+        override.write_text("<h1>Template two: {{ claim.claim }}</h1>\n")
+        srv.wait_for("the edited template", srv.page_shows("claims/a/", "Template two:"))
     finally:
         srv.stop()

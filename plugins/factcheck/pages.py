@@ -17,6 +17,7 @@ from . import urls
 from .catalog import Catalog
 from .markup import plain_text
 from .render import Renderer
+from .slugs import name_key
 
 
 @dataclass
@@ -82,6 +83,20 @@ def _claims_pages(catalog: Catalog, title: str, page_size: int) -> list[PageSpec
                           "pages": [urls.claims_page_src(i) for i in range(1, count + 1)]})
         for n in range(1, count + 1)
     ]
+
+
+def claim_page_inputs(catalog: Catalog, claim_id: str, history: object) -> str:
+    """Everything of the catalog that claim.html reads for one claim, as text: when it is
+    unchanged (and the templates and settings are), so is the page."""
+    claim = catalog.by_id[claim_id]
+    return "\x00".join([
+        claim.model_dump_json(),
+        catalog.claimant_of[claim_id],
+        " ".join(catalog.expert_slug[name_key(q.expert)] for q in claim.quotes),
+        " ".join(catalog.tag_slug[name_key(tag)] for tag in claim.tags),
+        repr([(other.id, other.claim, other.verdict) for other in catalog.related[claim_id]]),
+        repr(history),
+    ])
 
 
 _HEADING = re.compile(r"<h([23]) id=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)

@@ -8,6 +8,7 @@ fill page bodies in ``on_page_content`` before ``search`` indexes them.
 
 from __future__ import annotations
 
+import hashlib
 import html as html_lib
 from pathlib import Path
 from typing import Any, Literal
@@ -30,7 +31,7 @@ from .errors import ClaimError, format_report
 from .feeds import site_files
 from .history import claim_histories
 from .loader import DEFAULT_MAX_BYTES, ClaimLoader
-from .pages import PageSpec, headings, plan_pages
+from .pages import PageSpec, claim_page_inputs, headings, plan_pages
 from .render import Renderer, SiteInfo
 from .scale import RatingScale
 from .strings import UnknownStrings, strings_for
@@ -65,6 +66,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._renderer: Renderer | None = None
         self._settings: tuple[Any, ...] = ()
         self._stubs: StubFolder | None = None
+        self._reusable: dict[str, tuple[str, str]] = {}  # src_uri -> (inputs key, HTML), under serve
         self._reset()
 
     def _reset(self) -> None:
@@ -74,6 +76,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._claims_dir = Path("claims")
         self._cache_dir: Path | None = None
         self._prerendered: dict[str, str] = {}
+        self._templates_stamp = ""
 
     # MkDocs keeps one plugin instance across `serve` rebuilds once on_startup exists.
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -129,6 +132,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._refuse_clashes(files)
         for spec in self._pages.values():
             files.append(self._page_file(spec, config))
+        self._reusable = {uri: kept for uri, kept in self._reusable.items() if uri in self._pages}
         for src_uri, content in site_files(catalog, self._renderer, feed_limit=self.config.feed_limit).items():
             files.append(File.generated(config, src_uri, content=content))
         log.info(f"{len(catalog.claims)} fact checks, {len(self._pages)} generated pages")
@@ -186,11 +190,27 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
 
     def _render(self, spec: PageSpec) -> str:
         assert self._renderer is not None and self._catalog is not None
+        key = self._reuse_key(spec)
+        if key and self._reusable.get(spec.src_uri, ("", ""))[0] == key:
+            return self._reusable[spec.src_uri][1]
         here = urls.page_url(spec.src_uri, self._renderer.site.use_directory_urls)
         html = self._renderer.page(spec.template, self._catalog, here, **spec.context)
         if self._errors:
             html = self._renderer.env.get_template("errors.html").render(errors=self._errors) + html
+        if key:
+            self._reusable[spec.src_uri] = (key, html)
         return html
+
+    def _reuse_key(self, spec: PageSpec) -> str:
+        """Under serve, a claim page whose inputs, templates and settings are unchanged is
+        not rendered again; "" where nothing is reused (builds, listing pages)."""
+        if self._command != "serve" or not spec.claim_id or self._catalog is None or self._renderer is None:
+            return ""
+        if not self._templates_stamp:
+            self._templates_stamp = self._renderer.templates_fingerprint()
+        inputs = claim_page_inputs(self._catalog, spec.claim_id, spec.context.get("history"))
+        parts = [inputs, self._templates_stamp, repr(self._settings), repr(self._errors)]
+        return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
     def _page_file(self, spec: PageSpec, config: MkDocsConfig) -> File:
         """A generated page; under serve, backed by a stub that only changes with the page."""

@@ -124,6 +124,17 @@ class Renderer:
                 summary_text=self.claim_html(claim).summary_text)))
         return self.page("head.html", catalog, here, claim=claim, claim_review=review, description=description)
 
+    def templates_fingerprint(self) -> str:
+        """Changes whenever a template in the search path is added, removed or edited."""
+        loader = self.env.loader
+        assert loader is not None
+        stamps = []
+        for name in sorted(loader.list_templates()):
+            _, filename, _ = loader.get_source(self.env, name)
+            stat = Path(filename or name).stat() if filename else None
+            stamps.append(f"{name}:{filename}:{stat.st_mtime_ns if stat else 0}:{stat.st_size if stat else 0}")
+        return hashlib.sha256("\n".join(stamps).encode()).hexdigest()
+
     def asset(self, name: str) -> str:
         """A static file from the templates folders (so a site can override it too)."""
         loader = self.env.loader
