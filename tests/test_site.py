@@ -289,3 +289,19 @@ def test_long_claim_lists_are_paginated(make_site) -> None:
     directory = json.loads((result.site / "claims-index.json").read_text())
     assert [row[0] for row in directory["claims"]] == ["c4", "c3", "c2", "c1", "c0"]
     assert directory["claims"][0][1] == "claims/c4/"
+
+
+@pytest.mark.parametrize(("option", "value"), [("page_size", 0), ("max_file_bytes", -1), ("feed_limit", -5)])
+def test_numeric_options_below_their_minimum_are_reported(make_site, option: str, value: int) -> None:
+    site = make_site(plugin_options=f"{option}: {value}")
+    site.write_claim("a.yml", claim_yaml())
+    result = site.build()
+    assert result.returncode != 0
+    assert f"plugins.factcheck.{option} is {value}" in result.output and "Traceback" not in result.output
+
+
+def test_option_of_the_wrong_type_is_reported(make_site) -> None:
+    site = make_site(plugin_options="page_size: many")
+    site.write_claim("a.yml", claim_yaml())
+    result = site.build()
+    assert result.returncode != 0 and "page_size" in result.output and "Traceback" not in result.output

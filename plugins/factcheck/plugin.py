@@ -84,6 +84,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._reset()
+        self._check_numbers()
         base = Path(config.config_file_path or ".").parent
         self._claims_dir = (base / self.config.claims_dir).resolve()
         self._cache_dir = self._cache_folder(base, config)
@@ -180,6 +181,14 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             problems = "; ".join(_config_location(e["loc"]) + e["msg"].removeprefix("Value error, ")
                                  for e in exc.errors())
             raise PluginError(f"mkdocs.yml: plugins.factcheck.scale is invalid: {problems}") from None
+
+    def _check_numbers(self) -> None:
+        minimums = {"page_size": 1, "max_file_bytes": 1, "latest_count": 0, "feed_limit": 0}
+        for option, least in minimums.items():
+            value = self.config[option]
+            if isinstance(value, bool) or value < least:
+                raise PluginError(f"mkdocs.yml: plugins.factcheck.{option} is {value!r}; "
+                                  f"write a whole number of at least {least}")
 
     def _strings(self, config: MkDocsConfig) -> dict[str, str]:
         language = self.config.language or config.theme.get("language")
