@@ -159,22 +159,21 @@ def reader(browser: Any) -> Iterator[Reader]:
     context.close()
 
 
-@pytest.fixture(scope="module")
-def packed() -> Iterator[tuple[str, attacks.BuiltSite]]:
-    built = attacks.packed_attack_site()
+def _served(built: attacks.BuiltSite) -> Iterator[tuple[str, attacks.BuiltSite]]:
     assert built.returncode == 0, built.output
     base, stop = serve_folder(built.site)
     yield base, built
     stop()
+
+
+@pytest.fixture(scope="module")
+def packed() -> Iterator[tuple[str, attacks.BuiltSite]]:
+    yield from _served(attacks.packed_attack_site())
 
 
 @pytest.fixture(scope="module")
 def rotated() -> Iterator[tuple[str, attacks.BuiltSite]]:
-    built = attacks.attack_site()
-    assert built.returncode == 0, built.output
-    base, stop = serve_folder(built.site)
-    yield base, built
-    stop()
+    yield from _served(attacks.attack_site())
 
 
 def _pages(site: Path, folder: str, limit: int | None = None) -> list[str]:
