@@ -27,7 +27,7 @@ from pydantic import ValidationError
 from . import cache as disk_cache
 from . import urls
 from .catalog import Catalog, build_catalog
-from .errors import ClaimError, format_report
+from .errors import format_report
 from .feeds import site_files
 from .history import claim_histories
 from .loader import DEFAULT_MAX_BYTES, ClaimLoader
@@ -72,7 +72,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     def _reset(self) -> None:
         self._catalog: Catalog | None = None
         self._pages: dict[str, PageSpec] = {}
-        self._errors: list[ClaimError] = []
+        self._banner = ""  # the errors notice shown on every page while claim files are broken
+        self._base = Path(".")
         self._claims_dir = Path("claims")
         self._cache_dir: Path | None = None
         self._prerendered: dict[str, str] = {}
@@ -85,7 +86,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._reset()
         self._check_numbers()
-        base = Path(config.config_file_path or ".").parent
+        self._base = base = Path(config.config_file_path or ".").parent
         self._claims_dir = (base / self.config.claims_dir).resolve()
         self._cache_dir = self._cache_folder(base, config)
         scale = self._scale()
@@ -118,9 +119,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self._loader is not None and self._renderer is not None
-        claim_set = self._loader.load(self._claims_dir, Path(config.config_file_path or ".").parent)
-        self._errors = claim_set.errors
+        claim_set = self._loader.load(self._claims_dir, self._base)
         if claim_set.errors:
+            self._banner = self._renderer.env.get_template("errors.html").render(errors=claim_set.errors)
             for error in claim_set.errors:
                 log.error(str(error))
             if self._command != "serve":
@@ -152,9 +153,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             return html
         if "<!-- factcheck:" in html and self._catalog is not None:
             html = self._fill_markers(html, page)
-        if self._errors:
-            html = self._renderer.env.get_template("errors.html").render(errors=self._errors) + html
-        return html
+        return self._banner + html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         head = self._head(page)
@@ -203,9 +202,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         if key and self._reusable.get(spec.src_uri, ("", ""))[0] == key:
             return self._reusable[spec.src_uri][1]
         here = urls.page_url(spec.src_uri, self._renderer.site.use_directory_urls)
-        html = self._renderer.page(spec.template, self._catalog, here, **spec.context)
-        if self._errors:
-            html = self._renderer.env.get_template("errors.html").render(errors=self._errors) + html
+        html = self._banner + self._renderer.page(spec.template, self._catalog, here, **spec.context)
         if key:
             self._reusable[spec.src_uri] = (key, html)
         return html
@@ -218,7 +215,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         if not self._templates_stamp:
             self._templates_stamp = self._renderer.templates_fingerprint()
         inputs = claim_page_inputs(self._catalog, spec.claim_id, spec.context.get("history"))
-        parts = [inputs, self._templates_stamp, repr(self._settings), repr(self._errors)]
+        parts = [inputs, self._templates_stamp, repr(self._settings), self._banner]
         return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
     def _page_file(self, spec: PageSpec, config: MkDocsConfig) -> File:
@@ -244,10 +241,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
 
     def _attach_history(self, catalog: Catalog, config: MkDocsConfig) -> None:
         histories = claim_histories(self._claims_dir, config.repo_url or "")
-        base = Path(config.config_file_path or ".").parent
         for claim in catalog.claims:
             spec = self._pages[urls.claim_src(claim.id)]
-            spec.context["history"] = histories.get((base / claim.path).resolve())
+            spec.context["history"] = histories.get((self._base / claim.path).resolve())
 
     def _refuse_clashes(self, files: Files) -> None:
         clashes = [uri for uri in self._pages if files.get_file_from_path(uri) is not None]
