@@ -39,7 +39,7 @@ def _timed(method: Callable[..., Any], name: str, totals: HookTotals) -> Callabl
 
 def install_hook_timers() -> HookTotals:
     """Wrap every event hook the plugin defines (on_config, on_files, on_page_content, ...)."""
-    from factcheck.plugin import FactcheckPlugin
+    from mkdocs_factcheck.plugin import FactcheckPlugin
 
     totals: HookTotals = {}
     for name, member in list(vars(FactcheckPlugin).items()):

@@ -54,7 +54,7 @@ def main(argv: list[str]) -> int:
         os.chdir(root)
         stats = profile(config, root / "site")
     print(f"== factcheck functions by cumulative time (N={args.n}) ==")
-    print(printed(stats, "cumulative", args.top, "factcheck"))
+    print(printed(stats, "cumulative", args.top, "mkdocs_factcheck"))
     print("== whole build by own time ==")
     print(printed(stats, "tottime", args.top))
     return 0

@@ -4,7 +4,7 @@ Home, a claim, the scoreboard, a claimant, an expert and the methodology page,
 each at desktop (1280 px) and phone (375 px) width, in the light and the dark
 (slate) scheme. axe-core comes from npm (package.json; `make browser-deps` runs
 `npm ci`) and is injected into the served page. No rule is disabled: the theme's
-own findings are fixed in factcheck.css and plugins/factcheck/theme/main.html.
+own findings are fixed in factcheck.css and plugins/mkdocs_factcheck/theme/main.html.
 """
 
 from __future__ import annotations

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 import yaml
 from conftest import ENV, REPO, Site, claim_yaml, make_site_in
-from factcheck.cli import build_parser, claim_id_for
+from mkdocs_factcheck.cli import build_parser, claim_id_for
 
-FACTCHECK = [sys.executable, "-m", "factcheck.cli"]
+FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck.cli"]
 LOCATED = re.compile(r"^(?:\S+ +-  factcheck: | +)?(?P<line>\S+\.ya?ml:\d+:\d+: .*)$")
 
 # A minimal valid claim, written out so that line numbers are known.
@@ -194,8 +194,8 @@ def test_github_format_escapes_properties_and_data(site: Site) -> None:
 
 
 def test_github_escaping_rules() -> None:
-    from factcheck.cli import Report, format_github
-    from factcheck.errors import ClaimError
+    from mkdocs_factcheck.cli import Report, format_github
+    from mkdocs_factcheck.errors import ClaimError
 
     error = ClaimError("claims/x:y,z.yml", 2, 3, "100% wrong\r\nreally", "fix: it, now")
     no_line = ClaimError("claims", 0, 0, "the claims folder does not exist")

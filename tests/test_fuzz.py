@@ -19,19 +19,19 @@ import attacks
 import lxml.html
 import pytest
 from conftest import make_site_in
-from factcheck import jsonld, urls
-from factcheck.catalog import build_catalog
-from factcheck.feeds import atom_feed, csv_export, json_export
-from factcheck.loader import FileResult, parse_claim
-from factcheck.markup import MarkdownRenderer, plain_text
-from factcheck.model import Claim
-from factcheck.pages import plan_pages
-from factcheck.render import Renderer, SiteInfo
-from factcheck.scale import DEFAULT_SCALE
-from factcheck.strings import strings_for
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
+from mkdocs_factcheck import jsonld, urls
+from mkdocs_factcheck.catalog import build_catalog
+from mkdocs_factcheck.feeds import atom_feed, csv_export, json_export
+from mkdocs_factcheck.loader import FileResult, parse_claim
+from mkdocs_factcheck.markup import MarkdownRenderer, plain_text
+from mkdocs_factcheck.model import Claim
+from mkdocs_factcheck.pages import plan_pages
+from mkdocs_factcheck.render import Renderer, SiteInfo
+from mkdocs_factcheck.scale import DEFAULT_SCALE
+from mkdocs_factcheck.strings import strings_for
 
 # No shrinking: a failure reports the first example found, and a failing run stays as
 # quick as a passing one (shrinking a rendered site can take minutes).

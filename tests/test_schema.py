@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 import yaml
 from conftest import ENV, REPO, claim_yaml
-from factcheck.cli import read_site, schema_text
-from factcheck.loader import ClaimYamlLoader, parse_claim
-from factcheck.model import Claim, Correction, Quote, Source
-from factcheck.scale import DEFAULT_SCALE
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+from mkdocs_factcheck.cli import read_site, schema_text
+from mkdocs_factcheck.loader import ClaimYamlLoader, parse_claim
+from mkdocs_factcheck.model import Claim, Correction, Quote, Source
+from mkdocs_factcheck.scale import DEFAULT_SCALE
 
 SCHEMA_FILE = REPO / "schema" / "claim.schema.json"
 
@@ -51,7 +51,7 @@ def test_committed_schema_is_current() -> None:
 
 
 def test_schema_check_command_agrees() -> None:
-    result = subprocess.run([sys.executable, "-m", "factcheck.cli", "schema", "--check"], cwd=REPO,
+    result = subprocess.run([sys.executable, "-m", "mkdocs_factcheck.cli", "schema", "--check"], cwd=REPO,
                             env=ENV, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
 

@@ -26,14 +26,14 @@ import lxml.html
 import pytest
 import yaml
 from conftest import ENV, MKDOCS, claim_yaml, make_site_in
-from factcheck import jsonld
-from factcheck.catalog import build_catalog
-from factcheck.feeds import atom_feed, csv_export
-from factcheck.loader import ClaimLoader, parse_claim
-from factcheck.markup import MarkdownRenderer, complexity_problem, plain_text, sanitize
-from factcheck.render import Renderer, SiteInfo
-from factcheck.scale import DEFAULT_SCALE
-from factcheck.strings import strings_for
+from mkdocs_factcheck import jsonld
+from mkdocs_factcheck.catalog import build_catalog
+from mkdocs_factcheck.feeds import atom_feed, csv_export
+from mkdocs_factcheck.loader import ClaimLoader, parse_claim
+from mkdocs_factcheck.markup import MarkdownRenderer, complexity_problem, plain_text, sanitize
+from mkdocs_factcheck.render import Renderer, SiteInfo
+from mkdocs_factcheck.scale import DEFAULT_SCALE
+from mkdocs_factcheck.strings import strings_for
 
 SITE_NAME = "Test desk"  # conftest's mkdocs.yml
 BUILD_TIMEOUT = 60
@@ -441,8 +441,8 @@ def test_many_unknown_keys_are_reported_quickly() -> None:
     """30,000 unknown keys (300 KB, under max_file_bytes): one located error each took
     21 s, a linear search of the file's keys per error."""
     code = textwrap.dedent("""
-        from factcheck.loader import parse_claim
-        from factcheck.scale import DEFAULT_SCALE
+        from mkdocs_factcheck.loader import parse_claim
+        from mkdocs_factcheck.scale import DEFAULT_SCALE
         raw = "".join(f"k{i}: v\\n" for i in range(30_000)).encode()
         result = parse_claim(raw, "claims/x.yml", "x", DEFAULT_SCALE)
         assert result.claim is None and result.errors
