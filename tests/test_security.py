@@ -585,3 +585,25 @@ def test_sanitize_drops_every_other_scheme(href: str) -> None:
 
 def test_plain_text_is_text_and_never_control_characters() -> None:
     assert plain_text("<p>a &lt;b&gt; &#1; &#0; <script>x</script>c</p>") == "a <b> \ufffd c"
+
+
+# Issue 10: hostile contributors, round two.
+
+
+def _tree(folder: Path) -> dict[str, tuple[int, bytes]]:
+    """Every file under ``folder`` with its modification time and content."""
+    return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None:
+    """Item 12: MkDocs empties site_dir before on_files; one bad claim left site/ empty."""
+    site = make_site_in(tmp_path)
+    site.write_claim("good.yml", claim_yaml())
+    assert site.build().returncode == 0
+    before = _tree(site.root / "site")
+    assert "claims/good/index.html" in before
+    site.write_claim("bad.yml", claim_yaml(verdict="maybe"))
+    output = site.build().output
+    assert re.search(r"claims/bad\.yml:\d+:\d+: unknown verdict", output), output
+    assert _tree(site.root / "site") == before

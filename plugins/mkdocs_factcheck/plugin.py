@@ -30,7 +30,7 @@ from .catalog import Catalog, build_catalog
 from .errors import format_report
 from .feeds import site_files
 from .history import claim_histories
-from .loader import DEFAULT_MAX_BYTES, ClaimLoader
+from .loader import DEFAULT_MAX_BYTES, ClaimLoader, ClaimSet
 from .pages import PageSpec, claim_page_inputs, headings, plan_pages
 from .render import Renderer, SiteInfo
 from .scale import RatingScale
@@ -71,6 +71,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
 
     def _reset(self) -> None:
         self._catalog: Catalog | None = None
+        self._claim_set: ClaimSet | None = None
         self._pages: dict[str, PageSpec] = {}
         self._banner = ""  # the errors notice shown on every page while claim files are broken
         self._base = Path(".")
@@ -112,20 +113,15 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             self._settings = settings
             if self._cache_dir:
                 self._renderer.preload(disk_cache.load(self._cache_dir))
+        self._validate_claims()
         _add_theme_overrides(config)
         config.extra_css.append(urls.STYLESHEET)
         config.extra_javascript.append(urls.SCRIPT)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        assert self._loader is not None and self._renderer is not None
-        claim_set = self._loader.load(self._claims_dir, self._base)
-        if claim_set.errors:
-            self._banner = self._renderer.env.get_template("errors.html").render(errors=claim_set.errors)
-            for error in claim_set.errors:
-                log.error(str(error))
-            if self._command != "serve":
-                raise PluginError(format_report(claim_set.errors))
+        assert self._claim_set is not None and self._renderer is not None
+        claim_set, self._claim_set = self._claim_set, None
         catalog = build_catalog(claim_set.claims.values(), self._renderer.scale)
         self._renderer.forget_except(catalog.claims)
         self._catalog = catalog
@@ -172,6 +168,18 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             self._stubs.remove()
 
     # Helpers: small translations between MkDocs objects and our modules.
+
+    def _validate_claims(self) -> None:
+        """Load and check the claims here, in on_config: MkDocs empties site_dir after
+        this hook, so a build that fails on a bad claim leaves the last good site as it was."""
+        assert self._loader is not None and self._renderer is not None
+        claim_set = self._claim_set = self._loader.load(self._claims_dir, self._base)
+        if claim_set.errors:
+            self._banner = self._renderer.env.get_template("errors.html").render(errors=claim_set.errors)
+            for error in claim_set.errors:
+                log.error(str(error))
+            if self._command != "serve":
+                raise PluginError(format_report(claim_set.errors))
 
     def _scale(self) -> RatingScale:
         try:
