@@ -120,7 +120,9 @@ def test_serve_reloads_claims_and_shows_errors_without_stopping(server: tuple[Se
     srv.wait_for("the error in the terminal", lambda: located in srv.output)
     assert srv.proc.poll() is None
     assert BANNER in (srv.get("claims/cost/") or ""), "valid claims stay served, with the notice"
-    assert srv.get("claims/broken/") is None, "an invalid claim is not published"
+    broken = srv.get("claims/broken/") or ""
+    assert located in broken, "the broken claim's own URL shows its error, not a bare 404"
+    assert "ClaimReview" not in broken, "an invalid claim is not published as a fact check"
 
     # Fixing the file recovers: the claim is published and the notice is gone.
     (claims / "broken.yml").write_text(claim_yaml(verdict="false"), encoding="utf-8")

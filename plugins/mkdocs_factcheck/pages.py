@@ -36,8 +36,10 @@ class PageSpec:
 
         Themes print page titles and descriptions as HTML, unescaped (MkDocs titles
         may hold markup), so contributor text is escaped here, once, at the source.
+        Plugins that render pages as Jinja (mkdocs-macros renders the title too) are
+        told not to: contributor text must never reach a template engine.
         """
-        meta: dict[str, Any] = {"title": html.escape(self.title)}
+        meta: dict[str, Any] = {"title": html.escape(self.title), "render_macros": False}
         if not self.searchable:
             meta["search"] = {"exclude": True}
         if self.description:

@@ -1,15 +1,16 @@
 """The MkDocs adapter: event hooks only.
 
 Everything it calls is plain Python (loader, catalog, pages, render, jsonld,
-feeds); this module maps MkDocs events onto them. Hook priorities are left at
-the default: we add files in ``on_files`` before other plugins see the nav, and
-fill page bodies in ``on_page_content`` before ``search`` indexes them.
+feeds); this module maps MkDocs events onto them. Each hook sets its priority
+explicitly, with the reason beside it, so the order of ``plugins:`` in a site's
+``mkdocs.yml`` does not matter (MkDocs runs higher priorities first; default 0).
 """
 
 from __future__ import annotations
 
 import hashlib
 import html as html_lib
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,19 +19,20 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from pydantic import ValidationError
 
 from . import cache as disk_cache
-from . import urls
+from . import share_tags, urls
 from .catalog import Catalog, build_catalog
-from .errors import format_report
+from .errors import ClaimError, format_report
 from .feeds import site_files
 from .history import claim_histories
 from .loader import DEFAULT_MAX_BYTES, ClaimLoader, ClaimSet
+from .model import ID_PATTERN
 from .pages import PageSpec, claim_page_inputs, headings, plan_pages
 from .render import Renderer, SiteInfo
 from .scale import RatingScale
@@ -84,6 +86,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self._command = command
 
+    # Late: after plugins that change settings at the default priority (material's
+    # `offline` turns use_directory_urls off), before `i18n` (-100), which wants to be last.
+    @event_priority(-50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._reset()
         self._check_numbers()
@@ -119,6 +124,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         config.extra_javascript.append(urls.SCRIPT)
         return config
 
+    # Early: our pages must exist before other plugins list the files (redirects,
+    # htmlproofer, blog, rss) and before `i18n` (-100) sorts them into languages.
+    @event_priority(100)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self._claim_set is not None and self._renderer is not None
         claim_set, self._claim_set = self._claim_set, None
@@ -127,15 +135,20 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._catalog = catalog
         self._pages = plan_pages(catalog, self._renderer, self.config.page_size)
         self._attach_history(catalog, config)
-        self._refuse_clashes(files)
+        self._pages.update(_broken_claim_pages(claim_set.errors, catalog))
+        generated = site_files(catalog, self._renderer, feed_limit=self.config.feed_limit)
+        self._refuse_clashes(files, generated, config)
         for spec in self._pages.values():
             files.append(self._page_file(spec, config))
         self._reusable = {uri: kept for uri, kept in self._reusable.items() if uri in self._pages}
-        for src_uri, content in site_files(catalog, self._renderer, feed_limit=self.config.feed_limit).items():
+        for src_uri, content in generated.items():
             files.append(File.generated(config, src_uri, content=content))
         log.info(f"{len(catalog.claims)} fact checks, {len(self._pages)} generated pages")
         return files
 
+    # Early: fill the body before plugins that read or rework page HTML (glightbox,
+    # rss at -75 for descriptions, i18n at -100) see it.
+    @event_priority(100)
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self._renderer is not None
         spec = self._pages.get(page.file.src_uri)
@@ -151,9 +164,14 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             html = self._fill_markers(html, page)
         return self._banner + html
 
+    # After material's `social` (50), whose share tags ours replace; before `minify` and
+    # `htmlproofer` (0) and `i18n` (-100), so they see the finished page.
+    @event_priority(40)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         head = self._head(page)
-        return output.replace("</head>", head + "</head>", 1) if head else output
+        if not head:
+            return output
+        return share_tags.without(output, share_tags.names(head)).replace("</head>", head + "</head>", 1)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self._cache_dir and self._renderer is not None:
@@ -175,11 +193,13 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         assert self._loader is not None and self._renderer is not None
         claim_set = self._claim_set = self._loader.load(self._claims_dir, self._base)
         if claim_set.errors:
-            self._banner = self._renderer.env.get_template("errors.html").render(errors=claim_set.errors)
-            for error in claim_set.errors:
-                log.error(str(error))
             if self._command != "serve":
                 raise PluginError(format_report(claim_set.errors))
+            # A contributor's mistake must not stop `serve` (even with strict: true, which
+            # counts warnings): the pages show it; `mkdocs build --strict` and CI fail on it.
+            self._banner = self._renderer.env.get_template("errors.html").render(errors=claim_set.errors)
+            log.info(format_report(claim_set.errors) + "\n(shown on every page while serving; "
+                     "`mkdocs build` fails until they are fixed)")
 
     def _scale(self) -> RatingScale:
         try:
@@ -210,7 +230,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         if key and self._reusable.get(spec.src_uri, ("", ""))[0] == key:
             return self._reusable[spec.src_uri][1]
         here = urls.page_url(spec.src_uri, self._renderer.site.use_directory_urls)
-        html = self._banner + self._renderer.page(spec.template, self._catalog, here, **spec.context)
+        banner = "" if spec.template == ERROR_PAGE else self._banner  # an error page is its own notice
+        html = banner + self._renderer.page(spec.template, self._catalog, here, **spec.context)
         if key:
             self._reusable[spec.src_uri] = (key, html)
         return html
@@ -230,7 +251,11 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         """A generated page; under serve, backed by a stub that only changes with the page."""
         inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
         if self._command != "serve":
-            return File.generated(config, spec.src_uri, content=spec.stub(), inclusion=inclusion)
+            file = File.generated(config, spec.src_uri, content=spec.stub(), inclusion=inclusion)
+            # Other plugins read the source's git history or date (git-revision-date, rss):
+            # a claim page's source is its claim file, a listing's the claims folder.
+            file.abs_src_path = str(self._source_of(spec))
+            return file
         if self._stubs is None:
             self._stubs = StubFolder()
         html = self._prerendered[spec.src_uri] = self._render(spec)
@@ -253,12 +278,32 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             spec = self._pages[urls.claim_src(claim.id)]
             spec.context["history"] = histories.get((self._base / claim.path).resolve())
 
-    def _refuse_clashes(self, files: Files) -> None:
-        clashes = [uri for uri in self._pages if files.get_file_from_path(uri) is not None]
+    def _source_of(self, spec: PageSpec) -> Path:
+        claim = self._catalog.by_id.get(spec.claim_id) if self._catalog and spec.claim_id else None
+        if claim is not None:
+            return (self._base / claim.path).resolve()
+        if spec.template == ERROR_PAGE:
+            first: ClaimError = spec.context["errors"][0]
+            return (self._base / first.path).resolve()
+        return self._claims_dir
+
+    def _refuse_clashes(self, files: Files, generated: dict[str, str], config: MkDocsConfig) -> None:
+        """A hand-written page or file whose output URL one of ours wants is an error naming both."""
+        udu = config.use_directory_urls
+        wanted = {urls.page_url(uri, udu): self._wanted_by(spec) for uri, spec in self._pages.items()}
+        wanted.update({uri: f"factcheck's generated file {uri}" for uri in generated})
+        docs = Path(config.docs_dir).name
+        clashes = [f"{docs}/{file.src_uri} and {wanted[file.url]} both want the URL /{file.url}"
+                   for file in files if file.url in wanted]
         if clashes:
-            raise PluginError(
-                "these pages are generated by factcheck, remove or rename them in docs_dir: "
-                + ", ".join(clashes))
+            raise PluginError("pages clash (rename or remove the hand-written one; the claim URLs are "
+                              "public and stay put):\n  " + "\n  ".join(clashes))
+
+    def _wanted_by(self, spec: PageSpec) -> str:
+        claim = self._catalog.by_id.get(spec.claim_id) if self._catalog and spec.claim_id else None
+        if claim is not None:
+            return f"the claim page of {claim.path}"
+        return f"factcheck's generated page {spec.title!r}"
 
     def _fill_markers(self, html: str, page: Page) -> str:
         assert self._renderer is not None and self._catalog is not None
@@ -276,6 +321,21 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         spec = self._pages.get(page.file.src_uri)
         claim = self._catalog.by_id[spec.claim_id] if spec and spec.claim_id else None
         return self._renderer.head(self._catalog, page.file.url, claim, spec.description if spec else "")
+
+
+ERROR_PAGE = "errors.html"
+
+
+def _broken_claim_pages(errors: list[ClaimError], catalog: Catalog) -> dict[str, PageSpec]:
+    """Under serve, a broken claim's own URL shows its errors instead of a bare 404."""
+    by_id: dict[str, list[ClaimError]] = {}
+    for error in errors:
+        claim_id = Path(error.path).stem
+        if re.fullmatch(ID_PATTERN, claim_id) and claim_id not in catalog.by_id:
+            by_id.setdefault(claim_id, []).append(error)
+    return {urls.claim_src(claim_id): PageSpec(urls.claim_src(claim_id), ERROR_PAGE, claim_id,
+                                               context={"errors": found})
+            for claim_id, found in by_id.items()}
 
 
 def _config_location(loc: tuple[int | str, ...]) -> str:
