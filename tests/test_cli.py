@@ -361,7 +361,7 @@ def runs(step_list: list[dict[str, Any]]) -> str:
 
 def test_every_workflow_is_well_formed() -> None:
     files = sorted(WORKFLOWS.glob("*.yml"))
-    assert [f.name for f in files] == ["deploy.yml", "validate.yml"]
+    assert [f.name for f in files] == ["deploy.yml", "links.yml", "validate.yml"]
     for file in files:
         data = workflow(file.name)
         assert data["name"] and data["on"] and data["jobs"]
@@ -407,6 +407,21 @@ def test_deploy_workflow() -> None:
     assert uses(steps(data, "deploy")) == ["actions/deploy-pages"]
 
 
+def test_links_workflow() -> None:
+    data = workflow("links.yml")
+    assert "schedule" in data["on"] and "workflow_dispatch" in data["on"]
+    assert data["permissions"] == {"contents": "read", "issues": "write"}
+    job = steps(data, "links")
+    assert uses(job) == ["actions/checkout", "actions/setup-python"]
+    script = runs(job)
+    assert "python -m pip install -e ." in script
+    assert commands_in(script, "factcheck") == [["links", "--max-age", "0"]]
+    # The report reaches the issue as a file, never through the shell or an expression.
+    assert "--body-file issue.md" in script and "${{" not in script
+    assert "gh issue edit" in script and "gh issue create" in script and "gh issue close" in script
+    assert script.index("gh issue list") < script.index("gh issue edit")
+
+
 class _AnyTag(yaml.SafeLoader):
     pass
 
@@ -422,7 +437,7 @@ def commands_in(script: str, program: str) -> list[list[str]]:
         for i, token in enumerate(tokens):
             if token == program:
                 rest = tokens[i + 1:]
-                ends = [j for j, t in enumerate(rest) if t in ("|", "||", "&&", ";")]
+                ends = [j for j, t in enumerate(rest) if t in ("|", "||", "&&", ";", ">", ">>")]
                 found.append(rest[: ends[0]] if ends else rest)
     return found
 
@@ -431,7 +446,7 @@ def test_workflows_run_real_commands() -> None:
     scripts = "\n".join(runs(steps(workflow(f.name), job))
                         for f in WORKFLOWS.glob("*.yml") for job in workflow(f.name)["jobs"])
     ours = commands_in(scripts, "factcheck")
-    assert {args[0] for args in ours} == {"validate", "schema"}
+    assert {args[0] for args in ours} == {"validate", "schema", "links"}
     for args in ours:
         build_parser().parse_args(args)  # exits (fails the test) on an unknown option
     theirs = commands_in(scripts, "mkdocs")

@@ -31,7 +31,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .errors import ClaimError
+from . import linkcheck
+from .errors import ClaimError, SiteError, UsageError
 from .loader import CLAIM_SUFFIXES, DEFAULT_MAX_BYTES, ClaimLoader, claim_files
 from .model import ID_PATTERN, claim_json_schema
 from .scale import RatingScale
@@ -42,14 +43,6 @@ DEFAULT_CLAIMS_DIR = "claims"
 SCHEMA_PATH = Path("schema") / "claim.schema.json"
 MAX_ID_LENGTH = 60
 COMMENT_COLUMN = 48
-
-
-class UsageError(Exception):
-    """The command cannot run as asked (exit status 2)."""
-
-
-class SiteError(Exception):
-    """The site's configuration is broken (exit status 1, as the build would fail too)."""
 
 
 # --- The site's settings, read from mkdocs.yml without MkDocs --------------------------
@@ -433,6 +426,8 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if the file is missing or out of date")
     schema.set_defaults(run=run_schema)
+
+    linkcheck.add_parser(commands, common)
     return parser
 
 

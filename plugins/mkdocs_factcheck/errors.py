@@ -5,6 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+class UsageError(Exception):
+    """A command cannot run as asked (exit status 2)."""
+
+
+class SiteError(Exception):
+    """The site's configuration is broken (exit status 1, as the build would fail too)."""
+
+
 @dataclass(frozen=True, order=True)
 class ClaimError:
     """One problem in one claim file: where it is, what is wrong, how to fix it."""

@@ -1,0 +1,500 @@
+"""``factcheck links``: can a reader still open every page a fact check cites?
+
+Takes claim files and gives one finding per cited URL that is not plainly fine:
+dead (an error status, a timeout, a refused connection), moved (a permanent
+redirect: cite the new address), slow, refused to robots (401/403/429: open it in a
+browser) or skipped (``robots.txt`` disallows checkers). Every ``appearance``,
+source ``url`` and ``archive_url`` and quote ``source`` is located by line and
+column from the YAML nodes, as the loader does for its errors.
+
+Requests go out concurrently (httpx), at most ``per_host`` at a time to one host,
+HEAD first and GET when HEAD is refused, with retries and growing waits on
+timeouts, 429 and 5xx. Results are kept in ``.cache/factcheck/links.json`` for
+``max_age`` seconds, so that a daily run asks each site at most once a day.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import email.utils
+import json
+import os
+import sys
+import tempfile
+import time
+import urllib.robotparser
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import yaml
+
+from . import __version__
+from .errors import ClaimError, UsageError
+from .loader import CLAIM_SUFFIXES, ClaimYamlLoader, claim_files, parse_claim
+
+USER_AGENT = f"mkdocs-factcheck/{__version__} (link checker; +https://pypi.org/project/mkdocs-factcheck/)"
+ROBOTS_AGENT = "mkdocs-factcheck"  # the token robots.txt rules name
+CACHE_PATH = Path(".cache") / "factcheck" / "links.json"
+CACHE_VERSION = 1
+KEEP_FOR = 7 * 24 * 3600.0  # seconds a cached answer stays in the file (--max-age decides its use)
+PERMANENT = (301, 308)
+REFUSED = (401, 403, 429)  # the site answered, but not to a checker: not evidence of a dead page
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+MAX_RETRY_AFTER = 30.0
+# What each kind of finding is, for the GitHub annotation level and the exit status.
+SEVERITY = {"dead": "error", "moved": "warning", "slow": "warning", "refused": "warning", "skipped": "notice"}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One URL at one place in one claim file."""
+
+    path: str
+    line: int
+    column: int
+    field: str
+    url: str
+
+
+@dataclass
+class LinkResult:
+    """What asking for one URL gave."""
+
+    url: str
+    status: str  # ok, dead, moved, slow, refused, skipped
+    code: int | None = None
+    final_url: str = ""
+    elapsed: float = 0.0
+    detail: str = ""
+    checked_at: float = field(default_factory=time.time)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How politely and how patiently to ask."""
+
+    timeout: float = 15.0
+    retries: int = 2
+    backoff: float = 1.0  # seconds before the first retry; doubled each time
+    per_host: int = 2
+    concurrency: int = 16
+    slow: float = 5.0
+    robots: bool = True
+    user_agent: str = USER_AGENT
+    # Where to send the request for a cited URL (tests and offline mirrors); identity by default.
+    rewrite: Callable[[str], str] | None = None
+
+
+# --- Where the URLs are ----------------------------------------------------------------
+
+
+def cited_urls(node: yaml.Node | None, shown: str) -> list[Citation]:
+    """Every URL field of a valid claim file's node tree, with its place."""
+    found: list[Citation] = []
+
+    def cite(value: yaml.Node, name: str) -> None:
+        if isinstance(value, yaml.ScalarNode) and isinstance(value.value, str) and value.value.strip():
+            mark = value.start_mark
+            found.append(Citation(shown, mark.line + 1, mark.column + 1, name, value.value.strip()))
+
+    if not isinstance(node, yaml.MappingNode):
+        return found
+    wanted = {("sources", "url"): "source url", ("sources", "archive_url"): "source archive_url",
+              ("quotes", "source"): "quote source"}
+    for key, value in node.value:
+        if key.value == "appearance":
+            for item in value.value if isinstance(value, yaml.SequenceNode) else [value]:
+                cite(item, "appearance")
+        elif key.value in ("sources", "quotes") and isinstance(value, yaml.SequenceNode):
+            for item in value.value:
+                for item_key, item_value in item.value if isinstance(item, yaml.MappingNode) else []:
+                    name = wanted.get((key.value, item_key.value))
+                    if name:
+                        cite(item_value, name)
+    return found
+
+
+def collect(files: Iterable[Path], base: Path, scale: Any, max_bytes: int) -> tuple[list[Citation], list[ClaimError]]:
+    """The citations of every valid file; a file that does not validate is reported, not checked."""
+    citations: list[Citation] = []
+    errors: list[ClaimError] = []
+    for path in files:
+        shown = _display(path, base)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            errors.append(ClaimError(shown, 0, 0, f"cannot read the file: {exc.strerror}", "check its permissions"))
+            continue
+        result = parse_claim(raw, shown, path.stem, scale, max_bytes)
+        if result.errors:
+            errors.extend(result.errors)
+            continue
+        loader = ClaimYamlLoader(raw.decode("utf-8-sig"))
+        try:
+            citations.extend(cited_urls(loader.get_single_node(), shown))
+        finally:
+            loader.dispose()
+    return citations, errors
+
+
+def _display(path: Path, base: Path) -> str:
+    try:
+        return Path(os.path.relpath(path, base)).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+# --- Asking ----------------------------------------------------------------------------
+
+
+class _Checker:
+    """One run's client, limits and robots.txt answers."""
+
+    def __init__(self, client: httpx.AsyncClient, settings: Settings) -> None:
+        self.client = client
+        self.settings = settings
+        self.everyone = asyncio.Semaphore(settings.concurrency)
+        self.hosts: dict[str, asyncio.Semaphore] = {}
+        self.robots: dict[str, asyncio.Task[urllib.robotparser.RobotFileParser]] = {}
+
+    def _host_limit(self, url: str) -> asyncio.Semaphore:
+        host = urlsplit(url).netloc.lower()
+        if host not in self.hosts:
+            self.hosts[host] = asyncio.Semaphore(self.settings.per_host)
+        return self.hosts[host]
+
+    async def check(self, cited: str) -> LinkResult:
+        target = self.settings.rewrite(cited) if self.settings.rewrite else cited
+        if self.settings.robots and not await self._allowed(target):
+            return LinkResult(cited, "skipped", detail="robots.txt asks checkers to stay away; not checked")
+        async with self.everyone, self._host_limit(target):
+            return await self._ask(cited, target)
+
+    async def _allowed(self, url: str) -> bool:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self.robots:
+            self.robots[origin] = asyncio.ensure_future(self._read_robots(origin))
+        return (await self.robots[origin]).can_fetch(ROBOTS_AGENT, url)
+
+    async def _read_robots(self, origin: str) -> urllib.robotparser.RobotFileParser:
+        rules = urllib.robotparser.RobotFileParser(origin + "/robots.txt")
+        try:
+            async with self._host_limit(origin):
+                response = await self.client.get(origin + "/robots.txt")
+        except httpx.HTTPError:
+            rules.parse([])  # no answer: nothing asks us to stay away
+            return rules
+        # The stdlib's reading of the status codes: 401/403 forbid all, other errors allow all.
+        if response.status_code in (401, 403):
+            rules.parse(["User-agent: *", "Disallow: /"])
+        else:
+            rules.parse(response.text.splitlines() if response.status_code < 400 else [])
+        return rules
+
+    async def _ask(self, cited: str, target: str) -> LinkResult:
+        attempts = self.settings.retries + 1
+        result = LinkResult(cited, "dead")
+        for attempt in range(attempts):
+            started = time.monotonic()
+            try:
+                response = await self._head_then_get(target)
+            except httpx.TooManyRedirects:
+                return LinkResult(cited, "dead", detail="too many redirects (a loop?)")
+            except httpx.TimeoutException:
+                result = LinkResult(cited, "dead", elapsed=time.monotonic() - started,
+                                    detail=f"no answer within {self.settings.timeout:g} s")
+                wait = self._backoff(attempt, None)
+            except httpx.HTTPError as exc:
+                result = LinkResult(cited, "dead", detail=f"cannot connect: {_reason(exc)}")
+                wait = self._backoff(attempt, None)
+            else:
+                result = self._judge(cited, response, time.monotonic() - started)
+                if response.status_code not in RETRY_STATUSES:
+                    return result
+                wait = self._backoff(attempt, response.headers.get("retry-after"))
+            if attempt + 1 < attempts:
+                await asyncio.sleep(wait)
+        return result
+
+    async def _head_then_get(self, url: str) -> httpx.Response:
+        response = await self.client.head(url)
+        if response.status_code < 400 or response.status_code in RETRY_STATUSES:
+            return response
+        # Many servers refuse or mishandle HEAD (405, 501, even 404): ask again the usual way,
+        # reading the headers only.
+        async with self.client.stream("GET", url) as streamed:
+            return streamed
+
+    def _judge(self, cited: str, response: httpx.Response, elapsed: float) -> LinkResult:
+        code = response.status_code
+        final = str(response.url)
+        if code in REFUSED:
+            return LinkResult(cited, "refused", code, final, elapsed,
+                              f"the site answered {code} {response.reason_phrase} to the checker; "
+                              "open it in a browser to confirm")
+        if code >= 400:
+            return LinkResult(cited, "dead", code, final, elapsed, f"{code} {response.reason_phrase}")
+        permanent = [r for r in response.history if r.status_code in PERMANENT]
+        if permanent:
+            return LinkResult(cited, "moved", code, final, elapsed,
+                              f"moved permanently ({permanent[0].status_code}) to {final}")
+        if elapsed > self.settings.slow:
+            return LinkResult(cited, "slow", code, final, elapsed, f"took {elapsed:.1f} s to answer")
+        return LinkResult(cited, "ok", code, final, elapsed)
+
+    def _backoff(self, attempt: int, retry_after: str | None) -> float:
+        wait: float = self.settings.backoff * 2.0**attempt
+        if retry_after:
+            asked = _retry_after_seconds(retry_after)
+            if asked is not None:
+                wait = max(wait, min(asked, MAX_RETRY_AFTER))
+        return wait
+
+
+def _retry_after_seconds(value: str) -> float | None:
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, float(when.timestamp()) - time.time())
+
+
+def _reason(exc: httpx.HTTPError) -> str:
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0][:200]
+
+
+async def check_urls(urls: Sequence[str], settings: Settings,
+                     progress: Callable[[int, int], None] | None = None) -> dict[str, LinkResult]:
+    """Ask for each URL once; the results by URL."""
+    results: dict[str, LinkResult] = {}
+    limits = httpx.Limits(max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency)
+    async with httpx.AsyncClient(follow_redirects=True, max_redirects=10, timeout=settings.timeout,
+                                 limits=limits, headers={"User-Agent": settings.user_agent}) as client:
+        checker = _Checker(client, settings)
+
+        async def one(url: str) -> None:
+            results[url] = await checker.check(url)
+            if progress:
+                progress(len(results), len(urls))
+
+        await asyncio.gather(*(one(url) for url in urls))
+    return results
+
+
+# --- The cache -------------------------------------------------------------------------
+
+
+def load_cache(path: Path, max_age: float, now: float) -> dict[str, LinkResult]:
+    """Results younger than ``max_age`` seconds; a missing or damaged cache is empty."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+        return {}
+    kept: dict[str, LinkResult] = {}
+    for url, entry in dict(data.get("results") or {}).items():
+        try:
+            result = LinkResult(**entry)
+        except TypeError:
+            continue
+        if result.url == url and 0 <= now - float(result.checked_at) < max_age:
+            kept[url] = result
+    return kept
+
+
+def save_cache(path: Path, results: dict[str, LinkResult]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"version": CACHE_VERSION, "results": {url: asdict(r) for url, r in sorted(results.items())}}
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".links-", suffix=".json")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(data, out, ensure_ascii=False, indent=1)
+    os.replace(temporary, path)  # never half a file
+
+
+# --- The report ------------------------------------------------------------------------
+
+
+@dataclass
+class Finding:
+    """A link that is not plainly fine, at the place it is cited."""
+
+    citation: Citation
+    result: LinkResult
+
+    @property
+    def severity(self) -> str:
+        return SEVERITY[self.result.status]
+
+    def as_dict(self) -> dict[str, object]:
+        c, r = self.citation, self.result
+        return {"file": c.path, "line": c.line, "column": c.column, "field": c.field, "url": c.url,
+                "status": r.status, "severity": self.severity, "code": r.code, "final_url": r.final_url,
+                "elapsed": round(r.elapsed, 3), "message": r.detail}
+
+
+@dataclass
+class LinkReport:
+    findings: list[Finding]
+    errors: list[ClaimError]  # files that do not validate, so were not checked
+    files: int
+    urls: int
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors) or any(f.severity == "error" for f in self.findings)
+
+
+def make_report(citations: list[Citation], results: dict[str, LinkResult], errors: list[ClaimError],
+                files: int) -> LinkReport:
+    findings = [Finding(c, results[c.url]) for c in citations if results[c.url].status != "ok"]
+    findings.sort(key=lambda f: (f.citation.path, f.citation.line, f.citation.column))
+    return LinkReport(findings, sorted(errors), files, len({c.url for c in citations}))
+
+
+def link_summary(report: LinkReport) -> str:
+    counts = Counter(f.result.status for f in report.findings)
+    found = ", ".join(f"{counts[s]} {s}" for s in SEVERITY if counts[s]) or "no problems"
+    text = f"{report.urls} links in {report.files} claim files checked: {found}"
+    if report.errors:
+        text += f"; {len(report.errors)} problems in files that do not validate (not checked)"
+    return text
+
+
+def format_text(report: LinkReport) -> list[str]:
+    lines = [str(error) for error in report.errors]
+    for f in report.findings:
+        c = f.citation
+        lines.append(f"{c.path}:{c.line}:{c.column}: {f.result.status}: {c.field} {c.url}: {f.result.detail}")
+    return [*lines, link_summary(report)]
+
+
+def format_github(report: LinkReport) -> list[str]:
+    """Workflow commands: dead links as errors, moved/slow/refused as warnings (escaped as validate does)."""
+    from .cli import Report, _escape_data, _escape_property
+    from .cli import format_github as validate_annotations
+
+    lines = validate_annotations(Report(report.errors, 0))[:-1]  # without validate's summary line
+    for f in report.findings:
+        c = f.citation
+        title = _escape_property(f"{f.result.status} link")
+        props = f"file={_escape_property(c.path)},line={c.line},col={c.column},title={title}"
+        lines.append(f"::{f.severity} {props}::{_escape_data(f'{c.field} {c.url}: {f.result.detail}')}")
+    return [*lines, link_summary(report)]
+
+
+def format_json(report: LinkReport) -> list[str]:
+    data = {"findings": [f.as_dict() for f in report.findings],
+            "errors": [e.as_dict() for e in report.errors],
+            "checked": {"files": report.files, "urls": report.urls}}
+    return [json.dumps(data, indent=2, ensure_ascii=False)]
+
+
+FORMATS = {"text": format_text, "github": format_github, "json": format_json}
+
+
+# --- The command -----------------------------------------------------------------------
+
+
+def claim_paths(paths: Sequence[Path], claims_dir: Path) -> list[Path]:
+    """The claim files named, or under the folders named, or the site's claims."""
+    if not paths:
+        return list(claim_files(claims_dir)) if claims_dir.is_dir() else []
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(claim_files(path))
+        elif path.is_file() and path.name.lower().endswith(CLAIM_SUFFIXES):
+            files.append(path)
+        elif path.exists():
+            raise UsageError(f"{path}: not a claim file (claim files end in .yml or .yaml)")
+        else:
+            raise UsageError(f"{path}: no such file or folder")
+    return list(dict.fromkeys(files))
+
+
+class _Progress:
+    """``checked 12/40 links`` on one line of a terminal; silent elsewhere and in CI."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.enabled:
+            sys.stderr.write(f"\rchecked {done}/{total} links")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def run_links(args: argparse.Namespace) -> int:
+    from .cli import read_site
+
+    config = Path(args.config_file)
+    site = read_site(config)
+    if args.timeout <= 0 or args.per_host < 1 or args.retries < 0 or args.max_age < 0:
+        raise UsageError("--timeout must be above 0, --per-host at least 1, --retries and --max-age 0 or more")
+    files = claim_paths([Path(p) for p in args.paths], site.claims_dir)
+    citations, errors = collect(files, Path.cwd(), site.scale, site.max_file_bytes)
+    settings = Settings(timeout=args.timeout, retries=args.retries, per_host=args.per_host,
+                        concurrency=args.concurrency, slow=args.slow, robots=not args.ignore_robots)
+    cache_file = Path(args.cache) if args.cache else config.parent / CACHE_PATH
+    now = time.time()
+    cached = load_cache(cache_file, args.max_age * 3600, now) if args.max_age > 0 else {}
+    wanted = list(dict.fromkeys(c.url for c in citations))
+    todo = [url for url in wanted if url not in cached]
+    progress = _Progress(sys.stderr.isatty() and not os.environ.get("CI"))
+    try:
+        fresh = asyncio.run(check_urls(todo, settings, progress)) if todo else {}
+    finally:
+        progress.close()
+    results = {**cached, **fresh}
+    # Keep what other runs (other files) learnt for a week; this run's answers replace theirs.
+    save_cache(cache_file, load_cache(cache_file, KEEP_FOR, now) | fresh)
+    report = make_report(citations, results, errors, len(files))
+    print("\n".join(FORMATS[args.format](report)))
+    if args.format == "json":
+        print(link_summary(report), file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
+    links = commands.add_parser(
+        "links", parents=[common], help="check that every cited URL still answers",
+        description="Check every appearance, source url, archive_url and quote source of the claim files: "
+                    "report dead, moved and slow links with their file and line.")
+    links.add_argument("paths", nargs="*", metavar="PATH",
+                       help="claim files or folders (default: the site's claims_dir)")
+    links.add_argument("--format", choices=sorted(FORMATS), default="text",
+                       help="text (default), github (annotations) or json")
+    links.add_argument("--timeout", type=float, default=Settings.timeout, metavar="SECONDS",
+                       help="give up on one request after this long (default: %(default)s)")
+    links.add_argument("--retries", type=int, default=Settings.retries,
+                       help="ask again this many times after a timeout, 429 or 5xx (default: %(default)s)")
+    links.add_argument("--per-host", type=int, default=Settings.per_host, metavar="N",
+                       help="at most N requests at a time to one host (default: %(default)s)")
+    links.add_argument("--concurrency", type=int, default=Settings.concurrency, metavar="N",
+                       help="at most N requests at a time in all (default: %(default)s)")
+    links.add_argument("--slow", type=float, default=Settings.slow, metavar="SECONDS",
+                       help="report answers slower than this (default: %(default)s)")
+    links.add_argument("--max-age", type=float, default=24, metavar="HOURS",
+                       help="reuse cached results younger than this; 0 checks everything again "
+                            "(default: %(default)s)")
+    links.add_argument("--cache", metavar="FILE",
+                       help=f"the results cache (default: {CACHE_PATH.as_posix()} beside mkdocs.yml)")
+    links.add_argument("--ignore-robots", action="store_true",
+                       help="check URLs that robots.txt asks checkers to leave alone")
+    links.set_defaults(run=run_links)
