@@ -28,15 +28,17 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import httpx
 import yaml
 
 from . import __version__
 from .errors import ClaimError, UsageError
 from .loader import CLAIM_SUFFIXES, ClaimYamlLoader, claim_files, parse_claim
+
+if TYPE_CHECKING:  # httpx is imported where it is used: other commands need not load it
+    import httpx
 
 USER_AGENT = f"mkdocs-factcheck/{__version__} (link checker; +https://pypi.org/project/mkdocs-factcheck/)"
 ROBOTS_AGENT = "mkdocs-factcheck"  # the token robots.txt rules name
@@ -184,6 +186,8 @@ class _Checker:
         return (await self.robots[origin]).can_fetch(ROBOTS_AGENT, url)
 
     async def _read_robots(self, origin: str) -> urllib.robotparser.RobotFileParser:
+        import httpx
+
         rules = urllib.robotparser.RobotFileParser(origin + "/robots.txt")
         try:
             async with self._host_limit(origin):
@@ -199,6 +203,8 @@ class _Checker:
         return rules
 
     async def _ask(self, cited: str, target: str) -> LinkResult:
+        import httpx
+
         attempts = self.settings.retries + 1
         result = LinkResult(cited, "dead")
         for attempt in range(attempts):
@@ -268,7 +274,7 @@ def _retry_after_seconds(value: str) -> float | None:
     return max(0.0, float(when.timestamp()) - time.time())
 
 
-def _reason(exc: httpx.HTTPError) -> str:
+def _reason(exc: Exception) -> str:
     text = str(exc) or type(exc).__name__
     return text.splitlines()[0][:200]
 
@@ -276,6 +282,8 @@ def _reason(exc: httpx.HTTPError) -> str:
 async def check_urls(urls: Sequence[str], settings: Settings,
                      progress: Callable[[int, int], None] | None = None) -> dict[str, LinkResult]:
     """Ask for each URL once; the results by URL."""
+    import httpx
+
     results: dict[str, LinkResult] = {}
     limits = httpx.Limits(max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency)
     async with httpx.AsyncClient(follow_redirects=True, max_redirects=10, timeout=settings.timeout,
