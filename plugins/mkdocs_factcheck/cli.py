@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from . import importer, linkcheck
+from . import archive, importer, linkcheck
 from .errors import ClaimError, SiteError, UsageError
 from .loader import CLAIM_SUFFIXES, DEFAULT_MAX_BYTES, ClaimLoader, claim_files
 from .model import ID_PATTERN, claim_json_schema
@@ -429,6 +429,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     linkcheck.add_parser(commands, common)
     importer.add_parser(commands, common)
+    archive.add_parser(commands, common)
     return parser
 
 
