@@ -31,9 +31,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from . import archive, importer, linkcheck
+from . import archive, generate, importer, linkcheck
 from .errors import ClaimError, SiteError, UsageError
 from .loader import CLAIM_SUFFIXES, DEFAULT_MAX_BYTES, ClaimLoader, claim_files
+from .mkdocs_yml import plugin_options, read_config
 from .model import ID_PATTERN, claim_json_schema
 from .scale import RatingScale
 from .slugs import slugify
@@ -48,32 +49,6 @@ COMMENT_COLUMN = 48
 # --- The site's settings, read from mkdocs.yml without MkDocs --------------------------
 
 
-class _ConfigLoader(yaml.SafeLoader):
-    """Safe loading of mkdocs.yml: ``!ENV`` is resolved, other tags (``!!python/name:``,
-    ``!relative``) become None; none of them can matter to the factcheck options."""
-
-
-def _construct_env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    # Same rule as pyyaml_env_tag (MkDocs' own): the first variable that is set,
-    # else the last item of a list of two or more as the default.
-    if isinstance(node, yaml.ScalarNode):
-        names, default = [str(loader.construct_scalar(node))], None
-    elif isinstance(node, yaml.SequenceNode):
-        items = [str(item) for item in loader.construct_sequence(node)]
-        names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
-    else:
-        return None
-    return next((os.environ[name] for name in names if name in os.environ), default)
-
-
-def _construct_unknown(loader: yaml.SafeLoader, node: yaml.Node) -> None:
-    return None
-
-
-_ConfigLoader.add_constructor("!ENV", _construct_env)
-_ConfigLoader.add_constructor(None, _construct_unknown)
-
-
 @dataclass(frozen=True)
 class Site:
     """What the command needs from mkdocs.yml."""
@@ -85,7 +60,7 @@ class Site:
 
 def read_site(config_file: Path) -> Site:
     """The factcheck plugin's options from ``config_file``; defaults when there is none."""
-    options = _plugin_options(config_file) if config_file.is_file() else {}
+    options = plugin_options(read_config(config_file)) if config_file.is_file() else {}
     base = config_file.parent
     claims_dir = options.get("claims_dir") or DEFAULT_CLAIMS_DIR
     max_bytes = options.get("max_file_bytes") or DEFAULT_MAX_BYTES
@@ -93,42 +68,6 @@ def read_site(config_file: Path) -> Site:
         raise SiteError(f"{config_file}: plugins.factcheck: claims_dir must be text and "
                         "max_file_bytes a number")
     return Site(base / claims_dir, _scale(config_file, options.get("scale")), max_bytes)
-
-
-def _plugin_options(config_file: Path) -> dict[str, Any]:
-    plugins = _read_config(config_file).get("plugins")
-    # MkDocs accepts the plugins as a list of names / {name: options}, or as one mapping.
-    entries = list(plugins.items()) if isinstance(plugins, dict) else [
-        next(iter(entry.items())) if isinstance(entry, dict) and len(entry) == 1 else (entry, None)
-        for entry in plugins or []
-    ]
-    for name, options in entries:
-        if name == "factcheck":
-            return options if isinstance(options, dict) else {}
-    return {}
-
-
-def _read_config(config_file: Path, depth: int = 0) -> dict[str, Any]:
-    """mkdocs.yml as MkDocs reads it: ``INHERIT`` names a parent file that this one
-    is merged into (mappings merged key by key, lists replaced)."""
-    try:
-        config = yaml.load(config_file.read_text(encoding="utf-8-sig"), Loader=_ConfigLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SiteError(f"{config_file}: cannot read it: {exc}") from None
-    if not isinstance(config, dict):
-        return {}
-    parent = config.pop("INHERIT", None)
-    if isinstance(parent, str) and depth < 10:
-        return _merge(_read_config(config_file.parent / parent, depth + 1), config)
-    return config
-
-
-def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(parent)
-    for key, value in child.items():
-        both = isinstance(value, dict) and isinstance(merged.get(key), dict)
-        merged[key] = _merge(merged[key], value) if both else value
-    return merged
 
 
 def _scale(config_file: Path, entries: Any) -> RatingScale:
@@ -430,6 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
     linkcheck.add_parser(commands, common)
     importer.add_parser(commands, common)
     archive.add_parser(commands, common)
+    generate.add_parser(commands, common)
     return parser
 
 

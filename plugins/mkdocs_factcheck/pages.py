@@ -31,21 +31,23 @@ class PageSpec:
     context: dict[str, Any] = field(default_factory=dict)
     claim_id: str = ""
 
-    def stub(self) -> str:
-        """The Markdown MkDocs sees: front matter only; the body comes from the template.
+    def stub(self, body: str = "", **meta: Any) -> str:
+        """The page as Markdown: front matter (plus ``meta``), then ``body``. The MkDocs plugin
+        gives no body (it comes from the template); ``factcheck generate`` gives the HTML.
 
         Themes print page titles and descriptions as HTML, unescaped (MkDocs titles
         may hold markup), so contributor text is escaped here, once, at the source.
         Plugins that render pages as Jinja (mkdocs-macros renders the title too) are
         told not to: contributor text must never reach a template engine.
         """
-        meta: dict[str, Any] = {"title": html.escape(self.title), "render_macros": False}
+        front: dict[str, Any] = {"title": html.escape(self.title), "render_macros": False}
         if not self.searchable:
-            meta["search"] = {"exclude": True}
+            front["search"] = {"exclude": True}
         if self.description:
-            meta["description"] = html.escape(self.description)
+            front["description"] = html.escape(self.description)
+        front.update(meta)
         dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: 8x faster
-        return "---\n" + yaml.dump(meta, Dumper=dumper, allow_unicode=True, width=1_000_000) + "---\n"
+        return "---\n" + yaml.dump(front, Dumper=dumper, allow_unicode=True, width=1_000_000) + "---\n" + body
 
 
 def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = 500) -> dict[str, PageSpec]:

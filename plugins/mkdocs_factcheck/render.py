@@ -113,16 +113,20 @@ class Renderer:
             catalog=catalog, links=links, html_of=self.claim_html, **context
         )
 
-    def head(self, catalog: Catalog, here: str, claim: Claim | None = None, description: str = "") -> str:
-        """Tags for the page's <head>; on a claim page with its ClaimReview JSON-LD."""
-        review = Markup("")
-        if claim is not None:
-            links = urls.Links(here, self.site.use_directory_urls, self.site.url)
-            review = Markup(jsonld.script_element(jsonld.claim_review(
-                claim, self.scale, url=links.absolute(urls.claim_src(claim.id)),
-                organization=self.site.organization, organization_url=self.site.organization_url,
-                summary_text=self.claim_html(claim).summary_text)))
+    def head(self, catalog: Catalog, here: str, claim: Claim | None = None, description: str = "", *,
+             claim_review: bool = True) -> str:
+        """Tags for the page's <head>; on a claim page with its ClaimReview JSON-LD (unless the
+        adapter puts that in the body: ``claim_review=False``)."""
+        review = self.claim_review(claim, here) if claim is not None and claim_review else Markup("")
         return self.page("head.html", catalog, here, claim=claim, claim_review=review, description=description)
+
+    def claim_review(self, claim: Claim, here: str) -> Markup:
+        """The claim's ClaimReview in a script element."""
+        links = urls.Links(here, self.site.use_directory_urls, self.site.url)
+        return Markup(jsonld.script_element(jsonld.claim_review(
+            claim, self.scale, url=links.absolute(urls.claim_src(claim.id)),
+            organization=self.site.organization, organization_url=self.site.organization_url,
+            summary_text=self.claim_html(claim).summary_text)))
 
     def templates_fingerprint(self) -> str:
         """Changes whenever a template in the search path is added, removed or edited."""

@@ -1,0 +1,254 @@
+"""The generator adapter: a ``SitePlan`` in, Markdown pages and site files in docs_dir out.
+
+For engines that build Markdown from ``mkdocs.yml`` but run no MkDocs plugins
+(Zensical; MkDocs or ProperDocs without ours). Each generated page becomes
+``<docs_dir>/<src path>`` (so it is published at the URL the plugin gives it):
+front matter (title, description, search exclusion, and ``factcheck_head``: the
+page's head tags for a theme override to print) and the same HTML body as under
+the plugin, wrapped in one ``<div>`` so Markdown leaves it alone. A claim page
+carries its ClaimReview in the body, where no theme can drop it.
+
+Only files this module wrote are ever replaced or removed: it lists them in
+``<docs_dir>/.factcheck-generated`` and refuses to overwrite any other file, and
+it writes nowhere outside docs_dir and never into the claims folder. Files whose
+content is unchanged are not rewritten, so a live-reloading server rebuilds only
+what changed. ``watch`` polls the claims, templates and ``mkdocs.yml`` (stdlib only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import urls
+from .errors import ClaimError, SiteError, format_report
+from .mkdocs_yml import read_settings
+from .pages import PageSpec
+from .siteplan import SitePlan, SitePlanner
+
+MANIFEST = ".factcheck-generated"
+MANIFEST_HEADER = "# Written by `factcheck generate`: the files it owns in this folder. Do not edit.\n"
+# With this template in the site's theme.custom_dir, generated pages print their head tags.
+HEAD_TEMPLATE = "factcheck.html"
+
+
+class GenerateError(Exception):
+    """Generating would break something (a hand-written file in the way, a path outside docs_dir)."""
+
+
+@dataclass
+class Outcome:
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    errors: list[ClaimError] = field(default_factory=list)
+
+    def summary(self, docs_dir: Path) -> str:
+        return (f"{docs_dir}: {len(self.written)} files written, {self.unchanged} unchanged, "
+                f"{len(self.removed)} removed")
+
+
+def site_outputs(plan: SitePlan, *, head_template: bool = False) -> dict[str, str]:
+    """Every generated file by its path in docs_dir: the pages as Markdown, then the site files."""
+    outputs = {src: page_markdown(plan, spec, head_template=head_template) for src, spec in plan.pages.items()}
+    outputs.update(plan.files)
+    return outputs
+
+
+def page_markdown(plan: SitePlan, spec: PageSpec, *, head_template: bool = False) -> str:
+    # Zensical resolves a relative link in a page's content from the page's source file
+    # (claims/x.md: from claims/), as MkDocs does Markdown links, then adjusts it to the
+    # page's URL; so the body's links start from the source folder. Head tags are printed by
+    # the theme as they are: they start from the URL.
+    source = urls.page_url(spec.src_uri, use_directory_urls=False)
+    links = urls.Links(source, plan.renderer.site.use_directory_urls)
+    # No plugin adds our CSS and script to the theme's page here: the body links them.
+    assets = (f'<link rel="stylesheet" href="{links.to(urls.STYLESHEET)}">\n'
+              f'<script src="{links.to(urls.SCRIPT)}" defer></script>\n')
+    html = plan.body(spec, here=source)
+    body = f'<div class="fc-generated">\n{assets}{plan.claim_review(spec)}\n{html}\n</div>\n'
+    meta: dict[str, str] = {"factcheck_head": plan.head(plan.url(spec.src_uri), spec, claim_review=False)}
+    if head_template:
+        meta["template"] = HEAD_TEMPLATE
+    return spec.stub(body, **meta)
+
+
+def write_site(plan: SitePlan, docs_dir: Path, *, claims_dir: Path, head_template: bool = False) -> Outcome:
+    """Write the plan into ``docs_dir``; remove what an earlier run wrote that is gone now."""
+    outputs = site_outputs(plan, head_template=head_template)
+    owned = _read_manifest(docs_dir)
+    problems = list(_refusals(outputs, owned, docs_dir, claims_dir))
+    if problems:
+        raise GenerateError("nothing was written:\n" + "\n".join(f"  {p}" for p in problems))
+    outcome = Outcome(errors=list(plan.errors))
+    for path, content in outputs.items():
+        target = docs_dir / path
+        if target.is_file() and target.read_bytes() == content.encode():
+            outcome.unchanged += 1
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8", newline="")
+        outcome.written.append(path)
+    for path in sorted(owned - set(outputs)):
+        target = docs_dir / path
+        if target.is_file() and _inside(target, docs_dir) and not _inside(target, claims_dir):
+            target.unlink()
+            outcome.removed.append(path)
+            _remove_empty_parents(target.parent, docs_dir)
+    _write_manifest(docs_dir, sorted(outputs))
+    return outcome
+
+
+def _refusals(outputs: dict[str, str], owned: set[str], docs_dir: Path, claims_dir: Path) -> Iterator[str]:
+    if claims_dir.resolve() == docs_dir.resolve() or docs_dir.resolve().is_relative_to(claims_dir.resolve()):
+        yield f"docs_dir ({docs_dir}) is inside the claims folder; keep the two apart"
+        return
+    for path in outputs:
+        target = docs_dir / path
+        if not _inside(target, docs_dir):
+            yield f"{target}: outside docs_dir (a symbolic link?); remove the link"
+        elif _inside(target, claims_dir):
+            yield (f"{target}: inside the claims folder; move claims_dir out of docs_dir or rename "
+                   "the folder")
+        elif path not in owned and (target.exists() or target.is_symlink()):
+            yield (f"{target}: a file that factcheck generate did not write is in the way; "
+                   "remove or rename it (this path is a generated page or file)")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def _remove_empty_parents(folder: Path, docs_dir: Path) -> None:
+    while folder.resolve() != docs_dir.resolve() and _inside(folder, docs_dir) and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def _read_manifest(docs_dir: Path) -> set[str]:
+    try:
+        lines = (docs_dir / MANIFEST).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return set()
+    # Only plain relative paths: a tampered list cannot point outside docs_dir.
+    return {line for line in lines if line and not line.startswith("#") and ".." not in line.split("/")
+            and not line.startswith("/")}
+
+
+def _write_manifest(docs_dir: Path, paths: list[str]) -> None:
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    (docs_dir / MANIFEST).write_text(MANIFEST_HEADER + "".join(f"{p}\n" for p in paths), encoding="utf-8")
+
+
+def not_ignored(docs_dir: Path, paths: list[str]) -> list[str]:
+    """Top-level generated paths that git would commit (empty outside a git work tree)."""
+    tops = sorted({path.split("/", 1)[0] + ("/" if "/" in path else "") for path in [*paths, MANIFEST]})
+    try:
+        proc = subprocess.run(["git", "check-ignore", "--no-index", "--stdin"], cwd=docs_dir, text=True,
+                              input="\n".join(tops) + "\n", capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if proc.returncode not in (0, 1):  # 128: not a git work tree
+        return []
+    ignored = {line.strip() for line in proc.stdout.splitlines()}
+    return [top for top in tops if top not in ignored]
+
+
+class Generator:
+    """``factcheck generate``: read the site's settings, plan, write; again on every change
+    under ``--watch``. Keeps its planner while the settings stay the same."""
+
+    def __init__(self, config_file: Path, *, say: Callable[[str], None], warn: Callable[[str], None]) -> None:
+        self.config_file = config_file
+        self.say, self.warn = say, warn
+        self.planner: SitePlanner | None = None
+
+    def run(self, *, keep_going: bool = False) -> int:
+        """Generate once; 0 when the site is complete, 1 when something is wrong. Claim errors
+        write nothing, unless ``keep_going`` (watch), where pages show them as the server does."""
+        try:
+            settings = read_settings(self.config_file)
+        except SiteError as exc:
+            self.warn(f"error: {exc}")
+            return 1
+        if self.planner is None or self.planner.settings != settings:
+            self.planner = SitePlanner(settings)
+        plan = self.planner.plan()
+        for error in plan.errors:
+            self.warn(str(error))
+        if plan.errors and not keep_going:
+            self.warn(format_report(plan.errors).splitlines()[0] + " nothing was written; fix them and run again")
+            return 1
+        head_template = bool(settings.custom_dir and (settings.custom_dir / HEAD_TEMPLATE).is_file())
+        try:
+            outcome = write_site(plan, settings.docs_dir, claims_dir=settings.claims_dir,
+                                 head_template=head_template)
+        except GenerateError as exc:
+            self.warn(f"error: {exc}")
+            return 1
+        self.planner.save_cache()
+        self.say(outcome.summary(settings.docs_dir))
+        loose = not_ignored(settings.docs_dir, list(plan.pages) + list(plan.files))
+        if loose:
+            self.warn("note: git would commit these generated paths; add them to .gitignore: "
+                      + ", ".join(loose))
+        return 1 if plan.errors else 0
+
+    def state(self) -> object:
+        """What a regeneration depends on, as (path, mtime, size): claim files, our templates
+        in the site's custom_dir, and mkdocs.yml."""
+        folders = [self.planner.settings.claims_dir, *self.planner.settings.overrides] if self.planner else []
+        stamps = []
+        for path in [*(p for folder in folders if folder.is_dir() for p in sorted(folder.rglob("*"))),
+                     self.config_file]:
+            if path.is_file():
+                stat = path.stat()
+                stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+        return tuple(stamps)
+
+    def watch(self, *, interval: float = 1.0, rounds: int | None = None) -> None:
+        """Generate now and after every change; poll every ``interval`` seconds (``rounds``
+        limits the polls, for tests)."""
+        self.run(keep_going=True)
+        last = self.state()
+        polled = 0
+        while rounds is None or polled < rounds:
+            time.sleep(interval)
+            polled += 1
+            current = self.state()
+            if current != last:
+                last = current
+                self.run(keep_going=True)
+                last = self.state()
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser],
+               common: argparse.ArgumentParser) -> None:
+    """``factcheck generate [--watch]``."""
+    parser = commands.add_parser(
+        "generate", parents=[common], help="write the site's pages into docs_dir (for Zensical)",
+        description="Write every page and file the plugin makes into docs_dir, so that an engine "
+                    "that runs no MkDocs plugins (Zensical) builds the complete site.")
+    parser.add_argument("--watch", action="store_true",
+                        help="keep running; generate again whenever a claim file, template or mkdocs.yml changes")
+    parser.add_argument("--interval", type=float, default=1.0, metavar="SECONDS",
+                        help="how often --watch looks for changes (default: %(default)s)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    # Flushed line by line: under --watch the output goes on while another tool reads it.
+    generator = Generator(Path(args.config_file), say=lambda text: print(text, flush=True),
+                          warn=lambda text: print(text, file=sys.stderr, flush=True))
+    if not args.watch:
+        return generator.run()
+    print("watching the claims, templates and mkdocs.yml; stop with Ctrl+C", file=sys.stderr, flush=True)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C is how a watch ends
+        generator.watch(interval=args.interval)
+    return 0

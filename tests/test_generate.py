@@ -1,0 +1,120 @@
+"""`factcheck generate`: what it writes into docs_dir, what it refuses, what it cleans up."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import ENV, claim_yaml, make_site_in
+
+FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck.cli"]
+
+
+def generate(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*FACTCHECK, "generate", *args], cwd=root, env=ENV, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_writes_every_page_as_markdown_with_the_plugins_html(tmp_path: Path) -> None:
+    site = make_site_in(tmp_path)
+    site.write_claim("cost.yml", claim_yaml())
+    proc = generate(tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    docs = tmp_path / "docs"
+    page = (docs / "claims" / "cost.md").read_text(encoding="utf-8")
+    assert page.startswith("---\n") and "title: DeepSeek developed its R1 model" in page
+    assert page.count('<script type="application/ld+json">') == 1
+    assert '<h1 id="claim" class="fc-claim__text">' in page
+    # Links start from the source folder (claims/), as Zensical resolves them.
+    assert 'href="../claimants/deepseek/"' in page and 'href="../assets/factcheck/factcheck.css"' in page
+    for path in ("scoreboard.md", "claims/index.md", "claimants/deepseek.md", "experts/gavin-baker.md",
+                 "tags/cost.md", "sources/index.md", "feed.xml", "claims.json", "claims.csv",
+                 "claims-index.json", "assets/factcheck/factcheck.js"):
+        assert (docs / path).is_file(), path
+    assert (docs / "index.md").read_text(encoding="utf-8").startswith("# Test site")  # hand-written: untouched
+    assert not list((tmp_path / "claims").glob("*.md"))
+
+
+def test_refuses_to_overwrite_a_hand_written_file(tmp_path: Path) -> None:
+    site = make_site_in(tmp_path, pages={"index.md": "# Home\n", "scoreboard.md": "# Our own scoreboard\n"})
+    site.write_claim("a.yml", claim_yaml())
+    proc = generate(tmp_path)
+    assert proc.returncode == 1
+    assert "scoreboard.md" in proc.stderr and "remove or rename it" in proc.stderr
+    assert (tmp_path / "docs" / "scoreboard.md").read_text() == "# Our own scoreboard\n"
+    assert not (tmp_path / "docs" / "claims").exists()
+
+
+def test_stale_pages_are_removed_and_unchanged_files_not_rewritten(tmp_path: Path) -> None:
+    site = make_site_in(tmp_path)
+    site.write_claim("a.yml", claim_yaml())
+    gone = site.write_claim("b.yml", claim_yaml(claim="Another claim.", tags=["chips"]))
+    assert generate(tmp_path).returncode == 0
+    docs = tmp_path / "docs"
+    kept = docs / "claims" / "a.md"
+    stamp = kept.stat().st_mtime_ns
+    time.sleep(0.05)
+    gone.unlink()
+    proc = generate(tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert not (docs / "claims" / "b.md").exists() and not (docs / "tags" / "chips.md").exists()
+    assert kept.stat().st_mtime_ns == stamp
+    assert "2 removed" in proc.stdout
+    assert "claims/b.md" not in (docs / ".factcheck-generated").read_text()
+
+
+def test_claim_errors_are_located_and_nothing_is_written(tmp_path: Path) -> None:
+    site = make_site_in(tmp_path)
+    site.write_claim("a.yml", claim_yaml(verdict="misleadin"))
+    proc = generate(tmp_path)
+    assert proc.returncode == 1
+    assert "claims/a.yml:5:10: unknown verdict 'misleadin'" in proc.stderr and "nothing was written" in proc.stderr
+    assert not (tmp_path / "docs" / "claims").exists()
+
+
+def test_never_writes_into_the_claims_folder(tmp_path: Path) -> None:
+    site = make_site_in(tmp_path, plugin_options="claims_dir: docs/claims")
+    (tmp_path / "docs" / "claims").mkdir()
+    (tmp_path / "docs" / "claims" / "a.yml").write_text(claim_yaml(), encoding="utf-8")
+    del site
+    proc = generate(tmp_path)
+    assert proc.returncode == 1 and "inside the claims folder" in proc.stderr
+    assert sorted(p.name for p in (tmp_path / "docs" / "claims").iterdir()) == ["a.yml"]
+
+
+def test_bad_option_is_reported_like_the_plugin_does(tmp_path: Path) -> None:
+    site = make_site_in(tmp_path, plugin_options="page_size: 0")
+    site.write_claim("a.yml", claim_yaml())
+    proc = generate(tmp_path)
+    assert proc.returncode == 1 and "plugins.factcheck.page_size is 0" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_watch_regenerates_on_a_claim_edit_and_reports_errors(tmp_path: Path) -> None:
+    site = make_site_in(tmp_path)
+    claim = site.write_claim("a.yml", claim_yaml())
+    page = tmp_path / "docs" / "claims" / "a.md"
+    watcher = subprocess.Popen([*FACTCHECK, "generate", "--watch", "--interval", "0.1"], cwd=tmp_path, env=ENV,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert _wait_for(lambda: page.is_file())
+        claim.write_text(claim_yaml(summary="A newly written short answer."), encoding="utf-8")
+        assert _wait_for(lambda: "A newly written short answer." in page.read_text(encoding="utf-8"))
+        claim.write_text(claim_yaml(verdict="misleadin"), encoding="utf-8")
+        # Under watch a broken file is shown on every page (as under serve), and the watch goes on.
+        assert _wait_for(lambda: "fc-build-errors" in (tmp_path / "docs" / "scoreboard.md").read_text(encoding="utf-8"))
+    finally:
+        watcher.terminate()
+        _, errors = watcher.communicate(timeout=30)
+    assert "claims/a.yml:5:10: unknown verdict 'misleadin'" in errors
+
+
+def _wait_for(condition, seconds: float = 30.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
