@@ -203,7 +203,13 @@ class Generator:
     def state(self) -> object:
         """What a regeneration depends on, as (path, mtime, size): claim files, our templates
         in the site's custom_dir, and mkdocs.yml."""
-        folders = [self.planner.settings.claims_dir, *self.planner.settings.overrides] if self.planner else []
+        settings = self.planner.settings if self.planner else None
+        if settings is None:
+            try:
+                settings = read_settings(self.config_file)
+            except SiteError:
+                settings = None  # run() reports it
+        folders = [settings.claims_dir, *settings.overrides] if settings else []
         stamps = []
         for path in [*(p for folder in folders if folder.is_dir() for p in sorted(folder.rglob("*"))),
                      self.config_file]:
@@ -215,17 +221,16 @@ class Generator:
     def watch(self, *, interval: float = 1.0, rounds: int | None = None) -> None:
         """Generate now and after every change; poll every ``interval`` seconds (``rounds``
         limits the polls, for tests)."""
-        self.run(keep_going=True)
-        last = self.state()
+        last: object = None
         polled = 0
         while rounds is None or polled < rounds:
-            time.sleep(interval)
-            polled += 1
+            # Look before generating: an edit made while it runs is seen on the next look.
             current = self.state()
             if current != last:
                 last = current
                 self.run(keep_going=True)
-                last = self.state()
+            time.sleep(interval)
+            polled += 1
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser],
