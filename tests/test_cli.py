@@ -21,7 +21,7 @@ from mkdocs_factcheck.cli import build_parser, claim_id_for
 FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck.cli"]
 LOCATED = re.compile(r"^(?:\S+ +-  factcheck: | +)?(?P<line>\S+\.ya?ml:\d+:\d+: .*)$")
 
-# A minimal valid claim, written out so that line numbers are known.
+# A minimal valid claim with no editorial warning, written out so that line numbers are known.
 GOOD = """\
 claim: The claim.
 claimant: Someone
@@ -30,7 +30,9 @@ summary: The short answer.
 sources:
   - title: A report
     url: https://example.org/report
+    archive_url: https://archive.example.org/report
 published: 2025-01-30
+appearance: https://example.org/where-it-was-said
 """
 
 
@@ -65,7 +67,7 @@ def write_broken_claims(site: Site) -> None:
 BROKEN_LINES = {
     "claims/bad-verdict.yml:3:10: unknown verdict 'flase'",
     "claims/js-url.yml:7:10: 'sources.0.url' is not an http(s) URL: 'javascript:alert(1)'",
-    "claims/lost.yml:9:17: related claim 'no-such-claim' does not exist",
+    "claims/lost.yml:11:17: related claim 'no-such-claim' does not exist",
     "claims/typo.yml:1:1: missing required key 'summary'",
     "claims/typo.yml:4:1: unknown key 'sumary'",
     "claims/unquoted.yml:4:14: invalid YAML: mapping values are not allowed in this context",
@@ -77,7 +79,8 @@ BROKEN_LINES = {
 
 def test_clean_folder_exits_0(site: Site) -> None:
     site.write_claim("one.yml", GOOD)
-    site.write_claim("two.yml", claim_yaml(related=["one"]))
+    site.write_claim("two.yml", claim_yaml(related=["one"], quotes=None, sources=[
+        {"title": "A report", "url": "https://example.org/report", "archive_url": "https://archive.example.org/r"}]))
     result = run("validate", cwd=site.root)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == "2 claim files checked: no problems\n"
@@ -126,7 +129,7 @@ def test_a_file_outside_the_claims_folder_is_checked_with_its_own_folder(site: S
     result = run("validate", "drafts/draft.yml", cwd=site.root)
     assert result.returncode == 1
     assert without_hint(result.stdout.splitlines()[0]) == (
-        "drafts/draft.yml:9:11: related claim 'good' does not exist")
+        "drafts/draft.yml:11:11: related claim 'good' does not exist")
 
 
 def test_scale_and_claims_dir_come_from_mkdocs_yml(tmp_path: Path) -> None:
@@ -211,7 +214,7 @@ def test_json_format(site: Site) -> None:
     assert result.returncode == 1
     (error,) = json.loads(result.stdout)
     hint = error.pop("hint")
-    assert error == {"file": "claims/js-url.yml", "line": 7, "column": 10,
+    assert error == {"file": "claims/js-url.yml", "line": 7, "column": 10, "code": "", "severity": "error",
                      "message": "'sources.0.url' is not an http(s) URL: 'javascript:alert(1)'"}
     assert "https://" in hint
     assert result.stderr.strip() == "1 problem in 1 file (1 claim file checked)"

@@ -18,12 +18,13 @@ Exit status: 0 when clean, 1 when problems were found, 2 on bad usage.
 from __future__ import annotations
 
 import argparse
+import heapq
 import json
 import os
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from . import archive, generate, importer, linkcheck
+from . import archive, editorial, generate, importer, linkcheck
 from .errors import ClaimError, SiteError, UsageError
 from .loader import CLAIM_SUFFIXES, DEFAULT_MAX_BYTES, ClaimLoader, claim_files
 from .mkdocs_yml import plugin_options, read_config
@@ -56,6 +57,7 @@ class Site:
     claims_dir: Path
     scale: RatingScale
     max_file_bytes: int = DEFAULT_MAX_BYTES
+    policy: editorial.Policy = editorial.Policy()
 
 
 def read_site(config_file: Path) -> Site:
@@ -67,7 +69,11 @@ def read_site(config_file: Path) -> Site:
     if not isinstance(claims_dir, str) or not isinstance(max_bytes, int):
         raise SiteError(f"{config_file}: plugins.factcheck: claims_dir must be text and "
                         "max_file_bytes a number")
-    return Site(base / claims_dir, _scale(config_file, options.get("scale")), max_bytes)
+    try:
+        policy = editorial.Policy.from_options(options.get("warnings_as_errors"), options.get("min_reviewers", 0))
+    except ValueError as exc:
+        raise SiteError(f"{config_file}: plugins.factcheck.{exc}") from None
+    return Site(base / claims_dir, _scale(config_file, options.get("scale")), max_bytes, policy)
 
 
 def _scale(config_file: Path, entries: Any) -> RatingScale:
@@ -91,6 +97,11 @@ class Report:
 
     errors: list[ClaimError]
     checked: int
+    warnings: list[ClaimError] = field(default_factory=list)
+
+    def problems(self) -> list[ClaimError]:
+        """Errors and warnings, file by file, line by line (each list is sorted already)."""
+        return list(heapq.merge(self.errors, self.warnings))
 
 
 def validate(paths: Sequence[Path], site: Site, base: Path) -> Report:
@@ -102,11 +113,13 @@ def validate(paths: Sequence[Path], site: Site, base: Path) -> Report:
     for root, target in targets:
         by_root.setdefault(root, []).append(target)
     errors: set[ClaimError] = set()
+    warnings: set[ClaimError] = set()
     for root, wanted in by_root.items():
-        claim_set = ClaimLoader(site.scale, max_bytes=site.max_file_bytes).load(root, base)
+        claim_set = ClaimLoader(site.scale, max_bytes=site.max_file_bytes, policy=site.policy).load(root, base)
         errors.update(e for e in claim_set.errors if _within(base / e.path, wanted))
+        warnings.update(w for w in claim_set.warnings if _within(base / w.path, wanted))
     checked = {file for _, target in targets for file in _claim_files(target)}
-    return Report(sorted(errors), len(checked))
+    return Report(sorted(errors), len(checked), sorted(warnings))
 
 
 def _absolute(path: Path) -> Path:
@@ -141,25 +154,25 @@ def _claim_files(target: Path) -> set[Path]:
 
 
 def format_text(report: Report) -> list[str]:
-    return [str(error) for error in report.errors] + [summary(report)]
+    return [str(problem) for problem in report.problems()] + [summary(report)]
 
 
 def format_github(report: Report) -> list[str]:
     """Workflow commands that GitHub shows as annotations on the pull request's files."""
     lines = []
-    for error in report.errors:
+    for error in report.problems():
         props = [("file", error.path)]
         if error.line > 0:
             props += [("line", str(error.line)), ("col", str(error.column))]
-        props.append(("title", "factcheck"))
+        props.append(("title", f"factcheck {error.code}" if error.code else "factcheck"))
         message = f"{error.message} ({error.hint})" if error.hint else error.message
         joined = ",".join(f"{key}={_escape_property(value)}" for key, value in props)
-        lines.append(f"::error {joined}::{_escape_data(message)}")
+        lines.append(f"::{error.severity} {joined}::{_escape_data(message)}")
     return [*lines, summary(report)]
 
 
 def format_json(report: Report) -> list[str]:
-    return [json.dumps([error.as_dict() for error in report.errors], indent=2, ensure_ascii=False)]
+    return [json.dumps([problem.as_dict() for problem in report.problems()], indent=2, ensure_ascii=False)]
 
 
 def _escape_data(text: str) -> str:
@@ -172,11 +185,12 @@ def _escape_property(text: str) -> str:
 
 def summary(report: Report) -> str:
     checked = _plural(report.checked, "claim file")
+    warned = f", {_plural(len(report.warnings), 'warning')}" if report.warnings else ""
     if not report.errors:
-        return f"{checked} checked: no problems"
+        return f"{checked} checked: no problems{warned}"
     files = len({error.path for error in report.errors})
     problems = _plural(len(report.errors), "problem")
-    return f"{problems} in {_plural(files, 'file')} ({checked} checked)"
+    return f"{problems} in {_plural(files, 'file')}{warned} ({checked} checked)"
 
 
 def _plural(count: int, noun: str) -> str:

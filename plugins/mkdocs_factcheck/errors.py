@@ -1,8 +1,14 @@
-"""Located problems in claim files, reported all at once."""
+"""Located problems in claim files, reported all at once.
+
+An error stops a build; a warning (an editorial rule a site has not made strict,
+see ``editorial``) is shown and never fails one. Editorial findings carry a stable
+``code`` that sites name to raise a warning to an error.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Literal
 
 
 class UsageError(Exception):
@@ -22,10 +28,17 @@ class ClaimError:
     column: int
     message: str
     hint: str = ""
+    code: str = ""  # stable name of an editorial rule; "" for the format's own errors
+    severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
-        text = f"{self.path}:{self.line}:{self.column}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        level = "warning: " if self.severity == "warning" else ""
+        text = f"{self.path}:{self.line}:{self.column}: {level}{self.message}"
+        text = f"{text} ({self.hint})" if self.hint else text
+        return f"{text} [{self.code}]" if self.code else text
+
+    def as_error(self) -> ClaimError:
+        return replace(self, severity="error")
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -34,6 +47,8 @@ class ClaimError:
             "column": self.column,
             "message": self.message,
             "hint": self.hint,
+            "code": self.code,
+            "severity": self.severity,
         }
 
 

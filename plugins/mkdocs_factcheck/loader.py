@@ -3,8 +3,9 @@
 Reads every ``*.yml``/``*.yaml`` under the claims folder with PyYAML's safe
 loader, keeps the YAML node tree long enough to put a line and column on every
 problem, validates with the pydantic model, then checks what needs all files at
-once (duplicate ids, ``related`` ids that name no claim). Nothing is raised for
-bad content: every problem comes back in ``ClaimSet.errors``.
+once (duplicate ids, ``related`` ids that name no claim), then the site's editorial
+rules (``editorial``). Nothing is raised for bad content: every problem comes back
+in ``ClaimSet.errors``, every editorial warning in ``ClaimSet.warnings``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from . import editorial
 from .errors import ClaimError
 from .model import ID_PATTERN, Claim
 from .scale import RatingScale
@@ -95,6 +97,7 @@ class FileResult:
     claim: Claim | None
     errors: list[ClaimError]
     related_marks: list[tuple[int, int]] = field(default_factory=list)
+    marks: editorial.Marks = field(default_factory=dict)  # where the editorial rules point
 
 
 @dataclass
@@ -104,6 +107,7 @@ class ClaimSet:
     claims: dict[str, Claim]
     errors: list[ClaimError]
     files: int = 0
+    warnings: list[ClaimError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -114,9 +118,11 @@ class ClaimLoader:
     """Loads a claims folder; keeps per-file results keyed by content so that a
     long-lived loader (``mkdocs serve``) re-validates only the files that changed."""
 
-    def __init__(self, scale: RatingScale, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(self, scale: RatingScale, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                 policy: editorial.Policy | None = None) -> None:
         self.scale = scale
         self.max_bytes = max_bytes
+        self.policy = policy or editorial.Policy()
         self._cache: dict[tuple[str, str], tuple[str, FileResult]] = {}
         self.parsed = 0  # files actually parsed, for tests and the benchmark
 
@@ -132,7 +138,12 @@ class ClaimLoader:
             shown = _display(path, base)
             results[shown] = self._load_file(path, shown, root)
         self._cache = {key: value for key, value in self._cache.items() if key[0] in results}
-        return _link(results, self.scale)
+        claim_set = _link(results, self.scale)
+        # Outside the per-file cache: rules about today's date must be checked on every build.
+        errors, claim_set.warnings = editorial.review_all(
+            ((r.claim, r.marks) for r in results.values() if r.claim), self.policy)
+        claim_set.errors = sorted([*claim_set.errors, *errors])
+        return claim_set
 
     def _load_file(self, path: Path, shown: str, root: Path) -> FileResult:
         escape = _outside(path, root)
@@ -198,7 +209,7 @@ def parse_claim(raw: bytes, shown: str, claim_id: str, scale: RatingScale,
     if errors:
         return FileResult(None, errors)
     related_marks = [_position(node, ("related", i)) for i in range(len(claim.related))]
-    return FileResult(claim.bind(claim_id, shown), [], related_marks)
+    return FileResult(claim.bind(claim_id, shown), [], related_marks, editorial.locate(node))
 
 
 def _capped(errors: list[ClaimError], shown: str, total: int) -> list[ClaimError]:

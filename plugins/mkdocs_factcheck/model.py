@@ -143,6 +143,13 @@ class Claim(_Strict):
     updated: Day | None = None
     author: Text | None = Field(default=None, description="Who checked it.")
     corrections: list[Correction] = Field(default_factory=list)
+    status: Literal["draft", "review", "published"] = Field(
+        default="published",
+        description="draft or review: kept out of every published output (shown only under mkdocs serve).",
+    )
+    reviewed_by: list[Text] = Field(
+        default_factory=list, max_length=20, description="Who reviewed this check, besides its author."
+    )
 
     _id: str = PrivateAttr(default="")
     _path: str = PrivateAttr(default="")
@@ -158,7 +165,7 @@ class Claim(_Strict):
             raise ValueError(f"unknown verdict {value.strip()!r}")
         return value.strip() if isinstance(value, str) else value
 
-    @field_validator("appearance", "quotes", "tags", "related", "corrections", mode="before")
+    @field_validator("appearance", "quotes", "tags", "related", "corrections", "reviewed_by", mode="before")
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         # `tags:` with nothing after it is YAML null; for an optional list it means "none".
