@@ -410,7 +410,7 @@ def test_filter_on_a_paginated_list_searches_every_claim(browser, tmp_path):
     site = make_site_in(tmp_path, plugin_options="page_size: 2")
     for i in range(5):
         text = "A claim about <b>zebras</b>." if i == 0 else f"Claim number {i}."
-        site.write_claim(f"c{i}.yml", claim_yaml(claim=text, published=f"2025-01-0{i + 1}"))
+        site.write_claim(f"c{i}.yml", claim_yaml(claim=text, claim_date=None, published=f"2025-01-0{i + 1}"))
     result = site.build("--strict")
     assert result.returncode == 0, result.output
     base, stop = serve_folder(result.site)

@@ -276,7 +276,8 @@ def test_search_full_text_option_indexes_the_analysis(make_site) -> None:
 def test_long_claim_lists_are_paginated(make_site) -> None:
     site = make_site(plugin_options="page_size: 2")
     for i in range(5):
-        site.write_claim(f"c{i}.yml", claim_yaml(claim=f"Claim number {i}.", published=f"2025-01-0{i + 1}"))
+        site.write_claim(f"c{i}.yml", claim_yaml(claim=f"Claim number {i}.", claim_date=None,
+                                                 published=f"2025-01-0{i + 1}"))
     result = site.build("--strict")
     assert result.returncode == 0, result.output
     first, third = result.page("claims/"), result.page("claims/page/3/")

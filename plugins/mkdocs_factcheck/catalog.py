@@ -1,7 +1,9 @@
 """Validated claims in, a cross-linked catalog out.
 
-Groups claims by claimant, expert, tag and source publisher, makes `related`
-links go both ways and counts verdicts. Everything here is computed once per
+Keeps the checks a build publishes (``editorial.publishable``: no drafts, checks in
+review or embargoed checks, unless previewing under ``mkdocs serve``), groups them
+by claimant, expert, tag and source publisher, makes `related` links go both ways
+and counts verdicts. Everything here is computed once per
 build; renderers only read it.
 """
 
@@ -10,7 +12,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
+from .editorial import Stage, build_date, publishable, stage
 from .model import Claim, Quote
 from .scale import Rating, RatingScale
 from .slugs import name_key, unique_slugs
@@ -70,6 +74,7 @@ class Catalog:
     claimant_of: dict[str, str]  # claim id -> claimant slug
     expert_slug: dict[str, str]  # name key -> slug
     tag_slug: dict[str, str]  # name key -> slug
+    previews: dict[str, Stage] = field(default_factory=dict)  # claim id -> stage, unpublished ones (serve)
 
     def tally(self, claims: Iterable[Claim] | None = None) -> Tally:
         counts = Counter(claim.verdict for claim in (self.claims if claims is None else claims))
@@ -83,7 +88,17 @@ def newest_first(claims: Iterable[Claim]) -> list[Claim]:
     return sorted(claims, key=lambda c: (c.published, c.last_changed, c.id), reverse=True)
 
 
-def build_catalog(claims: Iterable[Claim], scale: RatingScale) -> Catalog:
+def build_catalog(claims: Iterable[Claim], scale: RatingScale, *, preview: bool = False,
+                  today: date | None = None) -> Catalog:
+    """The published checks (on ``today``, the build's date by default); with ``preview``,
+    every check, the unpublished ones listed in ``previews`` for their pages' banner."""
+    day = today or build_date()
+    previews: dict[str, Stage]
+    if preview:
+        claims = list(claims)
+        previews = {c.id: s for c in claims if (s := stage(c, day)) != "published"}
+    else:
+        claims, previews = publishable(claims, day), {}
     ordered = newest_first(claims)
     by_id = {claim.id: claim for claim in ordered}
 
@@ -101,6 +116,7 @@ def build_catalog(claims: Iterable[Claim], scale: RatingScale) -> Catalog:
         claimant_of={c.id: claimant_slugs[name_key(c.claimant)] for c in ordered},
         expert_slug={name_key(e.name): slug for slug, e in experts.items()},
         tag_slug=tag_slugs,
+        previews=previews,
     )
 
 

@@ -57,7 +57,7 @@ class Site:
     claims_dir: Path
     scale: RatingScale
     max_file_bytes: int = DEFAULT_MAX_BYTES
-    policy: editorial.Policy = editorial.Policy()
+    policy: editorial.Policy = field(default_factory=editorial.Policy)
 
 
 def read_site(config_file: Path) -> Site:

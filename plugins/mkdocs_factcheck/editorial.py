@@ -12,6 +12,7 @@ drafts, checks in review and embargoed checks reach no output of a build.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -212,6 +213,15 @@ def _warnings(claim: Claim, marks: Marks) -> Iterator[ClaimError]:
             yield _finding(claim, marks, f"quotes.{index}", "quote-without-source",
                            f"the quote by {_short(quote.expert)} has no source",
                            "add `source:` with the URL where the quote appeared")
+
+
+def summary(warnings: list[ClaimError]) -> str:
+    """One line: how many warnings of each code, in how many files."""
+    counts = Counter(w.code for w in warnings)
+    files = len({w.path for w in warnings})
+    each = ", ".join(f"{count} {code}" for code, count in sorted(counts.items()))
+    return f"{len(warnings)} editorial warning{'s' if len(warnings) != 1 else ''} in {files} " \
+           f"claim file{'s' if files != 1 else ''}: {each}"
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -26,7 +26,7 @@ from mkdocs.structure.toc import get_toc
 from pydantic import ValidationError
 
 from . import cache as disk_cache
-from . import share_tags, urls
+from . import editorial, share_tags, urls
 from .catalog import Catalog, build_catalog
 from .errors import ClaimError, format_report
 from .feeds import site_files
@@ -57,6 +57,8 @@ class FactcheckConfig(Config):
     search_full_text = c.Type(bool, default=False)
     page_size = c.Type(int, default=500)
     cache_dir = c.Optional(c.Type(str))
+    warnings_as_errors = c.Optional(c.Type((str, list)))
+    min_reviewers = c.Type(int, default=0)
 
 
 class FactcheckPlugin(BasePlugin[FactcheckConfig]):
@@ -97,6 +99,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._cache_dir = self._cache_folder(base, config)
         scale = self._scale()
         strings = self._strings(config)
+        policy = self._policy()
         site = SiteInfo(
             name=config.site_name,
             url=config.site_url or "",
@@ -108,10 +111,10 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         )
         overrides = [Path(config.theme.custom_dir) / "factcheck"] if config.theme.custom_dir else []
         settings = (scale, tuple(sorted(strings.items())), site, tuple(overrides), self.config.max_file_bytes,
-                    self.config.search_full_text, self.config.page_size)
+                    self.config.search_full_text, self.config.page_size, policy)
         # Keep caches across serve rebuilds unless something they depend on changed.
         if settings != self._settings or self._loader is None or self._renderer is None:
-            self._loader = ClaimLoader(scale, max_bytes=self.config.max_file_bytes)
+            self._loader = ClaimLoader(scale, max_bytes=self.config.max_file_bytes, policy=policy)
             self._renderer = Renderer(strings, scale, site, overrides,
                                       search_full_text=self.config.search_full_text,
                                       page_size=self.config.page_size)
@@ -130,7 +133,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self._claim_set is not None and self._renderer is not None
         claim_set, self._claim_set = self._claim_set, None
-        catalog = build_catalog(claim_set.claims.values(), self._renderer.scale)
+        # Drafts, checks in review and embargoed checks: previewed under serve, never built.
+        catalog = build_catalog(claim_set.claims.values(), self._renderer.scale, preview=self._command == "serve")
         self._renderer.forget_except(catalog.claims)
         self._catalog = catalog
         self._pages = plan_pages(catalog, self._renderer, self.config.page_size)
@@ -192,6 +196,13 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         this hook, so a build that fails on a bad claim leaves the last good site as it was."""
         assert self._loader is not None and self._renderer is not None
         claim_set = self._claim_set = self._loader.load(self._claims_dir, self._base)
+        # Editorial warnings never fail a build (strict counts WARNING logs): a site that
+        # wants them to raises them to errors with `warnings_as_errors`.
+        if claim_set.warnings:
+            log.info(editorial.summary(claim_set.warnings) + " (`factcheck validate` lists them; "
+                     "`mkdocs build -v` too)")
+            for warning in claim_set.warnings:
+                log.debug(str(warning))
         if claim_set.errors:
             if self._command != "serve":
                 raise PluginError(format_report(claim_set.errors))
@@ -200,6 +211,12 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             self._banner = self._renderer.env.get_template("errors.html").render(errors=claim_set.errors)
             log.info(format_report(claim_set.errors) + "\n(shown on every page while serving; "
                      "`mkdocs build` fails until they are fixed)")
+
+    def _policy(self) -> editorial.Policy:
+        try:
+            return editorial.Policy.from_options(self.config.warnings_as_errors, self.config.min_reviewers)
+        except ValueError as exc:
+            raise PluginError(f"mkdocs.yml: plugins.factcheck.{exc}") from None
 
     def _scale(self) -> RatingScale:
         try:

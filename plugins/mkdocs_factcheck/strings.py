@@ -74,6 +74,11 @@ ENGLISH: dict[str, str] = {
     "verdict_changes": "Verdict changes",
     "invalid_claims": "Some claim files have errors",
     "invalid_claims_note": "These files were not published until they are fixed:",
+    "preview_draft": "Draft",
+    "preview_review": "In review",
+    "preview_embargoed": "Embargoed until",
+    "preview_note": "A preview: a build for publishing leaves this check out of every page, the feed, "
+                    "the exports, the sitemap and search.",
 }
 
 SPANISH: dict[str, str] = {
@@ -141,6 +146,11 @@ SPANISH: dict[str, str] = {
     "verdict_changes": "Cambios de veredicto",
     "invalid_claims": "Algunos archivos tienen errores",
     "invalid_claims_note": "Estos archivos no se publican hasta que se corrijan:",
+    "preview_draft": "Borrador",
+    "preview_review": "En revisión",
+    "preview_embargoed": "Embargado hasta el",
+    "preview_note": "Vista previa: una compilación para publicar deja esta verificación fuera de todas las "
+                    "páginas, el feed, las exportaciones, el mapa del sitio y la búsqueda.",
 }
 
 GERMAN: dict[str, str] = {
@@ -208,6 +218,11 @@ GERMAN: dict[str, str] = {
     "verdict_changes": "Änderungen der Bewertung",
     "invalid_claims": "Einige Dateien enthalten Fehler",
     "invalid_claims_note": "Diese Dateien werden erst nach der Korrektur veröffentlicht:",
+    "preview_draft": "Entwurf",
+    "preview_review": "In Prüfung",
+    "preview_embargoed": "Sperrfrist bis",
+    "preview_note": "Eine Vorschau: Ein Build zur Veröffentlichung lässt diesen Faktencheck aus allen "
+                    "Seiten, dem Feed, den Exporten, der Sitemap und der Suche heraus.",
 }
 
 BUNDLED: dict[str, dict[str, str]] = {"en": ENGLISH, "es": SPANISH, "de": GERMAN}
