@@ -11,6 +11,7 @@ import gzip
 import io
 import json
 import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -162,3 +163,28 @@ def test_serve_previews_unpublished_checks_under_a_banner(tmp_path: Path) -> Non
         assert published is not None and "fc-preview" not in published
     finally:
         server.stop()
+
+
+def test_the_generator_writes_no_unpublished_check(tmp_path: Path) -> None:
+    site = make_site_in(tmp_path, plugin_options="min_reviewers: 1")
+    write_desk(site)
+    site.write_claim("published-one.yml", claim_yaml(reviewed_by=["Ben Okafor"]))
+    proc = subprocess.run([sys.executable, "-m", "mkdocs_factcheck.cli", "generate"], cwd=tmp_path,
+                          env={**ENV, "SOURCE_DATE_EPOCH": epoch(BEFORE_EMBARGO)}, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    written = every_output(tmp_path / "docs")
+    assert "claims/published-one.md" in written and "claims.json" in written
+    for kind, marks in HIDDEN.items():
+        leaks = sorted(name for name, body in written.items() for text in marks.values() if text in body)
+        assert leaks == [], f"the {kind} check leaks into {leaks}"
+
+
+def test_the_deploy_workflow_rebuilds_daily_so_embargoes_lift() -> None:
+    from test_cli import workflow
+
+    data = workflow("deploy.yml")
+    (entry,) = data["on"]["schedule"]
+    minute, hour, *every = entry["cron"].split()
+    assert every == ["*", "*", "*"] and 0 <= int(hour) <= 1 and 0 <= int(minute) < 60, entry["cron"]
+    assert "push" in data["on"], "pushes still deploy"

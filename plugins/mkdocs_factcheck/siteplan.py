@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import cache as disk_cache
-from . import urls
+from . import editorial, urls
 from .catalog import Catalog, build_catalog
 from .errors import ClaimError
 from .feeds import site_files
@@ -49,8 +49,10 @@ OPTIONS: dict[str, tuple[tuple[type, ...], Any]] = {
     "search_full_text": ((bool,), False),
     "page_size": ((int,), 500),
     "cache_dir": ((str, type(None)), None),
+    "warnings_as_errors": ((str, list, type(None)), None),
+    "min_reviewers": ((int,), 0),
 }
-MINIMUMS = {"page_size": 1, "max_file_bytes": 1, "latest_count": 0, "feed_limit": 0}
+MINIMUMS = {"page_size": 1, "max_file_bytes": 1, "latest_count": 0, "feed_limit": 0, "min_reviewers": 0}
 
 
 class SettingsError(Exception):
@@ -75,6 +77,7 @@ class Settings:
     feed_limit: int = 50
     search_full_text: bool = False
     page_size: int = 500
+    policy: editorial.Policy = field(default_factory=editorial.Policy)
 
 
 def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str | Path, site_name: str,
@@ -93,6 +96,10 @@ def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str
         strings = strings_for(values["language"] or theme_language, values["strings"])
     except UnknownStrings as exc:
         raise SettingsError(f"plugins.factcheck.strings: {exc}") from None
+    try:
+        policy = editorial.Policy.from_options(values["warnings_as_errors"], values["min_reviewers"])
+    except ValueError as exc:
+        raise SettingsError(f"plugins.factcheck.{exc}") from None
     organization = values["organization"] or site_name
     site = SiteInfo(
         name=site_name,
@@ -113,7 +120,7 @@ def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str
         cache_dir=_cache_folder(values["cache_dir"], config_dir, claims, docs),
         max_file_bytes=values["max_file_bytes"], latest_count=values["latest_count"],
         feed_limit=values["feed_limit"], search_full_text=values["search_full_text"],
-        page_size=values["page_size"],
+        page_size=values["page_size"], policy=policy,
     )
 
 
@@ -213,20 +220,21 @@ class SitePlanner:
 
     def __post_init__(self) -> None:
         s = self.settings
-        self.loader = ClaimLoader(s.scale, max_bytes=s.max_file_bytes)
+        self.loader = ClaimLoader(s.scale, max_bytes=s.max_file_bytes, policy=s.policy)
         self.renderer = Renderer(dict(s.strings), s.scale, s.site, s.overrides,
                                  search_full_text=s.search_full_text, page_size=s.page_size)
         if s.cache_dir:
             self.renderer.preload(disk_cache.load(s.cache_dir))
 
-    def plan(self) -> SitePlan:
-        """Load and link the claims, and plan every generated page and file."""
+    def plan(self, *, preview: bool = False) -> SitePlan:
+        """Load and link the claims, and plan every generated page and file: of the published
+        checks only, or with ``preview`` (``mkdocs serve``) of drafts and checks in review too."""
         s = self.settings
         claim_set = self.loader.load(s.claims_dir, s.config_dir)
         banner = ""
         if claim_set.errors:
             banner = self.renderer.env.get_template("errors.html").render(errors=claim_set.errors)
-        catalog = build_catalog(claim_set.claims.values(), s.scale)
+        catalog = build_catalog(claim_set.claims.values(), s.scale, preview=preview)
         self.renderer.forget_except(catalog.claims)
         pages = plan_pages(catalog, self.renderer, s.page_size)
         histories = claim_histories(s.claims_dir, s.site.repo_url)
