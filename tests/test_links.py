@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import ENV, REPO, make_site_in
 from localweb import Answer, LocalWeb, Request, serve
-from mkdocs_factcheck.linkcheck import USER_AGENT, Settings, check_urls, claim_paths, collect
+from mkdocs_factcheck.linkcheck import USER_AGENT, Settings, _Progress, check_urls, claim_paths, collect
 from mkdocs_factcheck.scale import DEFAULT_SCALE
 
 FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck.cli"]
@@ -130,6 +130,7 @@ def test_only_warnings_exit_0_and_invalid_files_are_reported(tmp_path: Path, web
     assert "claims/broken.yml:1:1: missing required key 'claimant'" in proc.stdout
     assert "not checked" in proc.stdout.splitlines()[-1]
     assert run("links", "nowhere.yml", cwd=tmp_path).returncode == 2
+    assert run("links", "--concurrency", "0", cwd=tmp_path).returncode == 2
 
 
 def test_results_are_cached_for_max_age(tmp_path: Path, web: LocalWeb) -> None:
@@ -154,6 +155,14 @@ def test_requests_to_one_host_are_bounded() -> None:
     assert web.most_busy == 3
 
 
+def test_progress_shows_on_a_terminal_only(capsys: pytest.CaptureFixture[str]) -> None:
+    shown, hidden = _Progress(True), _Progress(False)
+    for progress in (shown, hidden):
+        progress(3, 40)
+        progress.close()
+    assert capsys.readouterr().err == "\rchecked 3/40 links\r\x1b[K"
+
+
 def test_claim_paths_take_files_and_folders(tmp_path: Path) -> None:
     site = make_site_in(tmp_path)
     (site.claims / "sub").mkdir()
@@ -176,7 +185,7 @@ def mirror_of(urls: set[str]) -> dict[str, Answer]:
 def test_the_repos_own_claims_pass_against_a_local_mirror() -> None:
     files = claim_paths([], REPO / "claims")
     citations, errors = collect(files, REPO, DEFAULT_SCALE, 1024 * 1024)
-    assert errors == [] and len(files) >= 10
+    assert errors == [] and files
     urls = {c.url for c in citations}
     assert len(urls) >= 20
     routes = mirror_of(urls)

@@ -175,7 +175,9 @@ class _Checker:
         target = self.settings.rewrite(cited) if self.settings.rewrite else cited
         if self.settings.robots and not await self._allowed(target):
             return LinkResult(cited, "skipped", detail="robots.txt asks checkers to stay away; not checked")
-        async with self.everyone, self._host_limit(target):
+        # The host's turn first: a request waiting for a busy host must not hold one of the
+        # overall slots that requests to other hosts could use.
+        async with self._host_limit(target), self.everyone:
             return await self._ask(cited, target)
 
     async def _allowed(self, url: str) -> bool:
@@ -285,7 +287,9 @@ async def check_urls(urls: Sequence[str], settings: Settings,
     import httpx
 
     results: dict[str, LinkResult] = {}
-    limits = httpx.Limits(max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency)
+    # The semaphores bound the requests in flight; a pool capped as tightly would close one
+    # host's idle connection to open another's, and connect anew for nearly every request.
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=4 * settings.concurrency)
     async with httpx.AsyncClient(follow_redirects=True, max_redirects=10, timeout=settings.timeout,
                                  limits=limits, headers={"User-Agent": settings.user_agent}) as client:
         checker = _Checker(client, settings)
@@ -453,8 +457,10 @@ def run_links(args: argparse.Namespace) -> int:
 
     config = Path(args.config_file)
     site = read_site(config)
-    if args.timeout <= 0 or args.per_host < 1 or args.retries < 0 or args.max_age < 0:
-        raise UsageError("--timeout must be above 0, --per-host at least 1, --retries and --max-age 0 or more")
+    if args.timeout <= 0 or args.per_host < 1 or args.concurrency < 1 or min(args.retries, args.max_age,
+                                                                              args.slow) < 0:
+        raise UsageError("--timeout must be above 0, --per-host and --concurrency at least 1, "
+                         "--retries, --slow and --max-age 0 or more")
     files = claim_paths([Path(p) for p in args.paths], site.claims_dir)
     citations, errors = collect(files, Path.cwd(), site.scale, site.max_file_bytes)
     settings = Settings(timeout=args.timeout, retries=args.retries, per_host=args.per_host,
