@@ -32,7 +32,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from . import archive, editorial, generate, importer, linkcheck
+from . import archive, desk, editorial, generate, importer, linkcheck
 from .errors import ClaimError, SiteError, UsageError
 from .loader import CLAIM_SUFFIXES, DEFAULT_MAX_BYTES, ClaimLoader, claim_files
 from .mkdocs_yml import plugin_options, read_config
@@ -384,6 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_parser(commands, common)
     archive.add_parser(commands, common)
     generate.add_parser(commands, common)
+    desk.add_parser(commands, common)
     return parser
 
 
