@@ -20,9 +20,11 @@ serve: $(BIN)/.installed
 build: $(BIN)/.installed
 	$(BIN)/mkdocs build --strict
 
-# Debian's Chromium for the browser tests; axe-core and the Nu checker from npm.
+# Debian's Chromium for the browser tests, cairo and DejaVu for material's social cards
+# (tests/test_ecosystem.py); axe-core and the Nu checker from npm.
 browser-deps:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@{ ldconfig -p | grep -q libcairo.so.2 && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcairo2 fonts-dejavu-core >/dev/null; }
 	@[ ! -f package-lock.json ] || [ -d node_modules ] || npm ci --silent --no-audit --no-fund
 
 lint: $(BIN)/.installed

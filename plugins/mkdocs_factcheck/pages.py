@@ -52,13 +52,20 @@ class PageSpec:
 
 def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = 500) -> dict[str, PageSpec]:
     t = renderer.strings
+    # Every page gets a description: feeds of pages (mkdocs-rss-plugin) and share previews
+    # need one, and generated pages have no Markdown to take an excerpt from.
+    checked = f"{t['total_checked']}: {len(catalog.claims)}"
     specs = [
-        PageSpec(urls.SCOREBOARD, "scoreboard.html", t["scoreboard"], in_nav=True, searchable=False),
-        *_claims_pages(catalog, t["all_claims"], page_size),
-        PageSpec(urls.CLAIMANTS_INDEX, "claimants.html", t["claimants"], in_nav=True),
-        PageSpec(urls.EXPERTS_INDEX, "experts.html", t["experts_index"], in_nav=True),
-        PageSpec(urls.TAGS_INDEX, "tags.html", t["tags_index"], in_nav=True),
-        PageSpec(urls.SOURCES_INDEX, "sources.html", t["sources_index"], in_nav=True, searchable=False),
+        PageSpec(urls.SCOREBOARD, "scoreboard.html", t["scoreboard"], checked, in_nav=True, searchable=False),
+        *_claims_pages(catalog, t["all_claims"], page_size, checked),
+        PageSpec(urls.CLAIMANTS_INDEX, "claimants.html", t["claimants"], f"{t['claimants']}: {len(catalog.claimants)}",
+                 in_nav=True),
+        PageSpec(urls.EXPERTS_INDEX, "experts.html", t["experts_index"],
+                 f"{t['experts_index']}: {len(catalog.experts)}", in_nav=True),
+        PageSpec(urls.TAGS_INDEX, "tags.html", t["tags_index"], f"{t['tags_index']}: {len(catalog.tags)}",
+                 in_nav=True),
+        PageSpec(urls.SOURCES_INDEX, "sources.html", t["sources_index"],
+                 f"{t['sources_index']}: {sum(map(len, catalog.sources.values()))}", in_nav=True, searchable=False),
     ]
     for claim in catalog.claims:
         rating = catalog.rating(claim)
@@ -68,21 +75,24 @@ def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = 500) -> di
                               context={"claim": claim, "history": None}, claim_id=claim.id))
     for slug, entity in catalog.claimants.items():
         specs.append(PageSpec(urls.claimant_src(slug), "claimant.html", entity.name,
+                              f"{entity.name}: {len(entity.claims)} {t['claims_checked']}",
                               context={"entity": entity}))
     for slug, expert in catalog.experts.items():
         specs.append(PageSpec(urls.expert_src(slug), "expert.html", expert.name,
+                              f"{expert.name}: {t['quotes_by']} ({len(expert.quotes)})",
                               context={"expert": expert}))
     for slug, tag in catalog.tags.items():
-        specs.append(PageSpec(urls.tag_src(slug), "tag.html", tag.name, context={"entity": tag}))
+        specs.append(PageSpec(urls.tag_src(slug), "tag.html", tag.name,
+                              f"{tag.name}: {len(tag.claims)} {t['claims_checked']}", context={"entity": tag}))
     return {spec.src_uri: spec for spec in specs}
 
 
-def _claims_pages(catalog: Catalog, title: str, page_size: int) -> list[PageSpec]:
+def _claims_pages(catalog: Catalog, title: str, page_size: int, description: str) -> list[PageSpec]:
     """The list of all claims, split into pages of page_size so no page grows with the archive."""
     count = max(1, -(-len(catalog.claims) // page_size))
     return [
         PageSpec(urls.claims_page_src(n), "claims_index.html", title if n == 1 else f"{title} ({n}/{count})",
-                 in_nav=n == 1, searchable=False,
+                 description, in_nav=n == 1, searchable=False,
                  context={"claims": catalog.claims[(n - 1) * page_size : n * page_size], "page": n,
                           "pages": [urls.claims_page_src(i) for i in range(1, count + 1)]})
         for n in range(1, count + 1)

@@ -36,7 +36,7 @@ from .model import ID_PATTERN
 from .pages import PageSpec, claim_page_inputs, headings, plan_pages
 from .render import Renderer, SiteInfo
 from .scale import RatingScale
-from .strings import UnknownStrings, strings_for
+from .strings import BUNDLED, UnknownStrings, strings_for
 from .stubs import StubFolder
 
 log = get_plugin_logger(__name__)
@@ -93,6 +93,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     @event_priority(-50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._reset()
+        _check_setup(config, self._command)
         self._check_numbers()
         self._base = base = Path(config.config_file_path or ".").parent
         self._claims_dir = (base / self.config.claims_dir).resolve()
@@ -236,6 +237,12 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
 
     def _strings(self, config: MkDocsConfig) -> dict[str, str]:
         language = self.config.language or config.theme.get("language")
+        if language and language.split("-")[0].lower() not in BUNDLED:
+            where = "plugins.factcheck.language" if self.config.language else "theme.language"
+            say = log.warning if self.config.language else log.info  # the theme may know more languages
+            say(f"mkdocs.yml: {where} is {language!r}, which factcheck has no words for "
+                f"(it has {', '.join(sorted(BUNDLED))}): its pages use English; translate them with "
+                "plugins.factcheck.strings (see the README's options table)")
         try:
             return strings_for(language, self.config.strings)
         except UnknownStrings as exc:
@@ -361,6 +368,17 @@ def _config_location(loc: tuple[int | str, ...]) -> str:
     if not parts:
         return ""
     return "scale" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts) + ": "
+
+
+def _check_setup(config: MkDocsConfig, command: str) -> None:
+    """What factcheck needs from the site, said plainly instead of a template error later."""
+    if config.theme.name != "material":
+        raise PluginError(f"mkdocs.yml: theme.name is {config.theme.name!r}; factcheck's pages are built on "
+                          "mkdocs-material's templates: set theme: name: material (installed with factcheck)")
+    if not config.site_url and command != "serve":  # serve sets its own address
+        log.warning("mkdocs.yml: site_url is not set, so the feed, the ClaimReview markup, the share tags and "
+                    "the JSON/CSV exports get root-relative URLs (/claims/...) and search engines ignore "
+                    "the ClaimReview; set site_url to the site's public address")
 
 
 THEME_OVERRIDES = Path(__file__).parent / "theme"

@@ -1,0 +1,317 @@
+"""The repo's own site with the plugins real sites use, before and after ours, built strict.
+
+Each build is checked the same way: every claim page has one ClaimReview and one set of share
+tags carrying the verdict, every internal link resolves, the exports and the feed point at
+pages that exist, and the macros attack ran nothing. The plugins are the real ones, installed
+by the `test` extra; nothing is installed here. Builds run in-process (MkDocs' own `build()`,
+which applies `strict` itself) on one copy of the site, each into its own folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+from collections import Counter
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+import yaml
+from attacks import claim_data, dump
+from attacks import load as load_attacks
+from conftest import ENV, REPO
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+SITE_URL = "https://factcheck.example.org/"
+PWNED = "FACTCHECK_TEMPLATE_PAYLOAD_RAN"  # what the template payloads try to set
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+CLAIM_DATE = "2025-02-03T10:00:00+00:00"  # when the test repo commits the claim files
+LATER_DATE = "2026-06-01T10:00:00+00:00"  # ... and everything else
+
+# Each plugin as a site lists it, with the settings a real site would need.
+PLUGINS: dict[str, object] = {
+    "macros": "macros",
+    "redirects": {"redirects": {"redirect_maps": {"old-scoreboard.md": "scoreboard.md",
+                                                  "old-claim.md": "claims/deepseek-r1-cost-under-6-million.md"}}},
+    "htmlproofer": {"htmlproofer": {"validate_external_urls": False, "raise_error": True}},
+    "rss": "rss",
+    "git-revision-date-localized": {"git-revision-date-localized": {"type": "iso_date"}},
+    "minify": {"minify": {"minify_html": True}},
+    "glightbox": "glightbox",
+    "awesome-nav": "awesome-nav",
+    "blog": "blog",
+    "tags": "tags",
+    "meta": "meta",
+    "offline": "offline",
+    "social": "social",
+}
+CASES = [(name, order) for name in PLUGINS for order in ("before", "after")]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One copy of the repo's site, in git (claim files committed on their own, earlier date),
+    with one claim that carries template payloads in every text field."""
+    root = tmp_path_factory.mktemp("ecosystem")
+    for name in ("claims", "site_src"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    payloads = load_attacks("templates")
+    values = {field: payloads[i % len(payloads)] for i, field in enumerate(
+        ("claim", "summary", "analysis", "quote.text", "source.title", "correction.note", "author"))}
+    (root / "claims" / "template-payloads.yml").write_text(dump(claim_data(values)), encoding="utf-8")
+    (root / "site_src" / "blog" / "posts").mkdir(parents=True)
+    (root / "site_src" / "blog" / "index.md").write_text("# Blog\n", encoding="utf-8")
+    _git(root, "init", "-q")
+    _git(root, "add", "claims")
+    _git(root, "commit", "-q", "-m", "claims", date=CLAIM_DATE)
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "site", date=LATER_DATE)
+    return root
+
+
+def _git(root: Path, *args: str, date: str = "") -> None:
+    env = {**ENV, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org"}
+    if date:
+        env |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    subprocess.run(["git", *args], cwd=root, env=env, check=True)
+
+
+def build_with(site: Path, name: str, order: str) -> Path:
+    """Build the site strict with the plugin listed before or after factcheck; its output folder."""
+    config = yaml.safe_load((site / "mkdocs.yml").read_text(encoding="utf-8"))
+    plugins = config["plugins"]
+    at = next(i for i, p in enumerate(plugins) if isinstance(p, dict) and "factcheck" in p)
+    plugins.insert(at if order == "before" else at + 1, PLUGINS[name])
+    if name == "blog":
+        config["nav"].append({"Blog": "blog/index.md"})
+    if name == "awesome-nav":
+        del config["nav"]  # awesome-nav builds the nav itself (and warns when mkdocs.yml has one)
+    if name == "social":
+        plugins[plugins.index("social")] = {"social": {"cache_dir": str(social_cache(site))}}
+    out = site / f"site-{name}-{order}"
+    config["site_dir"] = out.name
+    config_file = site / f"mkdocs-{name}-{order}.yml"
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    cwd = Path.cwd()
+    os.chdir(site)  # some plugins (rss, git-revision-date) resolve paths from the working folder
+    loaded = load_config(str(config_file), strict=True)
+    loaded.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does
+    try:
+        build(loaded)
+    finally:
+        loaded.plugins.on_shutdown()
+        os.chdir(cwd)
+    return out
+
+
+def social_cache(site: Path) -> Path:
+    """The social plugin's font cache, filled from Debian's DejaVu (fonts-dejavu-core) so that
+    cards render offline instead of downloading Roboto from Google Fonts."""
+    cache = site / ".social-cache"
+    fonts = cache / "fonts" / "Roboto"
+    if not fonts.is_dir():
+        fonts.mkdir(parents=True)
+        for style, source in (("Regular", "DejaVuSans.ttf"), ("Bold", "DejaVuSans-Bold.ttf")):
+            shutil.copy(DEJAVU / source, fonts / f"{style}.ttf")
+    return cache
+
+
+@pytest.mark.parametrize(("name", "order"), CASES, ids=[f"{n}-{o}" for n, o in CASES])
+def test_repo_site_with_plugin(site: Path, name: str, order: str) -> None:
+    os.environ.pop(PWNED, None)
+    out = build_with(site, name, order)
+    assert PWNED not in os.environ, "a template payload in a claim file ran during the build"
+    directory_urls = name != "offline"
+    claim_ids = sorted(path.stem for path in (site / "claims").glob("*.yml"))
+    problems: list[str] = []
+    for claim_id in claim_ids:
+        page = out / "claims" / (f"{claim_id}/index.html" if directory_urls else f"{claim_id}.html")
+        problems += check_claim_page(page, claim_id)
+    problems += check_links(out)
+    problems += check_exports(out, len(claim_ids), directory_urls)
+    problems += check_sitemap(out)
+    assert not problems, "\n".join(problems[:40])
+    payload_page = (out / "claims" / ("template-payloads/index.html" if directory_urls
+                                      else "template-payloads.html")).read_text(encoding="utf-8")
+    assert "{{ cycler.__init__" in payload_page, "template syntax stays text"
+    if name == "git-revision-date-localized":
+        claim_page = (out / "claims" / "deepseek-r1-cost-under-6-million" / "index.html").read_text()
+        assert "2025-02-03" in claim_page and "2026-06-01" not in claim_page, \
+            "a claim page's last update is its claim file's"
+    if name == "social":
+        assert re.search(r'property="og:image" content="https://factcheck\.example\.org/assets/images/social/',
+                         (out / "claims" / "deepseek-r1-cost-under-6-million" / "index.html").read_text()), \
+            "the social card stays where we write no image of our own"
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.jsonld: list[str] = []
+        self._in_jsonld = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        self.tags.append((tag, values))
+        self._in_jsonld = tag == "script" and values.get("type") == "application/ld+json"
+        if self._in_jsonld:
+            self.jsonld.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_jsonld = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_jsonld:
+            self.jsonld[-1] += data
+
+
+def parse(path: Path) -> _Tags:
+    parser = _Tags()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def check_claim_page(page: Path, claim_id: str) -> list[str]:
+    if not page.is_file():
+        return [f"{claim_id}: no claim page at {page}"]
+    doc = parse(page)
+    reviews = [block for block in doc.jsonld if json.loads(block).get("@type") == "ClaimReview"]
+    share = Counter(attrs.get("property") or attrs.get("name") for tag, attrs in doc.tags
+                    if tag == "meta" and re.match(r"(og|twitter):", attrs.get("property") or attrs.get("name") or ""))
+    problems = [f"{claim_id}: {len(reviews)} ClaimReview blocks"] if len(reviews) != 1 else []
+    problems += [f"{claim_id}: {name} written {n} times" for name, n in share.items() if n != 1]
+    if reviews:
+        label = json.loads(reviews[0])["reviewRating"]["alternateName"]
+        descriptions = [attrs.get("content", "") for tag, attrs in doc.tags
+                        if tag == "meta" and "og:description" in (attrs.get("property"), attrs.get("name"))]
+        if not any(d.startswith(label) for d in descriptions):
+            problems.append(f"{claim_id}: og:description {descriptions} does not carry the verdict {label!r}")
+    return problems
+
+
+def site_pages(out: Path) -> Iterator[Path]:
+    yield from (path for path in out.rglob("*.html") if "assets" not in path.relative_to(out).parts)
+
+
+def target(out: Path, page_url: str, href: str) -> Path | None:
+    """The file a link from the page at `page_url` (site-relative) points at; None if external."""
+    parts = urlsplit(href)
+    if parts.scheme or href.startswith(("//", "#")) or not parts.path:
+        if not href.startswith(SITE_URL):
+            return None
+        parts = urlsplit("/" + href[len(SITE_URL):])
+    path = unquote(urlsplit(urljoin("https://x/" + page_url, parts.path)).path).lstrip("/")
+    file = out / path
+    return file / "index.html" if path.endswith("/") or file.is_dir() or not path else file
+
+
+def check_links(out: Path) -> list[str]:
+    problems = []
+    for page in site_pages(out):
+        here = page.relative_to(out).as_posix()
+        for tag, attrs in parse(page).tags:
+            for attr in ("href", "src"):
+                link = attrs.get(attr)
+                if not link or tag not in ("a", "link", "script", "img"):
+                    continue
+                file = target(out, here, link)
+                if file is not None and not file.is_file():
+                    problems.append(f"{here}: <{tag} {attr}={link!r}> -> missing {file.relative_to(out)}")
+    return problems
+
+
+def check_exports(out: Path, count: int, directory_urls: bool) -> list[str]:
+    problems = []
+    exported = json.loads((out / "claims.json").read_text(encoding="utf-8"))
+    rows = list(csv.DictReader((out / "claims.csv").open(encoding="utf-8")))
+    index = json.loads((out / "claims-index.json").read_text(encoding="utf-8"))
+    feed = (out / "feed.xml").read_text(encoding="utf-8")
+    if exported["count"] != count or len(rows) != count or len(index["claims"]) != count:
+        problems.append(f"exports list {exported['count']}/{len(rows)}/{len(index['claims'])} claims, not {count}")
+    addresses = [row["url"] for row in rows]
+    addresses += re.findall(r'<link rel="alternate" type="text/html" href="([^"]+)"', feed)
+    addresses += [SITE_URL + row[1] for row in index["claims"]]
+    for address in addresses:
+        file = target(out, "", address)
+        if file is None or not file.is_file():
+            problems.append(f"export/feed address {address} is not a page of the site")
+        elif not directory_urls and address != SITE_URL and not address.endswith(".html"):
+            problems.append(f"export/feed address {address} ignores use_directory_urls: false")
+    return problems
+
+
+def check_sitemap(out: Path) -> list[str]:
+    urls = re.findall(r"<loc>([^<]+)</loc>", (out / "sitemap.xml").read_text(encoding="utf-8"))
+    return [f"sitemap lists {url} {n} times" for url, n in Counter(urls).items() if n > 1]
+
+
+# Unsupported or clashing setups are errors (or, where we can go on, warnings) that say what to do.
+
+def build_variant(site: Path, name: str, change: dict[str, object], pages: dict[str, str] | None = None,
+                  strict: bool = True) -> None:
+    """Build a changed copy of the site's config (and, given pages, of its docs folder) in-process."""
+    config = yaml.safe_load((site / "mkdocs.yml").read_text(encoding="utf-8"))
+    config |= {"site_dir": f"site-{name}"} | change
+    if pages:
+        docs = f"site_src-{name}"
+        shutil.copytree(site / "site_src", site / docs)
+        for page, text in pages.items():
+            (site / docs / page).parent.mkdir(parents=True, exist_ok=True)
+            (site / docs / page).write_text(text, encoding="utf-8")
+        config["docs_dir"] = docs
+    config_file = site / f"mkdocs-{name}.yml"
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    build(load_config(str(config_file), strict=strict))
+
+
+@pytest.mark.parametrize("theme", ["mkdocs", "readthedocs"])
+def test_other_theme_is_a_clear_error(site: Path, theme: str, caplog: pytest.LogCaptureFixture) -> None:
+    with pytest.raises(Abort):  # MkDocs logs a plugin's error, then aborts
+        build_variant(site, f"theme-{theme}", {"theme": {"name": theme}})
+    assert f"theme.name is '{theme}'" in caplog.text and "theme: name: material" in caplog.text
+    assert "TemplateNotFound" not in caplog.text
+
+
+def test_unknown_language_falls_back_to_english_and_says_so(site: Path, caplog: pytest.LogCaptureFixture) -> None:
+    factcheck = {"factcheck": {"claims_dir": "claims", "language": "xx"}}
+    build_variant(site, "language", {"plugins": ["search", factcheck]}, strict=False)
+    assert "plugins.factcheck.language is 'xx'" in caplog.text and "use English" in caplog.text
+    assert "All fact checks" in (site / "site-language" / "claims" / "index.html").read_text(encoding="utf-8")
+    with pytest.raises(Abort):
+        build_variant(site, "language-strict", {"plugins": ["search", factcheck]})
+
+
+def test_missing_site_url_is_a_warning_naming_what_becomes_relative(site: Path,
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    build_variant(site, "no-site-url", {"site_url": None}, strict=False)
+    assert "site_url is not set" in caplog.text and "ClaimReview" in caplog.text and "exports" in caplog.text
+    rows = list(csv.DictReader((site / "site-no-site-url" / "claims.csv").open(encoding="utf-8")))
+    assert rows[0]["url"].startswith("/claims/"), "the warning says what really happens"
+
+
+@pytest.mark.parametrize(("page", "url", "wanted_by"), [
+    ("tags.md", "tags/", "Topics"),
+    ("sources.md", "sources/", "Sources"),
+    ("scoreboard/index.md", "scoreboard/", "Scoreboard"),
+    ("claims/deepseek-r1-cost-under-6-million/index.md", "claims/deepseek-r1-cost-under-6-million/",
+     "claims/deepseek-r1-cost-under-6-million.yml"),
+])
+def test_hand_written_page_at_a_generated_url_is_an_error_naming_both(site: Path, page: str, url: str,
+                                                                      wanted_by: str,
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    name = "clash-" + page.replace("/", "-")
+    with pytest.raises(Abort):
+        build_variant(site, name, {}, pages={page: "# Mine\n"})
+    message = caplog.text
+    assert f"site_src-{name}/{page}" in message and wanted_by in message and f"/{url}" in message
