@@ -28,6 +28,7 @@ from attacks import load as load_attacks
 from conftest import ENV, REPO
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 
 SITE_URL = "https://factcheck.example.org/"
@@ -104,6 +105,7 @@ def build_with(site: Path, name: str, order: str) -> Path:
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     cwd = Path.cwd()
     os.chdir(site)  # some plugins (rss, git-revision-date) resolve paths from the working folder
+    MkDocsConfig.plugins.plugin_cache.clear()  # fresh plugin instances, as in a new `mkdocs build`
     loaded = load_config(str(config_file), strict=True)
     loaded.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does
     try:
@@ -272,6 +274,7 @@ def build_variant(site: Path, name: str, change: dict[str, object], pages: dict[
         config["docs_dir"] = docs
     config_file = site / f"mkdocs-{name}.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    MkDocsConfig.plugins.plugin_cache.clear()
     build(load_config(str(config_file), strict=strict))
 
 
