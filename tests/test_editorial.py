@@ -219,3 +219,65 @@ def test_status_and_reviewed_by_are_validated(tmp_path: Path) -> None:
     error = only(load(tmp_path, {"a.yml": text}).errors)
     assert (error.line, error.column) == at(text, "status:")
     assert "'status' cannot be 'ready'" in error.message and "draft" in error.hint
+
+
+# --- the preview banner and the command's output formats --------------------------------
+
+
+@pytest.mark.parametrize("language, draft, embargo", [("en", "Draft", "Embargoed until"),
+                                                       ("de", "Entwurf", "Sperrfrist bis")])
+def test_preview_pages_carry_a_banner(tmp_path: Path, language: str, draft: str, embargo: str) -> None:
+    from mkdocs_factcheck.catalog import build_catalog
+    from mkdocs_factcheck.render import Renderer, SiteInfo
+    from mkdocs_factcheck.strings import strings_for
+
+    files = {"wip.yml": clean(status="draft"), "soon.yml": clean(published="2025-03-05", reviewed_by=["B"]),
+             "out.yml": clean()}
+    claims = load(tmp_path, files).claims.values()
+    catalog = build_catalog(claims, DEFAULT_SCALE, preview=True, today=TODAY)
+    assert catalog.previews == {"wip": "draft", "soon": "embargoed"}
+    assert build_catalog(claims, DEFAULT_SCALE, today=TODAY).previews == {}
+    site = SiteInfo(name="Desk", url="", organization="Desk", organization_url="", default_author="Desk")
+    renderer = Renderer(strings_for(language), DEFAULT_SCALE, site)
+
+    def page(claim_id: str) -> str:
+        return renderer.page("claim.html", catalog, f"claims/{claim_id}/", claim=catalog.by_id[claim_id],
+                             history=None)
+
+    assert 'class="admonition warning fc-preview"' in page("wip") and f">{draft}</p>" in page("wip")
+    assert embargo in page("soon") and "2025-03-05" in page("soon").split("fc-preview")[1][:200]
+    assert "fc-preview" not in page("out")
+
+
+def test_validate_shows_warnings_in_every_format(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from conftest import ENV, make_site_in
+
+    site = make_site_in(tmp_path)
+    text = clean(appearance=None)
+    site.write_claim("a.yml", text)
+    line, column = at(text, "claimant:")
+
+    def validate(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "mkdocs_factcheck.cli", "validate", *args], cwd=tmp_path,
+                              env=ENV, capture_output=True, text=True, timeout=120)
+
+    plain = validate()
+    assert plain.returncode == 0, "warnings never fail validate"
+    assert plain.stdout.splitlines() == [
+        f"claims/a.yml:{line}:{column}: warning: no appearance: readers cannot see where DeepSeek made the "
+        "claim (add `appearance:` with the URL of the post, article or video where it was made) "
+        "[missing-appearance]",
+        "1 claim file checked: no problems, 1 warning"]
+    github = validate("--format", "github").stdout.splitlines()
+    assert github[0].startswith(f"::warning file=claims/a.yml,line={line},col={column},"
+                                "title=factcheck missing-appearance::no appearance")
+    (entry,) = json.loads(validate("--format", "json").stdout)
+    assert (entry["severity"], entry["code"], entry["line"]) == ("warning", "missing-appearance", line)
+    (site.root / "mkdocs.yml").write_text((site.root / "mkdocs.yml").read_text(encoding="utf-8").replace(
+        "  - factcheck", "  - factcheck:\n      warnings_as_errors: all"), encoding="utf-8")
+    strict = validate("--format", "github")
+    assert strict.returncode == 1 and strict.stdout.startswith("::error file=claims/a.yml")
