@@ -75,6 +75,28 @@ def test_every_review_becomes_a_valid_claim_file(site: Site) -> None:
     assert site.build().returncode == 0
 
 
+def test_a_rerun_skips_what_is_already_imported(site: Site) -> None:
+    assert run("import", fixture("markup-tool-feed.json"), *MAPS, cwd=site.root).returncode == 0
+    again = run("import", fixture("markup-tool-feed.json"), fixture("wordpress-page.html"), *MAPS, cwd=site.root)
+    assert again.returncode == 0, again.stdout
+    assert "already imported: claims/bridge-budget.yml cites https://verifica.example.com/checks/bridge-budget/" \
+        in again.stdout
+    assert set(claims(site)) == {"unemployment-fifty-years", "bridge-budget", "council-bicycle-ban",
+                                 "council-bicycle-ban-2"}
+
+
+def test_the_same_review_twice_is_one_claim_and_ids_skip_index(site: Site) -> None:
+    review = {"@type": "ClaimReview", "url": "https://x.example.org/checks/tram-fares/index.html",
+              "claimReviewed": "Tram fares doubled.", "datePublished": "2025-02-01",
+              "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": "A Person"}},
+              "reviewRating": {"@type": "Rating", "alternateName": "False"}}
+    source = site.root / "twice.json"
+    source.write_text(json.dumps({"@graph": [review, {"@type": "WebPage"}, review]}), encoding="utf-8")
+    proc = run("import", str(source), str(source), *MAPS, cwd=site.root)
+    assert proc.returncode == 0, proc.stdout
+    assert set(claims(site)) == {"tram-fares"}
+
+
 def test_an_unmapped_rating_is_reported_and_nothing_is_written(site: Site) -> None:
     proc = run("import", fixture("wordpress-page.html"), fixture("markup-tool-feed.json"),
                "--map", "Mostly False=mostly-false", "--map", "True=true", cwd=site.root)

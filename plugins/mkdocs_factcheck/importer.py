@@ -384,8 +384,10 @@ def id_from_url(url: str, claim: str) -> str:
     """The review URL's last path segment as a claim id (the claim's words when it has none)."""
     from .cli import claim_id_for
 
-    segments = [unquote(s) for s in urlsplit(url).path.split("/") if s]
-    stem = re.sub(r"\.(s?html?|php|aspx?|jsp)$", "", segments[-1]) if segments else ""
+    stems = [re.sub(r"\.(s?html?|php|aspx?|jsp)$", "", unquote(s)) for s in urlsplit(url).path.split("/") if s]
+    # `/checks/bridge/index.html` and `/checks/bridge/amp/` name the page by the folder
+    stems = [s for s in stems if s.lower() not in ("index", "default", "amp")]
+    stem = stems[-1] if stems else ""
     return claim_id_for(stem) or claim_id_for(claim) or "imported-claim"
 
 
@@ -431,49 +433,87 @@ def write_all(files: dict[Path, str]) -> None:
         raise
 
 
+def gather(sources: Sequence[str], max_bytes: int, max_reviews: int) -> tuple[list[Found], list[str]]:
+    """Every review in the sources, each once, or why they cannot be read."""
+    problems: list[str] = []
+    found: list[Found] = []
+    for source in sources:
+        try:
+            found += find_reviews(read_source(source, max_bytes), source)
+        except SourceError as exc:
+            problems += str(exc).splitlines()
+    if len(found) > max_reviews:
+        problems.append(f"{len(found):,} reviews found, over --max-reviews {max_reviews:,}; "
+                        "import the sources in parts or raise the limit")
+        return [], problems
+    # The same review in a page and in a feed is one fact check.
+    first: dict[tuple[str, str], Found] = {}
+    for f in found:
+        first.setdefault((review_url(f), plain(f.review.get("claimReviewed"))), f)
+    return list(first.values()), problems
+
+
+def review_url(found: Found) -> str:
+    return _url(found.review.get("url"))
+
+
+def already_imported(folder: Path, scale: RatingScale, max_bytes: int) -> dict[str, str]:
+    """Source URLs the folder's claims cite, and the file citing each: a rerun skips those reviews."""
+    from .loader import ClaimLoader
+
+    if not folder.is_dir():
+        return {}
+    claims = ClaimLoader(scale, max_bytes=max_bytes).load(folder, folder.parent).claims
+    return {source.url: claim.path for claim in claims.values() for source in claim.sources}
+
+
+def plan(drafts: list[Draft], folder: Path, scale: RatingScale, max_bytes: int) -> tuple[dict[Path, str], list[str]]:
+    """The files to write, each checked with the build's validation; problems if any fails."""
+    from .cli import SCHEMA_PATH
+
+    files: dict[Path, str] = {}
+    problems: list[str] = []
+    taken = _taken_ids(folder)
+    schema_ref = Path(os.path.relpath(SCHEMA_PATH, folder)).as_posix()
+    for d in drafts:
+        claim_id = unique_id(id_from_url(d.data["sources"][0]["url"], d.data["claim"]), taken)
+        path = folder / f"{claim_id}.yml"
+        text = claim_text(d.data, schema_ref)
+        result = parse_claim(text.encode("utf-8"), path.as_posix(), claim_id, scale, max_bytes)
+        problems += [f"{d.found.where}: would not validate: {e.message} ({e.hint})" for e in result.errors]
+        files[path] = text
+    return files, problems
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def run_import(args: argparse.Namespace) -> int:
-    from .cli import SCHEMA_PATH, read_site
+    from .cli import read_site
 
     site = read_site(Path(args.config_file))
     mapping = parse_mapping(args.map or [], args.map_file or [], site.scale)
     folder = Path(args.dir) if args.dir else site.claims_dir
-    problems: list[str] = []
-    found: list[Found] = []
-    for source in args.sources:
-        try:
-            found += find_reviews(read_source(source, args.max_bytes), source)
-        except SourceError as exc:
-            problems += str(exc).splitlines()
-    if len(found) > args.max_reviews:
-        problems.append(f"{len(found):,} reviews found, over --max-reviews {args.max_reviews:,}; "
-                        "import the sources in parts or raise the limit")
-        found = []
-    drafts = [draft(f, mapping) for f in found]
-    unmapped = Counter(d.label for d in drafts if d.label and not d.data.get("verdict"))
+    found, problems = gather(args.sources, args.max_bytes, args.max_reviews)
+    cited = already_imported(folder, site.scale, site.max_file_bytes)
+    skipped = [f"already imported: {cited[review_url(f)]} cites {review_url(f)}" for f in found
+               if review_url(f) in cited]
+    drafts = [draft(f, mapping) for f in found if review_url(f) not in cited]
     for d in drafts:
         problems += [str(p) for p in d.problems]
+    unmapped = Counter(d.label for d in drafts if d.label and not d.data.get("verdict"))
     for label, count in sorted(unmapped.items()):
-        problems.append(f"unmapped rating {label!r} ({count} review{'s' if count != 1 else ''}): "
+        problems.append(f"unmapped rating {label!r} ({_counted(count, 'review')}): "
                         f"add --map \"{label}=KEY\" with KEY one of: {', '.join(site.scale.keys)}")
-    files: dict[Path, str] = {}
-    if not problems:
-        taken = _taken_ids(folder)
-        schema_ref = Path(os.path.relpath(SCHEMA_PATH, folder)).as_posix()
-        for d in drafts:
-            claim_id = unique_id(id_from_url(d.data["sources"][0]["url"], d.data["claim"]), taken)
-            path = folder / f"{claim_id}.yml"
-            text = claim_text(d.data, schema_ref)
-            result = parse_claim(text.encode("utf-8"), path.as_posix(), claim_id, site.scale, site.max_file_bytes)
-            problems += [f"{d.found.where}: would not validate: {e.message} ({e.hint})" for e in result.errors]
-            files[path] = text
     if not found and not problems:
         problems.append("no ClaimReview found in " + ", ".join(args.sources))
+    files, invalid = ({}, []) if problems else plan(drafts, folder, site.scale, site.max_file_bytes)
+    problems += invalid
     if problems:
         print("\n".join(problems))
-        print(f"nothing written: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
+        print(f"nothing written: {_counted(len(problems), 'problem')}")
         return 1
-    dropped = Counter(name for d in drafts for name in dict.fromkeys(d.dropped))
-    notes = Counter(note for d in drafts for note in d.notes)
     if not args.dry_run:
         try:
             write_all(files)
@@ -483,13 +523,14 @@ def run_import(args: argparse.Namespace) -> int:
     verb = "would write" if args.dry_run else "wrote"
     for (path, _), d in zip(files.items(), drafts, strict=True):
         print(f"{verb} {path.as_posix()} ({d.data['sources'][0]['url']})")
-    for name, count in sorted(dropped.items()):
-        print(f"not carried over: {name} ({count} review{'s' if count != 1 else ''})")
-    for note, count in sorted(notes.items()):
-        print(f"note: {note} ({count} review{'s' if count != 1 else ''})")
+    for line in skipped:
+        print(line)
+    for name, count in sorted(Counter(name for d in drafts for name in dict.fromkeys(d.dropped)).items()):
+        print(f"not carried over: {name} ({_counted(count, 'review')})")
+    for note, count in sorted(Counter(note for d in drafts for note in d.notes).items()):
+        print(f"note: {note} ({_counted(count, 'review')})")
     done = "would be written" if args.dry_run else "written"
-    print(f"{len(files)} claim file{'s' if len(files) != 1 else ''} {done} "
-          f"from {len(args.sources)} source{'s' if len(args.sources) != 1 else ''}")
+    print(f"{_counted(len(files), 'claim file')} {done} from {_counted(len(args.sources), 'source')}")
     return 0
 
 
