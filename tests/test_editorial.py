@@ -103,6 +103,14 @@ def test_future_claim_date_and_updated(tmp_path: Path) -> None:
     assert "updated 2025-03-02 is in the future (the build's date is 2025-03-01)" in error.message
 
 
+def test_a_claim_cannot_be_made_in_the_future(tmp_path: Path) -> None:
+    # Only reachable where the check's own date may lie ahead: a draft's planned date.
+    text = clean(status="draft", claim_date="2025-03-03", published="2025-03-10")
+    error = only(load(tmp_path, {"a.yml": text}).errors)
+    assert (error.line, error.column, error.code) == (*at(text, "claim_date:"), "future-date")
+    assert "claim_date 2025-03-03 is in the future" in error.message
+
+
 def test_published_in_the_future_without_reviewers(tmp_path: Path) -> None:
     text = clean(published="2025-03-02")
     error = only(load(tmp_path, {"a.yml": text}).errors)

@@ -260,6 +260,8 @@ def scaffold(claim: str, *, claimant: str, verdict: str, scale: RatingScale, tod
         ("# corrections:", "optional: a public log of changes to the verdict or facts"),
         ("#   - date: YYYY-MM-DD", ""),
         ("#     note: What changed", ""),
+        ("# status: draft", "optional: draft or review keeps it out of the built site"),
+        ("# reviewed_by: [Name]", "optional: who reviewed it, besides the author"),
     ]
     # Line the comments up, except after a value too long to line up with.
     width = max(len(code) for code, _ in rows if len(code) <= COMMENT_COLUMN) + 2
