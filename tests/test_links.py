@@ -93,7 +93,7 @@ def test_each_kind_of_problem_is_reported_at_its_line(tmp_path: Path, web: Local
     assert by_url["/gone"]["code"] == 404 and by_url["/gone"]["field"] in ("source url", "quote source")
     assert "no answer within 1 s" in by_url["/hang"]["message"]
     assert data["checked"] == {"files": 1, "urls": 10}
-    assert "10 links in 1 claim files checked: 3 dead" in proc.stderr
+    assert "10 links in 1 claim file checked: 3 dead" in proc.stderr
     # robots.txt was read once and its disallowed page never asked for
     assert web.paths().count("/robots.txt") == 1
     assert "/private/page" not in web.paths()
@@ -113,7 +113,7 @@ def test_text_and_github_formats(tmp_path: Path, web: LocalWeb) -> None:
     assert lines[0] == f"claims/one.yml:3:13: moved: appearance {web.url('/old')}: " \
                        f"moved permanently (301) to {web.url('/new')}"
     assert lines[1] == f"claims/one.yml:8:10: dead: source url {web.url('/gone')}: 404 Not Found"
-    assert lines[-1] == "2 links in 1 claim files checked: 1 dead, 1 moved"
+    assert lines[-1] == "2 links in 1 claim file checked: 1 dead, 1 moved"
     assert text.stderr == ""  # no progress bar outside a terminal
     github = run("links", "--format", "github", *FAST, cwd=tmp_path).stdout.splitlines()
     assert github[0].startswith("::warning file=claims/one.yml,line=3,col=13,title=moved link::appearance http")

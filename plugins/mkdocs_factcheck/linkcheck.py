@@ -377,10 +377,14 @@ def make_report(citations: list[Citation], results: dict[str, LinkResult], error
 def link_summary(report: LinkReport) -> str:
     counts = Counter(f.result.status for f in report.findings)
     found = ", ".join(f"{counts[s]} {s}" for s in SEVERITY if counts[s]) or "no problems"
-    text = f"{report.urls} links in {report.files} claim files checked: {found}"
+    text = f"{_plural(report.urls, 'link')} in {_plural(report.files, 'claim file')} checked: {found}"
     if report.errors:
         text += f"; {len(report.errors)} problems in files that do not validate (not checked)"
     return text
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def format_text(report: LinkReport) -> list[str]:
