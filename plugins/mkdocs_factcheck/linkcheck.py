@@ -49,6 +49,7 @@ PERMANENT = (301, 308)
 REFUSED = (401, 403, 429)  # the site answered, but not to a checker: not evidence of a dead page
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 MAX_RETRY_AFTER = 30.0
+MAX_ROBOTS_BYTES = 500 * 1024
 # What each kind of finding is, for the GitHub annotation level and the exit status.
 SEVERITY = {"dead": "error", "moved": "warning", "slow": "warning", "refused": "warning", "skipped": "notice"}
 
@@ -191,17 +192,23 @@ class _Checker:
         import httpx
 
         rules = urllib.robotparser.RobotFileParser(origin + "/robots.txt")
+        body = bytearray()
         try:
-            async with self._host_limit(origin):
-                response = await self.client.get(origin + "/robots.txt")
+            async with self._host_limit(origin), self.client.stream("GET", origin + "/robots.txt") as response:
+                async for chunk in response.aiter_bytes():
+                    body += chunk
+                    if len(body) >= MAX_ROBOTS_BYTES:  # as Google does: read the first 500 KiB only
+                        break
         except httpx.HTTPError:
             rules.parse([])  # no answer: nothing asks us to stay away
             return rules
         # The stdlib's reading of the status codes: 401/403 forbid all, other errors allow all.
         if response.status_code in (401, 403):
             rules.parse(["User-agent: *", "Disallow: /"])
+        elif response.status_code < 400:
+            rules.parse(bytes(body[:MAX_ROBOTS_BYTES]).decode("utf-8", errors="replace").splitlines())
         else:
-            rules.parse(response.text.splitlines() if response.status_code < 400 else [])
+            rules.parse([])
         return rules
 
     async def _ask(self, cited: str, target: str) -> LinkResult:
