@@ -75,6 +75,28 @@ def test_every_review_becomes_a_valid_claim_file(site: Site) -> None:
     assert site.build().returncode == 0
 
 
+def test_google_fact_check_tools_api_answers(site: Site) -> None:
+    proc = run("import", fixture("fact-check-tools-pages.json"), fixture("fact-check-tools-search.json"),
+               "--map", "Exaggerated=misleading", *MAPS, cwd=site.root)
+    assert proc.returncode == 0, proc.stdout
+    written = claims(site)
+    water = written["water-bills-tripled"]
+    assert water["claimant"] == "Lee Morgan" and "claimant_type" not in water  # the API gives no type
+    assert water["appearance"] == ["https://radio.example.com/shows/morning/2024-09-10",
+                                   "https://clips.example.net/v/83920"]
+    assert water["verdict"] == "misleading" and water["claim_date"] == yaml.safe_load("2024-09-10")
+    assert water["summary"] == "Average bills rose by about 40 per cent, not 200 per cent."
+    assert water["published"] == yaml.safe_load("2024-09-14") and water["author"] == "Check Desk"
+    trees = written["city-trees"]
+    assert (trees["claimant"], trees["verdict"], trees["claim_date"], trees["published"]) == (
+        "City Hall", "mostly-true", yaml.safe_load("2024-03-02"), yaml.safe_load("2024-03-08"))
+    assert trees["sources"] == [{"title": "Did the city plant 10,000 trees?",
+                                 "url": "https://checkdesk.example.org/2024/03/city-trees/",
+                                 "publisher": "Check Desk", "date": yaml.safe_load("2024-03-08")}]
+    assert "not carried over: itemReviewed.contentLocation (1 review)" in proc.stdout
+    assert "not carried over: inLanguage (1 review)" in proc.stdout
+
+
 def test_a_rerun_skips_what_is_already_imported(site: Site) -> None:
     assert run("import", fixture("markup-tool-feed.json"), *MAPS, cwd=site.root).returncode == 0
     again = run("import", fixture("markup-tool-feed.json"), fixture("wordpress-page.html"), *MAPS, cwd=site.root)

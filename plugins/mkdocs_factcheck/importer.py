@@ -1,8 +1,9 @@
 """``factcheck import``: ClaimReview markup from another site in, claim files out.
 
 Takes HTML pages (JSON-LD blocks and microdata; a page may hold several reviews),
-JSON files (a ClaimReview, a list, an ``@graph``) and schema.org ``DataFeed``s of
-ClaimReview (Google's Fact Check Markup Tool feed, as Data Commons publishes it), as
+JSON files (a ClaimReview, a list, an ``@graph``), schema.org ``DataFeed``s of
+ClaimReview (Google's Fact Check Markup Tool feed, as Data Commons publishes it) and
+the answers of Google's Fact Check Tools API (``pages`` markup, ``claims:search``), as
 local files or http(s) URLs. Gives one claim file per review: the claim, claimant
 and its type, claim date, appearances (``firstAppearance`` first), the verdict
 through the user's mapping of rating labels to scale keys, the review URL as a
@@ -159,6 +160,12 @@ def _reviews_in(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
         if "ClaimReview" in _types(node):
             yield node
             return
+        if isinstance(node.get("claimReviewMarkups"), list):
+            yield from _from_markup_page(node)
+            return
+        if isinstance(node.get("claimReview"), list) and "text" in node:
+            yield from _from_search_claim(node)
+            return
         for value in node.values():
             if isinstance(value, dict | list):
                 yield from _reviews_in(value, depth + 1)
@@ -196,6 +203,54 @@ def _reviews_in_html(raw: bytes, source: str) -> list[Found]:
         for review in _reviews_in(_from_microdata(item)):
             found.append(Found(review, f"{source}: microdata"))
     return found
+
+
+def _present(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if value not in (None, "", [], {})}
+
+
+def _from_markup_page(page: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Google Fact Check Tools' ClaimReviewMarkupPage (the Markup Tool's read/write API)
+    as schema.org ClaimReviews, field for field as the API's reference maps them."""
+    author = _first_dict(page.get("claimReviewAuthor"))
+    for markup in page["claimReviewMarkups"]:
+        if not isinstance(markup, dict):
+            continue
+        claim_author = _first_dict(markup.get("claimAuthor"))
+        rating = _first_dict(markup.get("rating"))
+        yield _present({
+            "@type": "ClaimReview", "url": markup.get("url") or page.get("pageUrl"),
+            "claimReviewed": markup.get("claimReviewed"), "datePublished": page.get("publishDate"),
+            "author": _present({"@type": "Organization", "name": author.get("name"), "image": author.get("imageUrl")}),
+            "itemReviewed": _present({
+                "@type": "Claim", "datePublished": markup.get("claimDate"),
+                "author": _present({"name": claim_author.get("name"), "jobTitle": claim_author.get("jobTitle"),
+                                    "image": claim_author.get("imageUrl"), "sameAs": claim_author.get("sameAs")}),
+                "firstAppearance": markup.get("claimFirstAppearance"), "appearance": markup.get("claimAppearances"),
+                "contentLocation": markup.get("claimLocation")}),
+            "reviewRating": _present({
+                "@type": "Rating", "alternateName": rating.get("textualRating"),
+                "ratingValue": rating.get("ratingValue"), "bestRating": rating.get("bestRating"),
+                "worstRating": rating.get("worstRating"), "ratingExplanation": rating.get("ratingExplanation"),
+                "image": rating.get("imageUrl")}),
+        })
+
+
+def _from_search_claim(claim: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """A claim from the Fact Check Tools API's ``claims:search`` answer, one ClaimReview per review."""
+    for review in claim["claimReview"]:
+        if not isinstance(review, dict):
+            continue
+        publisher = _first_dict(review.get("publisher"))
+        yield _present({
+            "@type": "ClaimReview", "url": review.get("url"), "name": review.get("title"),
+            "claimReviewed": claim.get("text"), "datePublished": review.get("reviewDate"),
+            "author": _present({"@type": "Organization", "name": publisher.get("name"), "url": publisher.get("site")}),
+            "itemReviewed": _present({"@type": "Claim", "author": _present({"name": claim.get("claimant")}),
+                                      "datePublished": claim.get("claimDate")}),
+            "reviewRating": _present({"@type": "Rating", "alternateName": review.get("textualRating")}),
+            "inLanguage": review.get("languageCode"),
+        })
 
 
 def _from_microdata(item: Any) -> Any:
