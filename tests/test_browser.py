@@ -139,8 +139,11 @@ def test_page_renders(browser, site, name):
         assert heading.inner_text().strip()
         assert page.title().strip()
         if name == "claim":
-            assert heading.inner_text().strip() == site.claim["claim"]
-            assert page.title().startswith(site.claim["claim"])
+            # Labelled and quoted, never the bare claim; the tab title leads with the verdict.
+            assert page.locator("article h1 q").inner_text().strip() == site.claim["claim"]
+            assert heading.text_content().strip().startswith("Claim:")
+            label = site.claim["verdict_label"]
+            assert page.title().startswith(f"{label}: “{site.claim['claim']}” | Fact check | ")
             assert page.locator(".fc-summary").inner_text().strip()
         if name in {"home", "scoreboard", "claimant"}:
             assert page.locator(".fc-badge").count() > 0
@@ -261,7 +264,7 @@ def test_claim_page_without_javascript_shows_everything(browser, site):
     claim = site.claim
     with browse(browser, site.url, js=False) as tab:
         page = tab.open(site.pages["claim"])
-        assert page.locator("article h1").inner_text().strip() == claim["claim"]
+        assert page.locator("article h1 q").inner_text().strip() == claim["claim"]
         assert page.locator(".fc-card .fc-badge--big").is_visible()
         assert page.locator(".fc-card .fc-badge--big").inner_text().strip() == claim["verdict_label"]
         assert page.locator(".fc-summary").is_visible()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import extruct
 import feedparser
 import pytest
 from conftest import claim_yaml
+from PIL import Image
 
 
 @pytest.fixture(scope="module")
@@ -110,10 +112,27 @@ def test_csv_export_is_spreadsheet_safe(site) -> None:
 
 def test_social_meta_carries_claim_and_verdict(site) -> None:
     html = site.page("claims/cost/")
-    assert '<meta property="og:title" content="Fact check: Misleading. Costs were &lt; $6M' in html
-    assert '<meta property="og:description" content="Misleading: The figure covers' in html
+    # The verdict leads the title; the description is the short answer, not the verdict again.
+    assert '<meta property="og:title" content="Misleading: “Costs were &lt; $6M' in html
+    assert '<meta property="og:description" content="The figure covers' in html
     assert '<meta property="og:url" content="https://checks.example.org/claims/cost/">' in html
-    assert 'name="twitter:card" content="summary"' in html
+    assert html.count('name="twitter:card" content="summary_large_image"') == 1
+    # One share card, an absolute URL to a 1200x630 PNG in the built site, with its alt text.
+    images = re.findall(r'<meta property="og:image" content="([^"]+)">', html)
+    assert len(images) == 1 and images[0].startswith("https://checks.example.org/assets/factcheck/cards/cost-")
+    with Image.open(site.site / images[0].removeprefix("https://checks.example.org/")) as card:
+        assert card.format == "PNG" and card.size == (1200, 630)
+    assert html.count('<meta property="og:image:alt" content="Fact check: Misleading. Claim by') == 1
+    assert '<meta property="og:image:width" content="1200">' in html
+
+
+def test_every_other_page_has_the_site_card(site) -> None:
+    for url in ("", "scoreboard/", "claimants/", "sources/"):
+        html = site.page(url)
+        images = re.findall(r'<meta property="og:image" content="([^"]+)">', html)
+        assert len(images) == 1 and "/cards/site-" in images[0], url
+        assert (site.site / images[0].removeprefix("https://checks.example.org/")).is_file()
+        assert html.count('content="summary_large_image"') == 1
 
 
 def git(cwd: Path, *args: str) -> None:

@@ -72,14 +72,21 @@ def test_claim_page_shows_everything_a_reader_needs(built) -> None:
     html = built.page("claims/cost/")
     text = TextOf.of(article(html))
     assert "DeepSeek developed its R1 model in two months for under $6 million." in text
-    assert "Claimed by DeepSeek , on 2025-01-20" in text
+    # Labelled, quoted (<q>) and attributed: who, when (a date for people), where.
+    assert re.search(r'<h1 id="claim"[^>]*><span class="fc-claim__label">Claim:</span> <q class="fc-claim__text">'
+                     r"DeepSeek developed its R1 model in two months for under \$6 million.</q></h1>", html)
+    assert "Claimed by DeepSeek , January 20, 2025 , on example.org" in text
     assert "Our verdict: Misleading" in text
     assert "The figure covers the final training run only." in text
     assert "Gavin Baker , Managing partner, Atreides Management Disputes the claim" in text
-    assert "DeepSeek-V3 Technical Report , arXiv, 2024-12-27 ( archived copy )" in text
+    assert "DeepSeek-V3 Technical Report , arXiv, December 27, 2024 ( archived copy )" in text
     assert "Related fact checks Unproven DeepSeek used only H800 chips." in text
-    assert "2025-02-02 : Added the hardware estimate." in text
-    assert "Published 2025-01-30 Updated 2025-02-02 Checked by Test desk" in text
+    assert "February 2, 2025 : Added the hardware estimate." in text
+    # Byline and the one "Updated" date sit under the verdict, before the analysis.
+    byline = "By Test desk Published January 30, 2025 · Updated February 2, 2025"
+    assert byline in text
+    assert text.index("Our verdict") < text.index(byline) < text.index("Analysis")
+    assert "Last changed" not in text
     # Colour is never the only signal: the badge carries an icon and its label.
     badge = re.search(r'<span class="fc-badge[^"]*" data-verdict="misleading"[^>]*>(.*?)</span></span>', html, re.S)
     assert badge and "<svg" in badge.group(1) and "Misleading" in badge.group(1)

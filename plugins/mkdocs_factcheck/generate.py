@@ -54,10 +54,14 @@ class Outcome:
                 f"{len(self.removed)} removed")
 
 
-def site_outputs(plan: SitePlan, *, head_template: bool = False) -> dict[str, str]:
-    """Every generated file by its path in docs_dir: the pages as Markdown, then the site files."""
-    outputs = {src: page_markdown(plan, spec, head_template=head_template) for src, spec in plan.pages.items()}
+def site_outputs(plan: SitePlan, *, head_template: bool = False,
+                 images: dict[str, bytes] | None = None) -> dict[str, str | bytes]:
+    """Every generated file by its path in docs_dir: the pages as Markdown, then the site files
+    and the share cards (PNG)."""
+    outputs: dict[str, str | bytes] = {
+        src: page_markdown(plan, spec, head_template=head_template) for src, spec in plan.pages.items()}
     outputs.update(plan.files)
+    outputs.update(images or {})
     return outputs
 
 
@@ -79,9 +83,10 @@ def page_markdown(plan: SitePlan, spec: PageSpec, *, head_template: bool = False
     return spec.stub(body, **meta)
 
 
-def write_site(plan: SitePlan, docs_dir: Path, *, claims_dir: Path, head_template: bool = False) -> Outcome:
+def write_site(plan: SitePlan, docs_dir: Path, *, claims_dir: Path, head_template: bool = False,
+               images: dict[str, bytes] | None = None) -> Outcome:
     """Write the plan into ``docs_dir``; remove what an earlier run wrote that is gone now."""
-    outputs = site_outputs(plan, head_template=head_template)
+    outputs = site_outputs(plan, head_template=head_template, images=images)
     owned = _read_manifest(docs_dir)
     problems = list(_refusals(outputs, owned, docs_dir, claims_dir))
     if problems:
@@ -89,11 +94,12 @@ def write_site(plan: SitePlan, docs_dir: Path, *, claims_dir: Path, head_templat
     outcome = Outcome(errors=list(plan.errors))
     for path, content in outputs.items():
         target = docs_dir / path
-        if target.is_file() and target.read_bytes() == content.encode():
+        data = content if isinstance(content, bytes) else content.encode()
+        if target.is_file() and target.read_bytes() == data:
             outcome.unchanged += 1
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8", newline="")
+        target.write_bytes(data)
         outcome.written.append(path)
     for path in sorted(owned - set(outputs)):
         target = docs_dir / path
@@ -105,7 +111,7 @@ def write_site(plan: SitePlan, docs_dir: Path, *, claims_dir: Path, head_templat
     return outcome
 
 
-def _refusals(outputs: dict[str, str], owned: set[str], docs_dir: Path, claims_dir: Path) -> Iterator[str]:
+def _refusals(outputs: dict[str, str | bytes], owned: set[str], docs_dir: Path, claims_dir: Path) -> Iterator[str]:
     if claims_dir.resolve() == docs_dir.resolve() or docs_dir.resolve().is_relative_to(claims_dir.resolve()):
         yield f"docs_dir ({docs_dir}) is inside the claims folder; keep the two apart"
         return
@@ -188,7 +194,7 @@ class Generator:
         head_template = bool(settings.custom_dir and (settings.custom_dir / HEAD_TEMPLATE).is_file())
         try:
             outcome = write_site(plan, settings.docs_dir, claims_dir=settings.claims_dir,
-                                 head_template=head_template)
+                                 head_template=head_template, images=self.planner.card_images(plan))
         except GenerateError as exc:
             self.warn(f"error: {exc}")
             return 1

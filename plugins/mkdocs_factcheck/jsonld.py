@@ -16,8 +16,17 @@ _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                               "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
+# The site's identity pages (render.SiteInfo.identity keys) as schema.org Organization properties.
+_POLICIES = {
+    "methodology": ("publishingPrinciples", "verificationFactCheckingPolicy"),
+    "corrections_policy": ("correctionsPolicy", "actionableFeedbackPolicy"),
+    "funding": ("ownershipFundingInfo",),
+}
+
+
 def claim_review(claim: Claim, scale: RatingScale, *, url: str, organization: str,
-                 organization_url: str = "", summary_text: str = "") -> dict[str, Any]:
+                 organization_url: str = "", summary_text: str = "",
+                 policies: dict[str, str] | None = None) -> dict[str, Any]:
     rating = scale[claim.verdict]
     review_rating: dict[str, Any] = {"@type": "Rating", "alternateName": rating.label}
     if rating.value is not None:
@@ -33,6 +42,13 @@ def claim_review(claim: Claim, scale: RatingScale, *, url: str, organization: st
     author: dict[str, Any] = {"@type": "Organization", "name": organization}
     if organization_url:
         author["url"] = organization_url
+    for key, target in (policies or {}).items():
+        for name in _POLICIES.get(key, ()):
+            author[name] = target
+    contact = (policies or {}).get("contact", "")
+    if contact:
+        how = {"email": contact.removeprefix("mailto:")} if contact.startswith("mailto:") else {"url": contact}
+        author["contactPoint"] = {"@type": "ContactPoint", "contactType": "editorial", **how}
     review: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",

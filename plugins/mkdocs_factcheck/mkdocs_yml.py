@@ -99,7 +99,7 @@ def read_settings(config_file: Path) -> Settings:
             site_name=top["site_name"], site_url=_text(config.get("site_url")),
             use_directory_urls=config.get("use_directory_urls", True) is not False,
             repo_url=_text(config.get("repo_url")), theme_language=_text(theme.get("language")),
-            custom_dir=_text(theme.get("custom_dir")))
+            custom_dir=_text(theme.get("custom_dir")), site_description=_text(config.get("site_description")))
     except SettingsError as exc:
         raise SiteError(f"{config_file}: {exc}") from None
 

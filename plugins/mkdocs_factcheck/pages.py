@@ -30,6 +30,7 @@ class PageSpec:
     searchable: bool = True  # long listings repeat claim pages' text: keep them out of the index
     context: dict[str, Any] = field(default_factory=dict)
     claim_id: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)  # more front matter (values already safe)
 
     def stub(self, body: str = "", **meta: Any) -> str:
         """The page as Markdown: front matter (plus ``meta``), then ``body``. The MkDocs plugin
@@ -45,6 +46,7 @@ class PageSpec:
             front["search"] = {"exclude": True}
         if self.description:
             front["description"] = html.escape(self.description)
+        front.update(self.meta)
         front.update(meta)
         dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: 8x faster
         return "---\n" + yaml.dump(front, Dumper=dumper, allow_unicode=True, width=1_000_000) + "---\n" + body
@@ -70,9 +72,13 @@ def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = 500) -> di
     for claim in catalog.claims:
         rating = catalog.rating(claim)
         summary = renderer.claim_html(claim).summary_text
-        specs.append(PageSpec(urls.claim_src(claim.id), "claim.html", claim.claim,
-                              description=_clip(f"{rating.label}: {summary}"),
-                              context={"claim": claim, "history": None}, claim_id=claim.id))
+        # The verdict leads the title (tab, search result, shared link): the claim is never
+        # restated on its own as if it were fact. A news page: no site menu, no TOC column.
+        title = f"{rating.label}: “{claim.claim}”"
+        specs.append(PageSpec(urls.claim_src(claim.id), "claim.html", title, description=_clip(summary),
+                              context={"claim": claim, "history": None}, claim_id=claim.id,
+                              meta={"hide": ["navigation", "toc"], "html_title": html.escape(
+                                  f"{title} | {t['fact_check']} | {renderer.site.name}")}))
     for slug, entity in catalog.claimants.items():
         specs.append(PageSpec(urls.claimant_src(slug), "claimant.html", entity.name,
                               f"{entity.name}: {len(entity.claims)} {t['claims_checked']}",

@@ -21,12 +21,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils.templates import TemplateContext
 from pydantic import ValidationError
 
 from . import cache as disk_cache
 from . import editorial, share_tags, urls
+from .cards import CardJob, CardMaker
 from .catalog import Catalog, build_catalog
 from .errors import ClaimError, format_report
 from .feeds import site_files
@@ -41,6 +44,7 @@ from .stubs import StubFolder
 
 log = get_plugin_logger(__name__)
 MARKERS = ("latest", "brief", "scale")
+IDENTITY = ("about", "contact", "funding", "methodology", "corrections", "report_error")
 
 
 class FactcheckConfig(Config):
@@ -59,6 +63,14 @@ class FactcheckConfig(Config):
     cache_dir = c.Optional(c.Type(str))
     warnings_as_errors = c.Optional(c.Type((str, list)))
     min_reviewers = c.Type(int, default=0)
+    # The organisation's pages for readers and ClaimReview: a docs path or a URL each.
+    about = c.Optional(c.Type(str))
+    contact = c.Optional(c.Type(str))
+    funding = c.Optional(c.Type(str))
+    methodology = c.Optional(c.Type(str))
+    corrections = c.Optional(c.Type(str))
+    report_error = c.Optional(c.Type(str))  # an issue-form URL or an e-mail address
+    card_fonts = c.Type(list, default=[])  # more font files for share cards (e.g. a CJK font)
 
 
 class FactcheckPlugin(BasePlugin[FactcheckConfig]):
@@ -71,6 +83,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._settings: tuple[Any, ...] = ()
         self._stubs: StubFolder | None = None
         self._reusable: dict[str, tuple[str, str]] = {}  # src_uri -> (inputs key, HTML), under serve
+        self._cards = CardMaker()  # share cards by content, kept across serve rebuilds
         self._reset()
 
     def _reset(self) -> None:
@@ -83,6 +96,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._cache_dir: Path | None = None
         self._prerendered: dict[str, str] = {}
         self._templates_stamp = ""
+        self._card_job: CardJob | None = None
 
     # MkDocs keeps one plugin instance across `serve` rebuilds once on_startup exists.
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -109,16 +123,20 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             default_author=self.config.default_author or self.config.organization or config.site_name,
             use_directory_urls=config.use_directory_urls,
             repo_url=config.repo_url or "",
+            description=config.site_description or "",
+            language=self.config.language or config.theme.get("language") or "en",
+            **{key: self.config[key] or "" for key in IDENTITY},
         )
         overrides = [Path(config.theme.custom_dir) / "factcheck"] if config.theme.custom_dir else []
         settings = (scale, tuple(sorted(strings.items())), site, tuple(overrides), self.config.max_file_bytes,
-                    self.config.search_full_text, self.config.page_size, policy)
+                    self.config.search_full_text, self.config.page_size, policy, tuple(self.config.card_fonts))
         # Keep caches across serve rebuilds unless something they depend on changed.
         if settings != self._settings or self._loader is None or self._renderer is None:
             self._loader = ClaimLoader(scale, max_bytes=self.config.max_file_bytes, policy=policy)
             self._renderer = Renderer(strings, scale, site, overrides,
                                       search_full_text=self.config.search_full_text,
-                                      page_size=self.config.page_size)
+                                      page_size=self.config.page_size,
+                                      card_fonts=[str(base / font) for font in self.config.card_fonts])
             self._settings = settings
             if self._cache_dir:
                 self._renderer.preload(disk_cache.load(self._cache_dir))
@@ -148,6 +166,11 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._reusable = {uri: kept for uri, kept in self._reusable.items() if uri in self._pages}
         for src_uri, content in generated.items():
             files.append(File.generated(config, src_uri, content=content))
+        self._card_job = self._cards.start(self._renderer.card_files(catalog), self._renderer.card_fonts,
+                                           self._cache_dir)
+        for stem in self._card_job.uncovered:
+            log.info(f"claims/{stem}: the share card leaves out the claim, whose script no card font has; "
+                     "add a font file that has it to the plugin's card_fonts option")
         log.info(f"{len(catalog.claims)} fact checks, {len(self._pages)} generated pages")
         return files
 
@@ -169,6 +192,13 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             html = self._fill_markers(html, page)
         return self._banner + html
 
+    # The site's identity for the theme's footer (main.html); any priority will do.
+    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext:
+        if self._renderer is not None:
+            context["factcheck_footer"] = self._renderer.footer(page.file.url)  # type: ignore[typeddict-unknown-key]
+        return context
+
     # After material's `social` (50), whose share tags ours replace; before `minify` and
     # `htmlproofer` (0) and `i18n` (-100), so they see the finished page.
     @event_priority(40)
@@ -179,6 +209,10 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         return share_tags.without(output, share_tags.names(head)).replace("</head>", head + "</head>", 1)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # Share cards were drawn in worker processes while MkDocs rendered the pages.
+        if self._card_job is not None:
+            self._card_job.write(Path(config.site_dir))
+            self._card_job = None
         if self._cache_dir and self._renderer is not None:
             disk_cache.save(self._cache_dir, self._renderer.rendered)
 
@@ -344,7 +378,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             return ""
         spec = self._pages.get(page.file.src_uri)
         claim = self._catalog.by_id[spec.claim_id] if spec and spec.claim_id else None
-        return self._renderer.head(self._catalog, page.file.url, claim, spec.description if spec else "")
+        description = spec.description if spec else str(page.meta.get("description") or "")
+        return self._renderer.head(self._catalog, page.file.url, claim, description, page.title or "")
 
 
 ERROR_PAGE = "errors.html"

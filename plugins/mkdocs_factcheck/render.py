@@ -8,17 +8,21 @@ No MkDocs here: the adapter places the fragments in the theme's pages.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
 from markupsafe import Markup
 
-from . import jsonld, urls
+from . import cards, jsonld, urls
 from .catalog import Catalog
 from .markup import MarkdownRenderer, plain_text
 from .model import Claim
@@ -49,6 +53,21 @@ class SiteInfo:
     default_author: str
     use_directory_urls: bool = True
     repo_url: str = ""
+    description: str = ""
+    language: str = "en"
+    # The organisation's pages for readers (IFCN): a docs path ("about.md") or a URL each.
+    about: str = ""
+    contact: str = ""
+    funding: str = ""
+    methodology: str = ""
+    corrections: str = ""
+    report_error: str = ""  # an issue-form URL or an e-mail address
+
+    def identity(self) -> list[tuple[str, str]]:
+        """(strings key, target) of the organisation's pages that the site names, in footer order."""
+        pages = [("about", self.about), ("methodology", self.methodology), ("funding", self.funding),
+                 ("corrections_policy", self.corrections), ("contact", self.contact)]
+        return [(key, target) for key, target in pages if target]
 
 
 class Renderer:
@@ -56,7 +75,7 @@ class Renderer:
 
     def __init__(self, strings: dict[str, str], scale: RatingScale, site: SiteInfo,
                  override_dirs: Sequence[Path] = (), *, search_full_text: bool = False,
-                 page_size: int = 500) -> None:
+                 page_size: int = 500, card_fonts: Sequence[str] = ()) -> None:
         self.strings = strings
         self.scale = scale
         self.site = site
@@ -72,8 +91,10 @@ class Renderer:
         # Search indexes the claim, verdict and short answer; the rest is opt-in (README).
         search_skip = Markup("") if search_full_text else Markup(" data-search-exclude")
         self.env.globals.update(t=strings, scale=scale, site=site, urls=urls, search_skip=search_skip,
-                                page_size=page_size)
-        self.env.filters.update(urlhost=_host, namekey=name_key, slug=slugify)
+                                page_size=page_size, href=self.target)
+        self.env.filters.update(urlhost=_host, namekey=name_key, slug=slugify,
+                                longdate=lambda day: _long_date(day, site.language))
+        self.card_fonts: tuple[str, ...] = (*cards.bundled_fonts(), *card_fonts)
         self._markdown = MarkdownRenderer()
         self._claim_html: dict[str, ClaimHtml] = {}
         self.markdown_renders = 0  # for tests of the cache
@@ -113,12 +134,55 @@ class Renderer:
             catalog=catalog, links=links, html_of=self.claim_html, **context
         )
 
-    def head(self, catalog: Catalog, here: str, claim: Claim | None = None, description: str = "", *,
-             claim_review: bool = True) -> str:
-        """Tags for the page's <head>; on a claim page with its ClaimReview JSON-LD (unless the
-        adapter puts that in the body: ``claim_review=False``)."""
+    def head(self, catalog: Catalog, here: str, claim: Claim | None = None, description: str = "",
+             title: str = "", *, claim_review: bool = True) -> str:
+        """Tags for the page's <head>: share tags and card on every page; on a claim page its
+        ClaimReview JSON-LD (unless the adapter puts that in the body: ``claim_review=False``)."""
         review = self.claim_review(claim, here) if claim is not None and claim_review else Markup("")
-        return self.page("head.html", catalog, here, claim=claim, claim_review=review, description=description)
+        links = urls.Links(here, self.site.use_directory_urls, self.site.url)
+        card = self.claim_card(claim) if claim is not None else self.site_card()
+        return self.page("head.html", catalog, here, claim=claim, claim_review=review, description=description,
+                         title=title, card=card, card_url=links.absolute(cards.card_src(card, self.card_fonts)))
+
+    def footer(self, here: str) -> str:
+        """The site's identity for every page's footer."""
+        links = urls.Links(here, self.site.use_directory_urls, self.site.url)
+        return self.env.get_template("site_footer.html").render(links=links)
+
+    def policies(self, links: urls.Links) -> dict[str, str]:
+        """The organisation's pages as absolute URLs, by identity key (for ClaimReview)."""
+        found = {key: self.target(links, target, absolute=True) for key, target in self.site.identity()}
+        if self.site.report_error:
+            found["report_error"] = self.target(links, self.site.report_error, absolute=True)
+        return found
+
+    def target(self, links: urls.Links, target: str, *, absolute: bool = False) -> str:
+        """A link option's href: a docs page ("about.md") relative to here, a URL as it is,
+        an e-mail address as mailto:."""
+        if "://" in target or target.startswith("mailto:"):
+            return target
+        if "@" in target and "/" not in target:
+            return "mailto:" + target
+        path, hash_, fragment = target.partition("#")
+        return (links.absolute(path) if absolute else links.to(path)) + hash_ + fragment
+
+    # Share cards: what a link to the page shows when it is shared.
+
+    def claim_card(self, claim: Claim) -> cards.Card:
+        rating = self.scale[claim.verdict]
+        t = self.strings
+        when = f", {_long_date(claim.claim_date, self.site.language)}" if claim.claim_date else ""
+        return cards.Card(claim.id, f"{t['fact_check']} · {self.site.name}", f"“{claim.claim}”",
+                          t["card_claim_by"].format(claimant=claim.claimant) + when,
+                          rating.label, rating.colour, rating.text_colour)
+
+    def site_card(self) -> cards.Card:
+        return cards.Card("site", self.strings["site_card_kicker"], self.site.name, self.site.description)
+
+    def card_files(self, catalog: Catalog) -> list[tuple[str, cards.Card]]:
+        """(path in the site, card) for every claim and the site."""
+        made = [self.claim_card(claim) for claim in catalog.claims] + [self.site_card()]
+        return [(cards.card_src(card, self.card_fonts), card) for card in made]
 
     def claim_review(self, claim: Claim, here: str) -> Markup:
         """The claim's ClaimReview in a script element."""
@@ -126,7 +190,7 @@ class Renderer:
         return Markup(jsonld.script_element(jsonld.claim_review(
             claim, self.scale, url=links.absolute(urls.claim_src(claim.id)),
             organization=self.site.organization, organization_url=self.site.organization_url,
-            summary_text=self.claim_html(claim).summary_text)))
+            summary_text=self.claim_html(claim).summary_text, policies=self.policies(links))))
 
     def templates_fingerprint(self) -> str:
         """Changes whenever a template in the search path is added, removed or edited."""
@@ -144,6 +208,15 @@ class Renderer:
         loader = self.env.loader
         assert loader is not None
         return loader.get_source(self.env, name)[0]
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: datetime.date, language: str) -> str:
+    """A date as people write it in the site's language ("20 January 2025")."""
+    try:
+        return format_date(day, "long", locale=Locale.parse(language.replace("-", "_")))
+    except (UnknownLocaleError, ValueError):
+        return format_date(day, "long", locale="en")
 
 
 def _fingerprint(claim: Claim) -> str:

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from . import cache as disk_cache
 from . import editorial, urls
+from .cards import Card, CardMaker
 from .catalog import Catalog, build_catalog
 from .errors import ClaimError
 from .feeds import site_files
@@ -51,7 +52,16 @@ OPTIONS: dict[str, tuple[tuple[type, ...], Any]] = {
     "cache_dir": ((str, type(None)), None),
     "warnings_as_errors": ((str, list, type(None)), None),
     "min_reviewers": ((int,), 0),
+    # The organisation's pages for readers and ClaimReview: a docs path or a URL each.
+    "about": ((str, type(None)), None),
+    "contact": ((str, type(None)), None),
+    "funding": ((str, type(None)), None),
+    "methodology": ((str, type(None)), None),
+    "corrections": ((str, type(None)), None),
+    "report_error": ((str, type(None)), None),  # an issue-form URL or an e-mail address
+    "card_fonts": ((list,), []),  # more font files for share cards (e.g. a CJK font)
 }
+IDENTITY = ("about", "contact", "funding", "methodology", "corrections", "report_error")
 MINIMUMS = {"page_size": 1, "max_file_bytes": 1, "latest_count": 0, "feed_limit": 0, "min_reviewers": 0}
 
 
@@ -78,11 +88,13 @@ class Settings:
     search_full_text: bool = False
     page_size: int = 500
     policy: editorial.Policy = field(default_factory=editorial.Policy)
+    card_fonts: tuple[str, ...] = ()  # font files added to the packaged ones
 
 
 def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str | Path, site_name: str,
                   site_url: str | None = None, use_directory_urls: bool = True, repo_url: str | None = None,
-                  theme_language: str | None = None, custom_dir: str | Path | None = None) -> Settings:
+                  theme_language: str | None = None, custom_dir: str | Path | None = None,
+                  site_description: str | None = None) -> Settings:
     """The plugin's options (as written under ``plugins: - factcheck:``) and the site's settings,
     checked. Raises ``SettingsError`` naming the option and what to write."""
     values = _checked_options(options)
@@ -109,6 +121,9 @@ def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str
         default_author=values["default_author"] or organization,
         use_directory_urls=use_directory_urls,
         repo_url=repo_url or "",
+        description=site_description or "",
+        language=values["language"] or theme_language or "en",
+        **{key: values[key] or "" for key in IDENTITY},
     )
     docs = (config_dir / docs_dir).resolve()
     claims = (config_dir / values["claims_dir"]).resolve()
@@ -121,6 +136,7 @@ def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str
         max_file_bytes=values["max_file_bytes"], latest_count=values["latest_count"],
         feed_limit=values["feed_limit"], search_full_text=values["search_full_text"],
         page_size=values["page_size"], policy=policy,
+        card_fonts=tuple(str((config_dir / font).resolve()) for font in values["card_fonts"]),
     )
 
 
@@ -176,6 +192,7 @@ class SitePlan:
     files: dict[str, str]  # by path in the site, e.g. feed.xml
     banner: str = ""  # the errors notice shown on every page while claim files are broken
     latest_count: int = 5
+    cards: list[tuple[str, Card]] = field(default_factory=list)  # share cards, by path in the site
 
     def url(self, src_uri: str) -> str:
         return urls.page_url(src_uri, self.renderer.site.use_directory_urls)
@@ -191,7 +208,7 @@ class SitePlan:
         (unless the adapter places it in the body) its ClaimReview."""
         claim = self.catalog.by_id[spec.claim_id] if spec and spec.claim_id else None
         return self.renderer.head(self.catalog, here, claim, spec.description if spec else "",
-                                  claim_review=claim_review)
+                                  spec.title if spec else "", claim_review=claim_review)
 
     def claim_review(self, spec: PageSpec) -> str:
         """The claim page's ClaimReview script element ("" for other pages)."""
@@ -222,7 +239,9 @@ class SitePlanner:
         s = self.settings
         self.loader = ClaimLoader(s.scale, max_bytes=s.max_file_bytes, policy=s.policy)
         self.renderer = Renderer(dict(s.strings), s.scale, s.site, s.overrides,
-                                 search_full_text=s.search_full_text, page_size=s.page_size)
+                                 search_full_text=s.search_full_text, page_size=s.page_size,
+                                 card_fonts=s.card_fonts)
+        self.card_maker = CardMaker()  # share cards by content, kept across rebuilds
         if s.cache_dir:
             self.renderer.preload(disk_cache.load(s.cache_dir))
 
@@ -241,7 +260,12 @@ class SitePlanner:
         for claim in catalog.claims:
             pages[urls.claim_src(claim.id)].context["history"] = histories.get((s.config_dir / claim.path).resolve())
         files = site_files(catalog, self.renderer, feed_limit=s.feed_limit)
-        return SitePlan(self.renderer, catalog, claim_set.errors, pages, files, banner, s.latest_count)
+        return SitePlan(self.renderer, catalog, claim_set.errors, pages, files, banner, s.latest_count,
+                        self.renderer.card_files(catalog))
+
+    def card_images(self, plan: SitePlan) -> dict[str, bytes]:
+        """The plan's share cards as PNG bytes, by path in the site (drawn or from the caches)."""
+        return self.card_maker.make(plan.cards, self.renderer.card_fonts, self.settings.cache_dir)
 
     def save_cache(self) -> None:
         """Keep the rendered Markdown for the next build (when the site set cache_dir)."""

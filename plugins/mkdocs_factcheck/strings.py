@@ -70,7 +70,6 @@ ENGLISH: dict[str, str] = {
     "download_json": "All claims as JSON",
     "download_csv": "All claims as CSV",
     "history": "History",
-    "last_changed": "Last changed",
     "verdict_changes": "Verdict changes",
     "invalid_claims": "Some claim files have errors",
     "invalid_claims_note": "These files were not published until they are fixed:",
@@ -79,6 +78,18 @@ ENGLISH: dict[str, str] = {
     "preview_embargoed": "Embargoed until",
     "preview_note": "A preview: a build for publishing leaves this check out of every page, the feed, "
                     "the exports, the sitemap and search.",
+    "said_on": "on",
+    "by": "By",
+    "report_error": "Report an error",
+    "about": "Who we are",
+    "contact": "Contact",
+    "funding": "Funding",
+    "methodology": "Methodology",
+    "corrections_policy": "Corrections",
+    "card_claim_by": "Claim by {claimant}",
+    "card_alt": "Fact check: {verdict}. Claim by {claimant}: “{claim}”",
+    "site_card_kicker": "Fact checks",
+    "site_card_alt": "{site}: fact checks",
 }
 
 SPANISH: dict[str, str] = {
@@ -142,7 +153,6 @@ SPANISH: dict[str, str] = {
     "download_json": "Todas las afirmaciones en JSON",
     "download_csv": "Todas las afirmaciones en CSV",
     "history": "Historial",
-    "last_changed": "Último cambio",
     "verdict_changes": "Cambios de veredicto",
     "invalid_claims": "Algunos archivos tienen errores",
     "invalid_claims_note": "Estos archivos no se publican hasta que se corrijan:",
@@ -151,6 +161,18 @@ SPANISH: dict[str, str] = {
     "preview_embargoed": "Embargado hasta el",
     "preview_note": "Vista previa: una compilación para publicar deja esta verificación fuera de todas las "
                     "páginas, el feed, las exportaciones, el mapa del sitio y la búsqueda.",
+    "said_on": "en",
+    "by": "Por",
+    "report_error": "Informar de un error",
+    "about": "Quiénes somos",
+    "contact": "Contacto",
+    "funding": "Financiación",
+    "methodology": "Metodología",
+    "corrections_policy": "Correcciones",
+    "card_claim_by": "Afirmación de {claimant}",
+    "card_alt": "Verificación: {verdict}. Afirmación de {claimant}: «{claim}»",
+    "site_card_kicker": "Verificaciones",
+    "site_card_alt": "{site}: verificaciones",
 }
 
 GERMAN: dict[str, str] = {
@@ -214,7 +236,6 @@ GERMAN: dict[str, str] = {
     "download_json": "Alle Behauptungen als JSON",
     "download_csv": "Alle Behauptungen als CSV",
     "history": "Verlauf",
-    "last_changed": "Zuletzt geändert",
     "verdict_changes": "Änderungen der Bewertung",
     "invalid_claims": "Einige Dateien enthalten Fehler",
     "invalid_claims_note": "Diese Dateien werden erst nach der Korrektur veröffentlicht:",
@@ -223,6 +244,18 @@ GERMAN: dict[str, str] = {
     "preview_embargoed": "Sperrfrist bis",
     "preview_note": "Eine Vorschau: Ein Build zur Veröffentlichung lässt diesen Faktencheck aus allen "
                     "Seiten, dem Feed, den Exporten, der Sitemap und der Suche heraus.",
+    "said_on": "auf",
+    "by": "Von",
+    "report_error": "Fehler melden",
+    "about": "Wer wir sind",
+    "contact": "Kontakt",
+    "funding": "Finanzierung",
+    "methodology": "Methodik",
+    "corrections_policy": "Korrekturen",
+    "card_claim_by": "Behauptung von {claimant}",
+    "card_alt": "Faktencheck: {verdict}. Behauptung von {claimant}: „{claim}“",
+    "site_card_kicker": "Faktenchecks",
+    "site_card_alt": "{site}: Faktenchecks",
 }
 
 BUNDLED: dict[str, dict[str, str]] = {"en": ENGLISH, "es": SPANISH, "de": GERMAN}

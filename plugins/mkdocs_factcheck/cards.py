@@ -1,0 +1,381 @@
+"""Share cards: what a shared link shows, a 1200x630 PNG per claim page and one for the site.
+
+Takes a ``Card`` (the words a card shows and its verdict colours) and gives PNG
+bytes, drawn with Pillow alone: no Cairo, no network. Fonts are Noto Sans (Latin,
+Greek, Cyrillic), Noto Sans Arabic and Noto Sans Devanagari from their PyPI font
+packages, then any font files a site adds (``card_fonts``, e.g. a CJK font). Each
+stretch of text is set in the first font that has all its characters; text that no
+font covers is left off the card and reported, never drawn as empty boxes.
+
+Cards are cached by content (a hash of their words, colours, fonts and this
+module's code): in memory while ``serve`` runs, and in ``cache_dir`` across builds.
+Cold cards are drawn in worker processes when there are enough to pay for them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+WIDTH, HEIGHT = 1200, 630
+FOLDER = "assets/factcheck/cards"
+MARGIN = 80
+TEXT_WIDTH = WIDTH - 2 * MARGIN
+BUNDLED_FAMILIES = ("Noto Sans", "Noto Sans Arabic", "Noto Sans Devanagari")
+# Below this many cold cards, starting worker processes costs more than it saves.
+PARALLEL_FROM = 24
+BATCH = 32
+
+# The card is drawn as a greyscale image whose levels index a palette of two colour
+# ramps: 0-127 from ink to paper, 128-255 from the badge's text to the badge. Text
+# drawn at one end of a ramp onto the other end is anti-aliased along that ramp, and
+# the PNG is a small paletted one (encoded several times faster than RGB).
+INK, MUTED, PAPER = 0, 56, 127
+BADGE_TEXT, BADGE = 128, 255
+PAPER_RGB, INK_RGB = (255, 255, 255), (24, 24, 27)
+
+
+@dataclass(frozen=True)
+class Card:
+    """The words and colours of one card. ``label`` empty: the site's card (no verdict)."""
+
+    stem: str  # file name stem: the claim id, or "site"
+    kicker: str  # small line at the top, e.g. "Fact check · Desk name"
+    headline: str  # the quoted claim, or the site's name
+    byline: str  # e.g. "Claim by DeepSeek", or the site's description
+    label: str = ""
+    colour: str = "#3f51b5"
+    text_colour: str = "#ffffff"
+
+    def key(self, fonts: Sequence[str]) -> str:
+        parts = [self.kicker, self.headline, self.byline, self.label, self.colour, self.text_colour,
+                 *fonts, _CODE_STAMP]
+        return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
+
+
+def card_src(card: Card, fonts: Sequence[str]) -> str:
+    """The card's path in the site; the content hash in the name keeps shared links' images fresh."""
+    return f"{FOLDER}/{card.stem}-{card.key(fonts)}.png"
+
+
+def bundled_fonts() -> tuple[str, ...]:
+    """Paths of the bold faces of the packaged font families."""
+    import fontpkg  # type: ignore[import-untyped]
+
+    return tuple(str(fontpkg.path(family, 700)) for family in BUNDLED_FAMILIES)
+
+
+class CardMaker:
+    """Draws cards, or takes them from memory or the cache folder. Keep one across serve rebuilds."""
+
+    def __init__(self) -> None:
+        self._memory: dict[str, bytes] = {}
+        self.drawn = 0  # cards drawn (not taken from a cache), for tests and the benchmark
+
+    def start(self, cards: Iterable[tuple[str, Card]], fonts: Sequence[str],
+              cache_dir: Path | None = None) -> CardJob:
+        """Cards for each (path in the site, card): cached ones at once, cold ones drawn in
+        worker processes (when there are enough) while the caller goes on."""
+        wanted = dict(cards)
+        folder = cache_dir / "cards" if cache_dir else None
+        ready: dict[str, bytes] = {}
+        cold: list[tuple[str, Card]] = []
+        for src, card in wanted.items():
+            key = card.key(fonts)
+            data = self._memory.get(key) or _read(folder / f"{key}.png" if folder else None)
+            if data:
+                ready[src] = self._memory[key] = data
+            else:
+                cold.append((src, card))
+        keep = {card.key(fonts) for card in wanted.values()}
+        self._memory = {k: v for k, v in self._memory.items() if k in keep}  # serve must not grow forever
+        self.drawn += len(cold)
+        warm = [(src, card) for src, card in wanted.items() if src in ready]
+        return CardJob(self, ready, cold, tuple(fonts), folder, warm)
+
+    def make(self, cards: Iterable[tuple[str, Card]], fonts: Sequence[str],
+             cache_dir: Path | None = None) -> dict[str, bytes]:
+        """PNG bytes by path in the site, for each (path, card)."""
+        return self.start(cards, fonts, cache_dir).result()
+
+
+class CardJob:
+    """Cards on their way: ``result()`` waits for the cold ones and caches them."""
+
+    def __init__(self, maker: CardMaker, ready: dict[str, bytes], cold: list[tuple[str, Card]],
+                 fonts: tuple[str, ...], folder: Path | None, ready_cards: Sequence[tuple[str, Card]] = ()) -> None:
+        self._maker, self._ready, self._cold, self._fonts, self._folder = maker, ready, cold, fonts, folder
+        # Stems of cards whose headline no font covers (drawn without it).
+        self.uncovered = [card.stem for _, card in [*cold, *ready_cards] if uncovered(card.headline, fonts)]
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: list[Future[list[bytes]]] = []
+        workers = min(os.cpu_count() or 1, 4)
+        if len(cold) >= PARALLEL_FROM and workers > 1:
+            self._pool = ProcessPoolExecutor(workers)
+            batches = [cold[i : i + BATCH] for i in range(0, len(cold), BATCH)]
+            self._futures = [self._pool.submit(_draw_batch, [card for _, card in batch], self._fonts)
+                             for batch in batches]
+
+    def result(self) -> dict[str, bytes]:
+        if self._pool is not None:
+            drawn = [data for future in self._futures for data in future.result()]
+            self._pool.shutdown()
+            self._pool = None
+        else:
+            drawn = _draw_batch([card for _, card in self._cold], self._fonts)
+        for (src, card), data in zip(self._cold, drawn, strict=True):
+            key = card.key(self._fonts)
+            self._ready[src] = self._maker._memory[key] = data
+            if self._folder:
+                _write(self._folder / f"{key}.png", data)
+        self._cold = []
+        return self._ready
+
+    def write(self, site_dir: Path) -> None:
+        """Every card into the built site."""
+        for src, data in self.result().items():
+            path = site_dir / src
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+
+
+def uncovered(text: str, fonts: tuple[str, ...]) -> str:
+    """The characters of text that none of the fonts has ("" when all are covered)."""
+    coverage = [_coverage(path) for path in fonts]
+    missing = {ch for ch in text if not ch.isspace() and not any(ord(ch) in cmap for cmap in coverage)}
+    return "".join(sorted(missing))
+
+
+def draw(card: Card, fonts: tuple[str, ...]) -> bytes:
+    """The card as PNG bytes."""
+    image = Image.new("L", (WIDTH, HEIGHT), PAPER)
+    pen = ImageDraw.Draw(image)
+    accent = INK if not card.label else BADGE
+    pen.rectangle((0, 0, 24, HEIGHT), fill=accent)
+
+    kicker = _fit_lines(card.kicker, fonts, 30, 1)
+    if kicker:
+        _draw_line(image, kicker[0], fonts, 30, MARGIN, 56, MUTED)
+    top = 130
+    headline = card.headline if not uncovered(card.headline, fonts) else ""
+    bottom = 470 if card.label else 520
+    for size in (64, 56, 48, 42):
+        lines = _fit_lines(headline, fonts, size, (bottom - top) // int(size * 1.25))
+        if lines is not None:
+            break
+    lines = lines or []
+    for number, line in enumerate(lines):
+        _draw_line(image, line, fonts, size, MARGIN, top + int(number * size * 1.25), INK)
+
+    byline_x = MARGIN
+    if card.label:
+        label_lines = _fit_lines(card.label, fonts, 44, 1) or []
+        label = label_lines[0] if label_lines else ""
+        width = _width(label, fonts, 44)
+        pen.rounded_rectangle((MARGIN, 500, MARGIN + width + 64, 586), radius=20, fill=BADGE)
+        _draw_line(image, label, fonts, 44, MARGIN + 32, 512, BADGE_TEXT)
+        byline_x = MARGIN + width + 100
+    byline = _fit_lines(card.byline, fonts, 30, 1, WIDTH - MARGIN - byline_x) or []
+    if byline:
+        _draw_line(image, byline[0], fonts, 30, byline_x, 524 if card.label else 540, MUTED)
+
+    image.putpalette(_palette(card))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", compress_level=1)
+    return buffer.getvalue()
+
+
+# --- Text: fonts by coverage, lines that fit --------------------------------------------
+
+
+@lru_cache(maxsize=16)
+def _coverage(path: str) -> frozenset[int]:
+    from fontTools.ttLib import TTCollection, TTFont  # type: ignore[import-untyped]
+
+    if path.lower().endswith((".ttc", ".otc")):
+        return frozenset(TTCollection(path, lazy=True).fonts[0].getBestCmap())
+    return frozenset(TTFont(path, lazy=True).getBestCmap())
+
+
+@lru_cache(maxsize=64)
+def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
+    font = ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.RAQM)
+    try:
+        axes = font.get_variation_axes()
+    except OSError:
+        return font  # not a variable font: its own weight
+    font.set_variation_by_axes([700.0 if axis["name"] == b"Weight" else float(axis["default"] or 0)
+                               for axis in axes])
+    return font
+
+
+def _runs(text: str, fonts: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(font path, text) stretches: each in the first font that has its characters."""
+    runs: list[tuple[str, str]] = []
+    coverage = {path: _coverage(path) for path in fonts}
+    current = fonts[0]
+    for ch in text:
+        if not (ch.isspace() or ord(ch) in coverage[current]):
+            current = next((path for path in fonts if ord(ch) in coverage[path]), current)
+        if runs and runs[-1][0] == current:
+            runs[-1] = (current, runs[-1][1] + ch)
+        else:
+            runs.append((current, ch))
+    return runs
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A stretch of text in one font, drawn once: its coverage mask, offset and advance."""
+
+    mask: Image.Image | None
+    offset: tuple[int, int]
+    advance: int
+
+
+# Claims share most of their words: each word is rendered once per size and pasted.
+@lru_cache(maxsize=4096)
+def _piece(path: str, size: int, text: str) -> _Piece:
+    font = _font(path, size)
+    advance = round(font.getlength(text))
+    left, top, right, bottom = (int(v) for v in font.getbbox(text))
+    if right <= left or bottom <= top:
+        return _Piece(None, (0, 0), advance)
+    mask = Image.new("L", (right - left, bottom - top), 0)
+    ImageDraw.Draw(mask).text((-left, -top), text, font=font, fill=255)
+    return _Piece(mask, (left, top), advance)
+
+
+def _pieces(text: str, fonts: tuple[str, ...], size: int) -> list[_Piece]:
+    return [_piece(path, size, word) for path, run in _runs(text, fonts) for word in _WORDS_AND_SPACES.findall(run)]
+
+
+@lru_cache(maxsize=8192)
+def _width(text: str, fonts: tuple[str, ...], size: int) -> int:
+    return sum(piece.advance for piece in _pieces(text, fonts, size))
+
+
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_WORDS = re.compile(r"\S+\s*")
+_WORDS_AND_SPACES = re.compile(r"\S+|\s+")
+
+
+def _fit_lines(text: str, fonts: tuple[str, ...], size: int, limit: int,
+               width: int = TEXT_WIDTH) -> list[str] | None:
+    """Text wrapped into at most ``limit`` lines of ``width``; None if it does not fit.
+    With ``limit`` 1 (or at the smallest size) the last line is shortened with an ellipsis."""
+    text = " ".join(text.split())
+    if not text or limit < 1:
+        return []
+    lines: list[str] = []
+    line, line_width = "", 0
+    for word in _tokens(text, fonts, size, width):
+        word_width = _width(word.rstrip(), fonts, size)
+        if line and line_width + word_width > width:
+            lines.append(line.rstrip())
+            line, line_width = "", 0
+        line += word
+        line_width += _width(word, fonts, size)
+    lines.append(line.rstrip())
+    if len(lines) <= limit:
+        return lines
+    if limit == 1 or size <= 42:
+        return [*lines[: limit - 1], _shorten(" ".join(lines[limit - 1 :]), fonts, size, width)]
+    return None
+
+
+def _tokens(text: str, fonts: tuple[str, ...], size: int, width: int) -> list[str]:
+    """Words; a word wider than the line (or a script written without spaces) by characters."""
+    tokens: list[str] = []
+    for word in _WORDS.findall(text):
+        if _width(word, fonts, size) <= width:
+            tokens.append(word)
+        else:
+            tokens.extend(word)
+    return tokens
+
+
+def _shorten(text: str, fonts: tuple[str, ...], size: int, width: int) -> str:
+    """The longest start of text, cut at a word where there is one, that fits with "…"."""
+    closing = text[-1] if text.endswith(("”", "»", '"', "“")) else ""
+    room = width - _width("…" + closing, fonts, size)
+    kept, used = "", 0
+    for word in _WORDS.findall(text):
+        used += _width(word.rstrip(), fonts, size)
+        if used > room:
+            break
+        used += _width(word, fonts, size) - _width(word.rstrip(), fonts, size)
+        kept += word
+    if not kept:  # one long word (or text without spaces): cut by characters
+        for ch in text:
+            if _width(kept + ch, fonts, size) > room:
+                break
+            kept += ch
+    return kept.rstrip(" ,;:.-\u2013\u2014") + "…" + closing
+
+
+def _draw_line(image: Image.Image, line: str, fonts: tuple[str, ...], size: int,
+               x: int, y: int, fill: int) -> None:
+    pieces = _pieces(line, fonts, size)
+    if _RTL.search(line):  # right-to-left: words from the right edge leftwards
+        x = WIDTH - MARGIN
+        for piece in pieces:
+            x -= piece.advance
+            _paste(image, piece, x, y, fill)
+        return
+    for piece in pieces:
+        _paste(image, piece, x, y, fill)
+        x += piece.advance
+
+
+def _paste(image: Image.Image, piece: _Piece, x: int, y: int, fill: int) -> None:
+    if piece.mask is not None:
+        image.paste(fill, (x + piece.offset[0], y + piece.offset[1]), piece.mask)
+
+
+# --- Colours, files, workers ------------------------------------------------------------
+
+
+def _palette(card: Card) -> list[int]:
+    return _ramps(card.text_colour, card.colour)
+
+
+@lru_cache(maxsize=64)
+def _ramps(text_colour: str, colour: str) -> list[int]:
+    def rgb(colour: str) -> tuple[int, int, int]:
+        return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+    def ramp(start: tuple[int, int, int], end: tuple[int, int, int]) -> list[int]:
+        return [round(a + (b - a) * i / 127) for i in range(128) for a, b in zip(start, end, strict=True)]
+
+    return ramp(INK_RGB, PAPER_RGB) + ramp(rgb(text_colour), rgb(colour))
+
+
+def _draw_batch(cards: list[Card], fonts: tuple[str, ...]) -> list[bytes]:
+    return [draw(card, fonts) for card in cards]
+
+
+def _read(path: Path | None) -> bytes:
+    try:
+        return path.read_bytes() if path else b""
+    except OSError:
+        return b""
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)  # an interrupted build never leaves half a card
+
+
+_CODE_STAMP = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
