@@ -162,7 +162,9 @@ def test_git_history_lists_verdict_changes(make_site) -> None:
     assert "Verdict changes" in html
     assert "Unproven → Misleading" in html
     assert 'href="https://github.com/example/checks/commit/' in html
-    assert 'Last changed</dt><dd><time datetime="2025-02-03">' in html
+    # The change is dated in its list; the byline keeps one "Updated" date (the claim file's).
+    assert '<li><time datetime="2025-02-03">February 3, 2025</time>: Unproven → Misleading' in html
+    assert "Last changed" not in html
 
 
 def test_outside_git_the_page_falls_back_to_updated(make_site) -> None:
@@ -172,7 +174,7 @@ def test_outside_git_the_page_falls_back_to_updated(make_site) -> None:
     assert result.returncode == 0, result.output
     html = result.page("claims/a/")
     assert "Verdict changes" not in html and "Last changed" not in html
-    assert 'Updated</dt><dd><time datetime="2025-02-05">' in html
+    assert 'Updated <time datetime="2025-02-05">February 5, 2025</time>' in html
 
 
 def test_shallow_clone_builds(make_site, tmp_path) -> None:
