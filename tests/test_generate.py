@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -24,9 +25,12 @@ def test_writes_every_page_as_markdown_with_the_plugins_html(tmp_path: Path) -> 
     assert proc.returncode == 0, proc.stderr
     docs = tmp_path / "docs"
     page = (docs / "claims" / "cost.md").read_text(encoding="utf-8")
-    assert page.startswith("---\n") and "title: DeepSeek developed its R1 model" in page
+    assert page.startswith("---\n") and "title: 'Misleading: “DeepSeek developed its R1 model" in page
     assert page.count('<script type="application/ld+json">') == 1
-    assert '<h1 id="claim" class="fc-claim__text">' in page
+    assert '<q class="fc-claim__text">DeepSeek developed its R1 model' in page
+    # The share card the head tags name is written too (Zensical publishes docs_dir as it is).
+    card = re.search(r'og:image" content="https://checks.example.org/(assets/factcheck/cards/cost-\w+\.png)"', page)
+    assert card and (docs / card.group(1)).read_bytes().startswith(b"\x89PNG")
     # Links start from the source folder (claims/), as Zensical resolves them.
     assert 'href="../claimants/deepseek/"' in page and 'href="../assets/factcheck/factcheck.css"' in page
     for path in ("scoreboard.md", "claims/index.md", "claimants/deepseek.md", "experts/gavin-baker.md",
@@ -61,7 +65,7 @@ def test_stale_pages_are_removed_and_unchanged_files_not_rewritten(tmp_path: Pat
     assert proc.returncode == 0, proc.stderr
     assert not (docs / "claims" / "b.md").exists() and not (docs / "tags" / "chips.md").exists()
     assert kept.stat().st_mtime_ns == stamp
-    assert "2 removed" in proc.stdout
+    assert "3 removed" in proc.stdout  # its page, its tag page and its share card
     assert "claims/b.md" not in (docs / ".factcheck-generated").read_text()
 
 
