@@ -62,8 +62,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One copy of the repo's site, in git (claim files committed on their own, earlier date),
     with one claim that carries template payloads in every text field."""
     root = tmp_path_factory.mktemp("ecosystem")
-    for name in ("claims", "site_src"):
-        shutil.copytree(REPO / name, root / name)
+    for name in ("claims", "site_src", "overrides"):  # everything the repo's mkdocs.yml names
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     payloads = load_attacks("templates")
     values = {field: payloads[i % len(payloads)] for i, field in enumerate(
