@@ -113,9 +113,17 @@ def test_scoreboard_counts_verdicts_and_says_claims_are_selected(built) -> None:
     assert "not a random sample" in text
     for label, count in (("False", 0), ("Misleading", 1), ("True", 1), ("Unproven", 1)):
         assert re.search(rf"{label} {count} \d+%", text), label
-    # Per-claimant scorecard and full list.
-    assert re.search(r"DeepSeek 2 0 0 1 0 0 0 1", text), text
-    assert "All fact checks" in text and "DeepSeek R1 is AI's Sputnik moment." in text
+    # Claimants ranked by number of checks, verdicts with no checks left out.
+    assert re.search(r"DeepSeek Claims: 2 Misleading: 1 Unproven: 1 Marc Andreessen Claims: 1 True: 1", text), text
+    assert "False: 0" not in text
+    # Checks per month: a picture for the eye, a table for screen readers.
+    html = built.page("scoreboard/")
+    assert re.search(r'<svg class="fc-months__chart"[^>]*aria-hidden="true"', html)
+    assert re.search(r"<caption>Fact checks per month</caption>.*<th scope=\"row\">January 2025</th><td>2</td>"
+                     r".*<th scope=\"row\">February 2025</th><td>1</td>", html, re.S)
+    # The latest few and a link to the full list, not the whole list again.
+    assert "Latest fact checks" in text and 'href="../claims/">All fact checks (3)</a>' in html
+    assert 'id="fc-all-claims"' not in html
 
 
 def test_home_page_markers_are_filled(built) -> None:
@@ -130,7 +138,11 @@ def test_claimant_expert_tag_and_source_pages(built) -> None:
     assert "They have more chips." in expert and 'href="../../claims/chips/"' in expert
     assert "DeepSeek used only H800 chips." in built.page("tags/chips/")
     sources = TextOf.of(article(built.page("sources/")))
-    assert "arXiv DeepSeek-V3 Technical Report Cited by:" in sources
+    # Each source a heading with its publisher and date; the checks citing it below, with badges.
+    heading = "DeepSeek-V3 Technical Report arXiv · December 27, 2024 · arxiv.org"
+    assert f"{heading} Cited by: Unproven DeepSeek used" in sources
+    assert re.search(r'<h2 id="source-1" class="fc-source__title"><a class="fc-out" '
+                     r'href="https://arxiv.org/abs/2412.19437"', built.page("sources/"))
 
 
 def test_invalid_claim_fails_a_plain_build_without_traceback(make_site) -> None:
@@ -157,7 +169,9 @@ def test_custom_scale_drives_badges_and_methodology(make_site) -> None:
     assert result.returncode == 0, result.output
     assert 'data-verdict="right"' in result.page("claims/a/")
     methodology = TextOf.of(article(result.page("")))
-    assert "Wrong Not so. 1 #aa0000" in methodology and "Right So. 2 #00aa00" in methodology
+    # Label, meaning and badge for readers: no hex codes, no internal scores.
+    assert "Wrong Not so. Right So." in methodology
+    assert "#aa0000" not in methodology and "Score" not in methodology
     assert "Misleading" not in result.page("scoreboard/")
 
 

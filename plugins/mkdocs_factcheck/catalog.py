@@ -45,6 +45,7 @@ class CitedSource:
     title: str
     publisher: str
     cited_by: list[Claim] = field(default_factory=list)
+    date: date | None = None
 
 
 @dataclass
@@ -159,7 +160,8 @@ def _sources(claims: list[Claim]) -> dict[str, list[CitedSource]]:
     for claim in claims:
         for source in claim.sources:
             cited = by_url.setdefault(
-                source.url, CitedSource(source.url, source.title, source.publisher or "Other sources"))
+                source.url, CitedSource(source.url, source.title, source.publisher or "Other sources",
+                                        date=source.date))
             if claim not in cited.cited_by:
                 cited.cited_by.append(claim)
     grouped: dict[str, list[CitedSource]] = {}

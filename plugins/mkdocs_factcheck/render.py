@@ -22,7 +22,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from markupsafe import Markup
 
-from . import cards, jsonld, urls
+from . import cards, jsonld, scoreboard, urls
 from .catalog import Catalog
 from .markup import MarkdownRenderer, plain_text
 from .model import Claim
@@ -91,7 +91,9 @@ class Renderer:
         # Search indexes the claim, verdict and short answer; the rest is opt-in (README).
         search_skip = Markup("") if search_full_text else Markup(" data-search-exclude")
         self.env.globals.update(t=strings, scale=scale, site=site, urls=urls, search_skip=search_skip,
-                                page_size=page_size, href=self.target)
+                                page_size=page_size, href=self.target, ranking=scoreboard.ranking,
+                                months=scoreboard.months, verdicts_in=scoreboard.verdicts_in,
+                                month_name=lambda day: _month(day, site.language))
         self.env.filters.update(urlhost=_host, namekey=name_key, slug=slugify,
                                 longdate=lambda day: _long_date(day, site.language))
         self.card_fonts: tuple[str, ...] = (*cards.bundled_fonts(), *card_fonts)
@@ -217,6 +219,15 @@ def _long_date(day: datetime.date, language: str) -> str:
         return format_date(day, "long", locale=Locale.parse(language.replace("-", "_")))
     except (UnknownLocaleError, ValueError):
         return format_date(day, "long", locale="en")
+
+
+@lru_cache(maxsize=1024)
+def _month(day: datetime.date, language: str) -> str:
+    """A month as people write it ("January 2025")."""
+    try:
+        return format_date(day, "LLLL y", locale=Locale.parse(language.replace("-", "_")))
+    except (UnknownLocaleError, ValueError):
+        return format_date(day, "LLLL y", locale="en")
 
 
 def _fingerprint(claim: Claim) -> str:

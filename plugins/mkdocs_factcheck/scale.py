@@ -111,22 +111,24 @@ def _relative_luminance(colour: str) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
+# Each verdict's colour differs from its neighbours' in hue or lightness (so "Mostly true"
+# and "True" are not two similar greens), on light and dark pages alike.
 DEFAULT_SCALE = RatingScale(
     ratings=(
         Rating(key="false", label="False", value=1, colour="#b71c1c", icon="cross",
                description="The claim is inaccurate."),
-        Rating(key="mostly-false", label="Mostly false", value=2, colour="#d84315", icon="cross",
+        Rating(key="mostly-false", label="Mostly false", value=2, colour="#e64a19", icon="cross",
                description="The claim has an element of truth but ignores facts that would give "
                            "a different impression."),
-        Rating(key="misleading", label="Misleading", value=3, colour="#ef6c00", icon="warning",
+        Rating(key="misleading", label="Misleading", value=3, colour="#fb8c00", icon="warning",
                description="The claim may be literally accurate but leaves out context that "
                            "changes its meaning."),
-        Rating(key="mixed", label="Mixed", value=4, colour="#f9a825", icon="half",
+        Rating(key="mixed", label="Mixed", value=4, colour="#fdd835", icon="half",
                description="The claim is partly accurate and partly inaccurate."),
-        Rating(key="mostly-true", label="Mostly true", value=5, colour="#558b2f", icon="check",
+        Rating(key="mostly-true", label="Mostly true", value=5, colour="#9ccc65", icon="check",
                description="The claim is accurate but needs clarification or additional "
                            "information."),
-        Rating(key="true", label="True", value=6, colour="#2e7d32", icon="check",
+        Rating(key="true", label="True", value=6, colour="#1b5e20", icon="check",
                description="The claim is accurate and nothing significant is missing."),
         Rating(key="unproven", label="Unproven", value=None, colour="#616161", icon="question",
                description="The public evidence is not enough to say whether the claim is "

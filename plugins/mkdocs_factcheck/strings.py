@@ -42,7 +42,7 @@ ENGLISH: dict[str, str] = {
         "they are not a random sample. These tallies describe our fact checks, not how "
         "truthful any person or organisation is overall."
     ),
-    "by_claimant": "Scorecards by claimant",
+    "by_claimant": "Claimants with the most fact checks",
     "claimant": "Claimant",
     "latest": "Latest fact checks",
     "all_claims": "All fact checks",
@@ -62,9 +62,6 @@ ENGLISH: dict[str, str] = {
     "scale_title": "Rating scale",
     "scale_rating": "Rating",
     "scale_meaning": "What it means",
-    "scale_value": "Score",
-    "scale_colour": "Colour",
-    "no_value": "none",
     "feed_title": "Fact checks",
     "feed_link": "Atom feed",
     "download_json": "All claims as JSON",
@@ -90,6 +87,8 @@ ENGLISH: dict[str, str] = {
     "card_alt": "Fact check: {verdict}. Claim by {claimant}: “{claim}”",
     "site_card_kicker": "Fact checks",
     "site_card_alt": "{site}: fact checks",
+    "per_month": "Fact checks per month",
+    "month": "Month",
 }
 
 SPANISH: dict[str, str] = {
@@ -125,7 +124,7 @@ SPANISH: dict[str, str] = {
         "dudosas; no son una muestra aleatoria. Estas cifras describen nuestras "
         "verificaciones, no cuán veraz es una persona u organización en general."
     ),
-    "by_claimant": "Resultados por autor",
+    "by_claimant": "Autores con más verificaciones",
     "claimant": "Autor",
     "latest": "Últimas verificaciones",
     "all_claims": "Todas las verificaciones",
@@ -145,9 +144,6 @@ SPANISH: dict[str, str] = {
     "scale_title": "Escala de calificación",
     "scale_rating": "Calificación",
     "scale_meaning": "Qué significa",
-    "scale_value": "Puntuación",
-    "scale_colour": "Color",
-    "no_value": "ninguna",
     "feed_title": "Verificaciones",
     "feed_link": "Canal Atom",
     "download_json": "Todas las afirmaciones en JSON",
@@ -173,6 +169,8 @@ SPANISH: dict[str, str] = {
     "card_alt": "Verificación: {verdict}. Afirmación de {claimant}: «{claim}»",
     "site_card_kicker": "Verificaciones",
     "site_card_alt": "{site}: verificaciones",
+    "per_month": "Verificaciones por mes",
+    "month": "Mes",
 }
 
 GERMAN: dict[str, str] = {
@@ -208,7 +206,7 @@ GERMAN: dict[str, str] = {
         "sind; sie sind keine Zufallsstichprobe. Diese Zahlen beschreiben unsere "
         "Faktenchecks, nicht, wie wahrhaftig eine Person oder Organisation insgesamt ist."
     ),
-    "by_claimant": "Bilanz nach Urheber",
+    "by_claimant": "Urheber mit den meisten Faktenchecks",
     "claimant": "Urheber",
     "latest": "Neueste Faktenchecks",
     "all_claims": "Alle Faktenchecks",
@@ -228,9 +226,6 @@ GERMAN: dict[str, str] = {
     "scale_title": "Bewertungsskala",
     "scale_rating": "Bewertung",
     "scale_meaning": "Bedeutung",
-    "scale_value": "Wert",
-    "scale_colour": "Farbe",
-    "no_value": "keiner",
     "feed_title": "Faktenchecks",
     "feed_link": "Atom-Feed",
     "download_json": "Alle Behauptungen als JSON",
@@ -256,6 +251,8 @@ GERMAN: dict[str, str] = {
     "card_alt": "Faktencheck: {verdict}. Behauptung von {claimant}: „{claim}“",
     "site_card_kicker": "Faktenchecks",
     "site_card_alt": "{site}: Faktenchecks",
+    "per_month": "Faktenchecks pro Monat",
+    "month": "Monat",
 }
 
 BUNDLED: dict[str, dict[str, str]] = {"en": ENGLISH, "es": SPANISH, "de": GERMAN}
