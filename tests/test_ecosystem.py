@@ -15,9 +15,11 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -319,3 +321,42 @@ def test_hand_written_page_at_a_generated_url_is_an_error_naming_both(site: Path
         build_variant(site, name, {}, pages={page: "# Mine\n"})
     message = caplog.text
     assert f"site_src-{name}/{page}" in message and wanted_by in message and f"/{url}" in message
+
+
+# The command as pip users meet it.
+
+def factcheck(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mkdocs_factcheck", *args], cwd=cwd, env=env or ENV,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_version_from_the_command_and_python_m(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "factcheck"
+    shown = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0 and shown.stdout.strip() == f"factcheck {version('mkdocs-factcheck')}"
+    assert factcheck("--version", cwd=tmp_path).stdout == shown.stdout
+
+
+def test_a_missing_config_file_is_an_error(tmp_path: Path) -> None:
+    result = factcheck("validate", "-f", "missing.yml", cwd=tmp_path)
+    assert result.returncode == 1 and "missing.yml: no such file" in result.stderr
+
+
+def test_schema_output_to_a_folder_writes_inside_it(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    result = factcheck("schema", "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert json.loads((tmp_path / "out" / "claim.schema.json").read_text(encoding="utf-8"))["properties"]
+
+
+@pytest.mark.parametrize("name", ["mkdocs.yaml", "properdocs.yml"])
+def test_config_found_walking_up_and_read_with_mkdocs_loader(tmp_path: Path, name: str) -> None:
+    """INHERIT and !ENV as MkDocs reads them: the claims folder comes from the environment."""
+    (tmp_path / "base.yml").write_text("site_name: Desk\nplugins:\n  - factcheck:\n"
+                                       "      claims_dir: !ENV [FACTCHECK_TEST_CLAIMS, claims]\n", encoding="utf-8")
+    (tmp_path / name).write_text("INHERIT: base.yml\nsite_name: Desk\n", encoding="utf-8")
+    (tmp_path / "facts").mkdir()
+    (tmp_path / "facts" / "broken.yml").write_text("claim: [unclosed\n", encoding="utf-8")
+    (tmp_path / "deep" / "er").mkdir(parents=True)
+    result = factcheck("validate", cwd=tmp_path / "deep" / "er", env={**ENV, "FACTCHECK_TEST_CLAIMS": "facts"})
+    assert result.returncode == 1 and "broken.yml" in result.stdout + result.stderr, result.stdout + result.stderr

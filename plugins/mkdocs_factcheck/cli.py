@@ -32,15 +32,14 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from . import archive, desk, editorial, generate, importer, linkcheck
+from . import __version__, archive, desk, editorial, generate, importer, linkcheck
 from .errors import ClaimError, SiteError, UsageError
 from .loader import CLAIM_SUFFIXES, DEFAULT_MAX_BYTES, ClaimLoader, claim_files
-from .mkdocs_yml import plugin_options, read_config
+from .mkdocs_yml import find_config, plugin_options, read_config
 from .model import ID_PATTERN, claim_json_schema
 from .scale import RatingScale
 from .slugs import slugify
 
-DEFAULT_CONFIG = "mkdocs.yml"
 DEFAULT_CLAIMS_DIR = "claims"
 SCHEMA_PATH = Path("schema") / "claim.schema.json"
 MAX_ID_LENGTH = 60
@@ -331,6 +330,8 @@ def run_schema(args: argparse.Namespace) -> int:
     output = Path(args.output)
     text = schema_text(site.scale)
     if args.check:
+        if output.is_dir():
+            output = output / SCHEMA_PATH.name
         current = output.read_text(encoding="utf-8") if output.is_file() else None
         if current != text:
             print(f"{output.as_posix()} is out of date; run `factcheck schema` and commit it",
@@ -338,8 +339,13 @@ def run_schema(args: argparse.Namespace) -> int:
             return 1
         print(f"{output.as_posix()} is up to date")
         return 0
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
+    if output.is_dir():  # --output DIR: the file goes inside it
+        output = output / SCHEMA_PATH.name
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise SiteError(f"{output.as_posix()}: cannot write the schema: {exc.strerror}") from None
     print(f"wrote {output.as_posix()}")
     return 0
 
@@ -349,10 +355,12 @@ def run_schema(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-f", "--config-file", default=DEFAULT_CONFIG, metavar="FILE",
-                        help="the site's MkDocs configuration (default: %(default)s)")
+    common.add_argument("-f", "--config-file", metavar="FILE",
+                        help="the site's MkDocs configuration (default: the nearest mkdocs.yml, "
+                             "mkdocs.yaml or properdocs.yml here or in a folder above)")
     parser = argparse.ArgumentParser(prog="factcheck",
                                      description="Work with fact-check claim files.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("validate", parents=[common],
@@ -394,6 +402,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        # Every command reads Path(args.config_file): resolve it once, here.
+        args.config_file = str(find_config(args.config_file))
         code: int = args.run(args)
     except UsageError as exc:
         parser.exit(2, f"factcheck {args.command}: error: {exc}\n")

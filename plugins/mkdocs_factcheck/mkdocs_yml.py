@@ -1,70 +1,53 @@
-"""A site's ``mkdocs.yml`` read without MkDocs, for the ``factcheck`` command.
+"""A site's ``mkdocs.yml`` read for the ``factcheck`` command, without building.
 
-Takes the file (following ``INHERIT`` and ``!ENV`` as MkDocs does, safely: no
-other tag can run code); gives the whole configuration as plain data, the
-factcheck plugin's options, and the checked ``Settings`` that ``factcheck
-generate`` plans the site from (the same ``settings_from`` the plugin uses).
+Finds the file (``mkdocs.yml``, ``mkdocs.yaml`` or ProperDocs' ``properdocs.yml``,
+walking up from the current folder) and reads it with MkDocs' own YAML loader (the
+one ``mkdocs build`` runs on the same file, so it is trusted as much and no more);
+gives the whole configuration as plain data, the factcheck plugin's options, and
+the checked ``Settings`` that ``factcheck generate`` plans the site from (the same ``settings_from`` the plugin uses).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import yaml
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import ConfigurationError
+from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 
 from .errors import SiteError
 from .siteplan import Settings, SettingsError, settings_from
 
-
-class _ConfigLoader(yaml.SafeLoader):
-    """Safe loading of mkdocs.yml: ``!ENV`` is resolved, other tags (``!!python/name:``,
-    ``!relative``) become None; none of them can matter to the factcheck options."""
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml")
 
 
-def _construct_env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    # Same rule as pyyaml_env_tag (MkDocs' own): the first variable that is set,
-    # else the last item of a list of two or more as the default.
-    if isinstance(node, yaml.ScalarNode):
-        names, default = [str(loader.construct_scalar(node))], None
-    elif isinstance(node, yaml.SequenceNode):
-        items = [str(item) for item in loader.construct_sequence(node)]
-        names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
-    else:
-        return None
-    return next((os.environ[name] for name in names if name in os.environ), default)
+def find_config(given: str | None, start: Path | None = None) -> Path:
+    """The file named with -f (which must exist), else the nearest config file in the
+    current folder or a folder above it; else mkdocs.yml here (the defaults apply)."""
+    if given is not None:
+        path = Path(given)
+        if not path.is_file():
+            raise SiteError(f"{given}: no such file (-f names the site's mkdocs.yml)")
+        return path
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        for name in CONFIG_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+    return here / CONFIG_NAMES[0]
 
 
-def _construct_unknown(loader: yaml.SafeLoader, node: yaml.Node) -> None:
-    return None
-
-
-_ConfigLoader.add_constructor("!ENV", _construct_env)
-_ConfigLoader.add_constructor(None, _construct_unknown)
-
-
-def read_config(config_file: Path, depth: int = 0) -> dict[str, Any]:
-    """mkdocs.yml as MkDocs reads it: ``INHERIT`` names a parent file that this one
-    is merged into (mappings merged key by key, lists replaced)."""
+def read_config(config_file: Path) -> dict[str, Any]:
+    """mkdocs.yml as MkDocs itself reads it (its own loader: ``!ENV``, ``!relative``,
+    ``INHERIT``), so the command never disagrees with the build about the settings."""
     try:
-        config = yaml.load(config_file.read_text(encoding="utf-8-sig"), Loader=_ConfigLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        with config_file.open("rb") as source:
+            config = yaml_load(source, loader=get_yaml_loader(config=MkDocsConfig(config_file_path=str(config_file))))
+    except (OSError, ConfigurationError, yaml.YAMLError) as exc:
         raise SiteError(f"{config_file}: cannot read it: {exc}") from None
-    if not isinstance(config, dict):
-        return {}
-    parent = config.pop("INHERIT", None)
-    if isinstance(parent, str) and depth < 10:
-        return _merge(read_config(config_file.parent / parent, depth + 1), config)
-    return config
-
-
-def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(parent)
-    for key, value in child.items():
-        both = isinstance(value, dict) and isinstance(merged.get(key), dict)
-        merged[key] = _merge(merged[key], value) if both else value
-    return merged
+    return config if isinstance(config, dict) else {}
 
 
 def plugin_options(config: dict[str, Any]) -> dict[str, Any]:
