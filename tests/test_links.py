@@ -58,6 +58,8 @@ ROUTES = {
     "/old": Answer(301, headers={"Location": "/new"}),
     "/new": Answer(200),
     "/temporary": Answer(302, headers={"Location": "/ok"}),
+    "/removed": Answer(302, headers={"Location": "/"}),
+    "/": Answer(200, b"front page"),
     "/slow": Answer(200, delay=0.6),
     "/hang": Answer(200, delay=3),
     "/private/page": Answer(200),
@@ -122,8 +124,11 @@ def test_text_and_github_formats(tmp_path: Path, web: LocalWeb) -> None:
 
 def test_only_warnings_exit_0_and_invalid_files_are_reported(tmp_path: Path, web: LocalWeb) -> None:
     site = make_site_in(tmp_path)
-    site.write_claim("moved.yml", claim_file(web, appearance="/ok", sources=["/old"]))
-    assert run("links", *FAST, "claims/moved.yml", cwd=tmp_path).returncode == 0
+    site.write_claim("moved.yml", claim_file(web, appearance="/ok", sources=["/old", "/removed"]))
+    warned = run("links", *FAST, "claims/moved.yml", cwd=tmp_path)
+    assert warned.returncode == 0
+    assert f"claims/moved.yml:10:10: moved: source url {web.url('/removed')}: redirected to the site's front " \
+           f"page ({web.url('/')}): the page is probably gone" in warned.stdout
     site.write_claim("broken.yml", "claim: x\n")
     proc = run("links", *FAST, cwd=tmp_path)
     assert proc.returncode == 1
@@ -131,6 +136,15 @@ def test_only_warnings_exit_0_and_invalid_files_are_reported(tmp_path: Path, web
     assert "not checked" in proc.stdout.splitlines()[-1]
     assert run("links", "nowhere.yml", cwd=tmp_path).returncode == 2
     assert run("links", "--concurrency", "0", cwd=tmp_path).returncode == 2
+
+
+def test_a_read_only_cache_folder_still_gives_the_report(tmp_path: Path, web: LocalWeb) -> None:
+    site = make_site_in(tmp_path)
+    site.write_claim("one.yml", claim_file(web, appearance="/ok", sources=["/gone"]))
+    (tmp_path / "cache-is-a-file").write_text("", encoding="utf-8")
+    proc = run("links", *FAST, "--cache", "cache-is-a-file/links.json", cwd=tmp_path)
+    assert proc.returncode == 1 and "dead: source url" in proc.stdout
+    assert "warning: cannot write the cache cache-is-a-file/links.json" in proc.stderr
 
 
 def test_results_are_cached_for_max_age(tmp_path: Path, web: LocalWeb) -> None:

@@ -256,6 +256,12 @@ class _Checker:
                               "open it in a browser to confirm")
         if code >= 400:
             return LinkResult(cited, "dead", code, final, elapsed, f"{code} {response.reason_phrase}")
+        asked = urlsplit(str(response.history[0].url)).path if response.history else ""
+        if asked not in ("", "/") and urlsplit(final).path in ("", "/"):
+            # Sites often send a page they removed to their front page instead of a 404.
+            return LinkResult(cited, "moved", code, final, elapsed,
+                              f"redirected to the site's front page ({final}): the page is probably gone; "
+                              "find its new address or an archived copy")
         permanent = [r for r in response.history if r.status_code in PERMANENT]
         if permanent:
             return LinkResult(cited, "moved", code, final, elapsed,
@@ -488,7 +494,10 @@ def run_links(args: argparse.Namespace) -> int:
         progress.close()
     results = {**cached, **fresh}
     # Keep what other runs (other files) learnt for a week; this run's answers replace theirs.
-    save_cache(cache_file, load_cache(cache_file, KEEP_FOR, now) | fresh)
+    try:
+        save_cache(cache_file, load_cache(cache_file, KEEP_FOR, now) | fresh)
+    except OSError as exc:  # a read-only checkout still gets its report
+        print(f"warning: cannot write the cache {cache_file}: {exc.strerror}", file=sys.stderr)
     report = make_report(citations, results, errors, len(files))
     print("\n".join(FORMATS[args.format](report)))
     if args.format == "json":
