@@ -2,7 +2,8 @@
 
 Takes the rendered fragments of a build and gives them back to the next one. One
 JSON file, valid only for the same plugin version and the same Markdown and
-sanitising code (a hash of ``markup.py``); anything else starts empty. Templates
+sanitising code (a hash of ``markup.py``
+and the Markdown engine's version); anything else starts empty. Templates
 are not cached, so a template or option change can never be served stale.
 Entries are sanitised again when loaded: a tampered cache cannot add active
 content. Keep the folder out of the repository all the same (README).
@@ -26,7 +27,7 @@ CACHE_FILE = "markdown.json"
 
 def cache_key() -> str:
     code = Path(markup.__file__).read_bytes()
-    return f"{__version__}:{hashlib.sha256(code).hexdigest()[:16]}"
+    return f"{__version__}:{markup.ENGINE_VERSION}:{hashlib.sha256(code).hexdigest()[:16]}"
 
 
 def load(folder: Path) -> dict[str, ClaimHtml]:

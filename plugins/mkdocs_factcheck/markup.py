@@ -1,31 +1,34 @@
 """Contributor Markdown in, inert HTML out.
 
 Markdown fields (``summary``, ``analysis``, a quote's ``text``) come from
-strangers' pull requests. Python-Markdown turns them into HTML (raw HTML
-included), then nh3 keeps only an allowlist: ordinary Markdown output stays
-(paragraphs, headings, lists, emphasis, links, code, tables, blockquotes);
-scripts, event handlers, styles, frames, forms, SVG/MathML and every URL
-scheme but http, https and mailto go. nh3 runs last, on the final HTML, so
-nothing Markdown does (or is tricked into doing) can get past it.
+strangers' pull requests. cmark-gfm (GitHub's C implementation of CommonMark,
+through ``cmarkgfm``, the engine PyPI uses for untrusted READMEs) turns them into
+HTML, with GitHub's tables and strikethrough; then nh3 keeps only an allowlist:
+ordinary Markdown output stays (paragraphs, headings, lists, emphasis, links,
+code, tables, blockquotes, a few inline tags such as ``<sup>``); scripts, event
+handlers, styles, frames, forms, SVG/MathML and every URL scheme but http, https
+and mailto go. nh3 runs last, on the final HTML, so nothing Markdown does (or is
+tricked into doing) can get past it.
 
-Two more guards keep hostile text from breaking the build rather than the page:
-Python-Markdown recurses on nested lists and quotes (a thousand ``- `` markers
-exceed Python's recursion limit), and some inputs take quadratic time or worse
-(a run of 4,000 ``[`` took 7 s, 1,000 ``<![CDATA[`` 8 s). Text that would
-recurse too deeply or whose estimated work is over budget is shown as plain,
-escaped paragraphs instead of Markdown: readable, inert and deterministic.
+Hostile text must not stall the build either. The work is bounded, not guessed:
+cmark-gfm parses in time linear in the text (it is built and fuzzed for that),
+and what nh3 will spend is counted on the HTML before nh3 sees it (``tag_work``,
+``text_work``; ``tests/test_markup_bounds.py`` holds both counts and the whole
+renderer to measured time). Raw HTML over budget is left out (the Markdown
+around it still renders); Markdown nested deeper than ``MAX_NESTING`` elements,
+or too costly for nh3, is shown as plain, escaped paragraphs: readable, inert
+and deterministic.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import xml.etree.ElementTree as ET
+from importlib.metadata import version
+from itertools import accumulate
 
-import markdown
+import cmarkgfm
 import nh3
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 ALLOWED_TAGS = {
@@ -51,114 +54,92 @@ CONTRIBUTOR_LINK_REL = "nofollow noopener noreferrer ugc"
 # Contributor headings sit under the page's own h2 sections.
 TOP_HEADING_LEVEL = 3
 
-# Work budget of complexity_problem, in units of roughly a nanosecond of rendering
-# (measured on the slowest inputs found): a tenth of a second plus 10 µs a character.
-WORK_ALLOWANCE = 100_000_000
-WORK_PER_CHAR = 10_000
-# A line that ends a paragraph and makes Python-Markdown split the block and search the
-# rest again: a heading, a setext underline or rule, a code fence.
-_SPLITTING_LINE = re.compile(r"^ {0,3}(?:#|[-=]+[ \t]*$|(?:[-*_][ \t]*){3,}$|```|~~~)", re.MULTILINE)
-# A line that starts a list item, a quote or a table row: its inline text is its own,
-# and every marker it opens with ("> > - x") is one more level to pass through.
-_ITEM_LINE = re.compile(r"^[ \t]*(?:(?:[-+*>|]|\d{1,9}[.)])[ \t]*)+")
-_INLINE_MARK = re.compile(r"[*_`&!\[<\\]")  # may start an inline match that rebuilds the text
-_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)  # every level of it is one more pass
-_OPENERS = {"[": "]", "<": ">", "(": ")"}
-_BRACKETS = re.compile(r"[\[\]<>()]")
+# nh3's HTML parser (html5ever) checks the stack of open elements on each tag, so
+# its work is at most tokens x depth (tag_work). It also copies a text node whenever
+# a "&" or a no-break space is added to it: quadratic in their number per text run
+# (text_work). Raw HTML over either budget is left out; Markdown whose text is
+# over it is shown as plain text. Each budget is about 0.1 s of nh3's time;
+# ordinary writing stays a hundred times below both.
+TAG_WORK_BUDGET = 5_000_000
+TEXT_WORK_BUDGET = 2_500_000_000
+# Deeper Markdown than this (open elements, as in html5ever's stack) is shown as
+# plain paragraphs. Ordinary writing stays under 16: a list six levels deep in a
+# quote, with a link in bold inside, is 17.
+MAX_NESTING = 32
+_EXTENSIONS = ["table", "strikethrough"]
+_RAW_OMITTED = "<!-- raw HTML omitted -->"  # what cmark writes for raw HTML when it is off
+_START_TAG = re.compile(r"<[A-Za-z]")  # what starts a tag for an HTML tokenizer
+_CMARK_TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)")  # cmark's own tags (it escapes `<` in text and attributes)
+_VOID = frozenset({"br", "hr", "img", "input"})
+_TOP_HEADINGS = re.compile(r"<(/?)h[12](?=[\s/>])")
 _BLOCKS = re.compile(r"\n[ \t]*\n")
-# Characters HTML and XML forbid or that Python-Markdown uses as its own placeholders.
+# Characters HTML and XML forbid or that a Markdown engine could use as placeholders.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 _BROWSER_IGNORED = re.compile("[\t\n\r]")
-
-
-class _HeadingFloor(Treeprocessor):
-    """`#`, `##` and `###` become h3, `####` h4 and so on: never above our h2 sections."""
-
-    def run(self, root: ET.Element) -> None:
-        for element in root.iter():
-            if element.tag in ("h1", "h2"):
-                element.tag = f"h{TOP_HEADING_LEVEL}"
-
-
-class _ContributorMarkdown(Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.treeprocessors.register(_HeadingFloor(md), "factcheck_heading_floor", 5)
+ENGINE_VERSION = f"cmarkgfm {version('cmarkgfm')}"
 
 
 class MarkdownRenderer:
-    """Renders Markdown fields; one instance per build (Python-Markdown is reusable)."""
-
-    def __init__(self) -> None:
-        self._md = self._new_markdown()
-
-    @staticmethod
-    def _new_markdown() -> markdown.Markdown:
-        return markdown.Markdown(
-            extensions=["tables", "fenced_code", "sane_lists", _ContributorMarkdown()],
-            output_format="html",
-        )
+    """Renders Markdown fields (CommonMark with GitHub's tables and strikethrough)."""
 
     def render(self, text: str) -> Markup:
         if not text:
             return Markup("")
         text = _CONTROL.sub("", text)
-        if complexity_problem(text):
+        html = _commonmark(text, raw_html=False)
+        if _plain_reason(html):
             return Markup(plain_paragraphs(text))
-        try:
-            source = self._md.reset().convert(text)
-        except RecursionError:
-            self._md = self._new_markdown()  # its state is unknown after the unwinding
-            return Markup(plain_paragraphs(text))
-        return Markup(sanitize(source))
+        if _RAW_OMITTED in html:
+            with_raw = _commonmark(text, raw_html=True)
+            if tag_work(with_raw) <= TAG_WORK_BUDGET and text_work(with_raw) <= TEXT_WORK_BUDGET:
+                html = with_raw
+        return Markup(sanitize(_TOP_HEADINGS.sub(rf"<\1h{TOP_HEADING_LEVEL}", html)))
+
+
+def _commonmark(text: str, *, raw_html: bool) -> str:
+    options = cmarkgfm.Options.CMARK_OPT_UNSAFE if raw_html else cmarkgfm.Options.CMARK_OPT_DEFAULT
+    html = cmarkgfm.markdown_to_html_with_extensions(text, options=options, extensions=_EXTENSIONS)
+    return str(html).rstrip("\n")  # cmark ends every block with a newline, the pages don't want it
+
+
+def nesting(cmark_html: str) -> int:
+    """How deep elements nest in cmark's own output (no raw HTML: every tag is closed)."""
+    steps = [-1 if closing else 1 for closing, name in _CMARK_TAG.findall(cmark_html) if name not in _VOID]
+    return max(accumulate(steps), default=0)
+
+
+def tag_work(fragment: str) -> int:
+    """An upper bound of html5ever's stack work on any HTML: tokens x the deepest stack.
+
+    Each element on the stack comes from a start tag, or is one implied by it (tbody
+    and tr for a stray td) or a copy of a formatting element it opened: at most
+    three per start tag. Tokens are tags, and text runs between them.
+    """
+    start_tags = len(_START_TAG.findall(fragment))
+    tokens = 2 * fragment.count("<") + 1
+    return tokens * (3 * start_tags + 3)
+
+
+def text_work(fragment: str) -> int:
+    """Sum over text runs (split at every '<') of the square of their '&' and no-break spaces."""
+    return sum((run.count("&") + run.count("\xa0")) ** 2
+               for run in fragment.split("<") if "&" in run or "\xa0" in run)
+
+
+def _plain_reason(cmark_html: str) -> str:
+    if nesting(cmark_html) > MAX_NESTING:
+        return (f"the Markdown nests more than {MAX_NESTING} levels deep (lists, quotes or "
+                "emphasis inside one another) and is shown as plain text; flatten it")
+    if text_work(cmark_html) > TEXT_WORK_BUDGET:
+        return ("a paragraph holds tens of thousands of '&' or no-break spaces and is shown as "
+                "plain text; split it")
+    return ""
 
 
 def complexity_problem(text: str) -> str:
-    """Why rendering ``text`` as Markdown could take too long, or '' when it can't.
-
-    A linear-time estimate, not a parser, of where Python-Markdown's time goes. Per
-    block (text between blank lines): a pass over the block for every heading, rule
-    or fence line in it (weight 30), every list, quote or table marker and every
-    level of indentation (weight 1); per stretch of inline text, a rebuild of it for
-    every inline mark (weight 2); and from every ``[``, ``<`` or ``(`` a scan to its
-    closing bracket, or to the block's end when there is none (weight 300).
-    Ordinary writing stays far below the budget (a 2,000-item list of links, 157 KB,
-    is under it); a validator may show the message as an error.
-    """
-    work = 0
-    for block in _BLOCKS.split(text):
-        passes = (30 * len(_SPLITTING_LINE.findall(block))
-                  + sum(len(indent.expandtabs(4)) // 4 for indent in _INDENT.findall(block)))
-        inline = 0
-        stretch = marks = 0
-        for line in block.split("\n"):
-            item = _ITEM_LINE.match(line)
-            if item:
-                passes += len(item.group().split())
-                inline += stretch * marks
-                stretch = marks = 0
-            stretch += len(line) + 1
-            marks += len(_INLINE_MARK.findall(line))
-        inline += stretch * marks
-        work += len(block) * passes + 2 * inline + 300 * _scan_length(block)
-    budget = WORK_ALLOWANCE + WORK_PER_CHAR * len(text)
-    if work <= budget:
-        return ""
-    return ("the Markdown is too intricate to render safely (long paragraphs packed with "
-            "unclosed '[', '<' or '(', or with other markup)")
-
-
-def _scan_length(block: str) -> int:
-    """Sum, over every opening bracket, of the distance to the next closing one."""
-    total = 0
-    next_close = dict.fromkeys(_OPENERS.values(), len(block))
-    for match in reversed(list(_BRACKETS.finditer(block))):
-        char, position = match.group(), match.start()
-        if char in _OPENERS:
-            total += next_close[_OPENERS[char]] - position
-        else:
-            next_close[char] = position
-    return total
+    """Why ``text`` is shown as plain paragraphs rather than Markdown, or '' when it isn't."""
+    return _plain_reason(_commonmark(_CONTROL.sub("", text), raw_html=False))
 
 
 def plain_paragraphs(text: str) -> str:
