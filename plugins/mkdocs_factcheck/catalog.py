@@ -146,24 +146,31 @@ def _experts(claims: list[Claim]) -> dict[str, Expert]:
     display = _display_names(q.expert for c in claims for q in c.quotes)
     slugs = unique_slugs(display.keys(), "expert")
     experts = {slugs[key]: Expert(display[key], slugs[key]) for key in display}
+    roles: dict[str, dict[str, None]] = {slug: {} for slug in experts}  # in order, each once
     for claim in claims:
         for quote in claim.quotes:
-            expert = experts[slugs[name_key(quote.expert)]]
-            expert.quotes.append((claim, quote))
-            if quote.role and quote.role not in expert.roles:
-                expert.roles.append(quote.role)
+            slug = slugs[name_key(quote.expert)]
+            experts[slug].quotes.append((claim, quote))
+            if quote.role:
+                roles[slug][quote.role] = None
+    for slug, expert in experts.items():
+        expert.roles = list(roles[slug])
     return dict(sorted(experts.items(), key=lambda kv: kv[1].name.casefold()))
 
 
 def _sources(claims: list[Claim]) -> dict[str, list[CitedSource]]:
+    """Sources by URL, each with the claims citing it: one pass, so that thousands of files
+    citing the same URLs cost no more than as many different ones."""
     by_url: dict[str, CitedSource] = {}
+    citing: dict[str, dict[str, Claim]] = {}  # url -> claim id -> claim, in order
     for claim in claims:
         for source in claim.sources:
-            cited = by_url.setdefault(
-                source.url, CitedSource(source.url, source.title, source.publisher or "Other sources",
-                                        date=source.date))
-            if claim not in cited.cited_by:
-                cited.cited_by.append(claim)
+            if source.url not in by_url:
+                by_url[source.url] = CitedSource(source.url, source.title, source.publisher or "Other sources",
+                                                 date=source.date)
+            citing.setdefault(source.url, {}).setdefault(claim.id, claim)
+    for url, cited in by_url.items():
+        cited.cited_by = list(citing[url].values())
     grouped: dict[str, list[CitedSource]] = {}
     for cited in sorted(by_url.values(), key=lambda s: (s.publisher.casefold(), s.title.casefold())):
         grouped.setdefault(cited.publisher, []).append(cited)

@@ -21,7 +21,6 @@ import argparse
 import heapq
 import json
 import os
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,11 +31,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from . import __version__, archive, desk, editorial, generate, importer, linkcheck
-from .errors import ClaimError, SiteError, UsageError
+from . import __version__, archive, desk, editorial, generate, importer, linkcheck, urls
+from .errors import ClaimError, SiteError, UsageError, printable
 from .loader import CLAIM_SUFFIXES, DEFAULT_MAX_BYTES, ClaimLoader, claim_files
 from .mkdocs_yml import find_config, plugin_options, read_config
-from .model import ID_PATTERN, claim_json_schema
+from .model import claim_id_problem, claim_json_schema
 from .scale import RatingScale
 from .slugs import slugify
 
@@ -57,6 +56,7 @@ class Site:
     scale: RatingScale
     max_file_bytes: int = DEFAULT_MAX_BYTES
     policy: editorial.Policy = field(default_factory=editorial.Policy)
+    root: Path | None = None  # the folder of mkdocs.yml: the claims folder must be inside it
 
 
 def read_site(config_file: Path) -> Site:
@@ -72,7 +72,7 @@ def read_site(config_file: Path) -> Site:
         policy = editorial.Policy.from_options(options.get("warnings_as_errors"), options.get("min_reviewers", 0))
     except ValueError as exc:
         raise SiteError(f"{config_file}: plugins.factcheck.{exc}") from None
-    return Site(base / claims_dir, _scale(config_file, options.get("scale")), max_bytes, policy)
+    return Site(base / claims_dir, _scale(config_file, options.get("scale")), max_bytes, policy, base)
 
 
 def _scale(config_file: Path, entries: Any) -> RatingScale:
@@ -114,7 +114,9 @@ def validate(paths: Sequence[Path], site: Site, base: Path) -> Report:
     errors: set[ClaimError] = set()
     warnings: set[ClaimError] = set()
     for root, wanted in by_root.items():
-        claim_set = ClaimLoader(site.scale, max_bytes=site.max_file_bytes, policy=site.policy).load(root, base)
+        site_root = site.root if root == _absolute(site.claims_dir) else None
+        loader = ClaimLoader(site.scale, max_bytes=site.max_file_bytes, policy=site.policy)
+        claim_set = loader.load(root, base, site_root=site_root)
         errors.update(e for e in claim_set.errors if _within(base / e.path, wanted))
         warnings.update(w for w in claim_set.warnings if _within(base / w.path, wanted))
     checked = {file for _, target in targets for file in _claim_files(target)}
@@ -160,7 +162,7 @@ def format_github(report: Report) -> list[str]:
     """Workflow commands that GitHub shows as annotations on the pull request's files."""
     lines = []
     for error in report.problems():
-        props = [("file", error.path)]
+        props = [("file", printable(error.path))]
         if error.line > 0:
             props += [("line", str(error.line)), ("col", str(error.column))]
         props.append(("title", f"factcheck {error.code}" if error.code else "factcheck"))
@@ -286,14 +288,15 @@ def run_new(args: argparse.Namespace) -> int:
     claim_id = args.id or claim_id_for(claim)
     if not claim_id:
         raise UsageError("cannot make an id from the claim text; give one with --id")
-    if not re.fullmatch(ID_PATTERN, claim_id):
-        raise UsageError(f"{claim_id!r} is not a claim id: use lower-case letters, digits and "
-                         "single hyphens")
+    problem = claim_id_problem(claim_id)
+    if problem:
+        raise UsageError(f"{claim_id!r} {problem}: use lower-case letters, digits and single hyphens, "
+                         f"at most {urls.MAX_ID_LENGTH} characters, not {', '.join(sorted(urls.RESERVED_IDS))}")
     folder = Path(args.dir) if args.dir else site.claims_dir
     path = folder / f"{claim_id}.yml"
     taken = _existing(folder, claim_id)
     if taken:
-        print(f"error: {taken} already exists; edit it, or choose another id with --id",
+        print(f"error: {printable(str(taken))} already exists; edit it, or choose another id with --id",
               file=sys.stderr)
         return 1
     text = scaffold(claim, claimant=args.claimant or "", verdict=args.verdict or "",
@@ -301,8 +304,12 @@ def run_new(args: argparse.Namespace) -> int:
                     schema_ref=Path(os.path.relpath(SCHEMA_PATH, folder)).as_posix(),
                     shown_path=path.as_posix())
     folder.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-        handle.write(text)
+    try:
+        with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+            handle.write(text)
+    except OSError as exc:  # a folder of that name, no permission, ...: no traceback
+        print(f"error: cannot create {printable(path.as_posix())}: {exc.strerror}", file=sys.stderr)
+        return 1
     print(f"created {path.as_posix()}: fill it in, then run `factcheck validate {path.as_posix()}`")
     return 0
 
@@ -406,9 +413,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.config_file = str(find_config(args.config_file))
         code: int = args.run(args)
     except UsageError as exc:
-        parser.exit(2, f"factcheck {args.command}: error: {exc}\n")
+        parser.exit(2, f"factcheck {args.command}: error: {printable(str(exc))}\n")
     except SiteError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
         return 1
     return code
 

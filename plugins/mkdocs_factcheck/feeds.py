@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import UTC, date, datetime, time
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -17,8 +18,11 @@ from .render import ClaimHtml, Renderer
 ATOM = "http://www.w3.org/2005/Atom"
 EXPORT_VERSION = 1
 FEED_LIMIT = 50
-# Spreadsheet programs run a cell that starts with one of these as a formula.
+# Spreadsheet programs run a cell that starts with one of these as a formula, and a
+# spreadsheet set to another list separator (`;` in German or Spanish, tab, `|`) may
+# split a cell there and read what follows as a cell of its own.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_AFTER_SEPARATOR = re.compile(r"([,;\t|\r\n]\s*)(?=[=+\-@])")
 
 
 def site_files(catalog: Catalog, renderer: Renderer, *, feed_limit: int = FEED_LIMIT) -> dict[str, str]:
@@ -114,7 +118,8 @@ CSV_COLUMNS = ["id", "url", "claim", "claimant", "claim_date", "verdict", "verdi
 
 def csv_export(catalog: Catalog, *, site_url: str, use_directory_urls: bool, html_of: Any) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    # Every cell quoted: a separator inside a text never starts a new cell.
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     for claim in catalog.claims:
         url = urls.absolute_url(site_url, urls.page_url(urls.claim_src(claim.id), use_directory_urls))
@@ -128,5 +133,7 @@ def csv_export(catalog: Catalog, *, site_url: str, use_directory_urls: bool, htm
 
 
 def _inert_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text, never evaluates (OWASP CSV injection)."""
+    """A cell a spreadsheet shows as text, never evaluates (OWASP CSV injection): a `'`
+    before a formula character at the start and after any list separator."""
+    value = _AFTER_SEPARATOR.sub(r"\1'", value)
     return "'" + value if value.startswith(_FORMULA_STARTS) else value

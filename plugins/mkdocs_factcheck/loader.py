@@ -25,8 +25,10 @@ from pydantic_core import ErrorDetails
 
 from . import editorial
 from .errors import ClaimError
-from .model import ID_PATTERN, Claim
+from .model import Claim, claim_id_problem
 from .scale import RatingScale
+from .slugs import name_key, name_slug
+from .urls import MAX_ID_LENGTH, RESERVED_IDS
 
 CLAIM_SUFFIXES = (".yml", ".yaml")
 DEFAULT_MAX_BYTES = 1024 * 1024
@@ -36,6 +38,10 @@ MAX_ERRORS_PER_FILE = 50
 # `!!timestamp soon` (AttributeError), `!!bool maybe` (KeyError), a 5,000-digit number.
 _UNREADABLE = (ValueError, TypeError, AttributeError, KeyError, OverflowError)
 _BOOL = "tag:yaml.org,2002:bool"
+_MERGE = "tag:yaml.org,2002:merge"
+MAX_SUGGESTIONS = 20  # "did you mean" for this many unknown related ids per run: each costs a scan of all ids
+# Files a claims folder may hold besides claims (reported otherwise, so nothing is dropped silently).
+NOT_CLAIMS = frozenset({"README.md", ".gitkeep", ".gitignore", ".git", ".DS_Store", "Thumbs.db", "desktop.ini"})
 
 
 # libyaml's event parser is ten times faster than PyYAML's pure-Python one and keeps
@@ -75,14 +81,30 @@ class ClaimYamlLoader(yaml.composer.Composer, *_PARSING,  # type: ignore[misc]
             raise yaml.composer.ComposerError(None, None, "YAML aliases (*name) are not allowed in claim files", mark)
         if getattr(event, "anchor", None):
             raise yaml.composer.ComposerError(None, None, "YAML anchors (&name) are not allowed in claim files", mark)
+        # An explicit tag changes what a value is (!!binary hides text from reviewers,
+        # !!set makes a mapping a set): a claim file is plain text, lists and mappings.
+        if getattr(event, "tag", None):
+            raise yaml.composer.ComposerError(
+                None, None, f"the YAML tag {_short_tag(event.tag)} is not allowed in claim files", mark)
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
                 raise yaml.composer.ComposerError(
                     None, None, f"the YAML is nested more than {MAX_DEPTH} levels deep", mark)
-            return super().compose_node(parent, index)
+            node = super().compose_node(parent, index)
         finally:
             self.depth -= 1
+        if isinstance(node, yaml.MappingNode):
+            for key, _ in node.value:
+                # `<<` defeats duplicate-key checks, and YAML tools disagree on which value wins.
+                if key.tag == _MERGE:
+                    raise yaml.composer.ComposerError(
+                        None, None, "YAML merge keys (<<) are not allowed in claim files", key.start_mark)
+        return node
+
+
+def _short_tag(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
 
 
 ClaimYamlLoader.add_implicit_resolver(
@@ -98,6 +120,17 @@ class FileResult:
     errors: list[ClaimError]
     related_marks: list[tuple[int, int]] = field(default_factory=list)
     marks: editorial.Marks = field(default_factory=dict)  # where the editorial rules point
+    names: list[NameUse] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NameUse:
+    """A claimant, expert or tag name as written in one file: each gets a page of its own."""
+
+    kind: str  # "claimant", "expert" or "tag"
+    name: str
+    line: int
+    column: int
 
 
 @dataclass
@@ -126,23 +159,34 @@ class ClaimLoader:
         self._cache: dict[tuple[str, str], tuple[str, FileResult]] = {}
         self.parsed = 0  # files actually parsed, for tests and the benchmark
 
-    def load(self, claims_dir: Path, base_dir: Path | None = None) -> ClaimSet:
+    def load(self, claims_dir: Path, base_dir: Path | None = None, *, site_root: Path | None = None) -> ClaimSet:
+        """Every claim under ``claims_dir``; with ``site_root``, a claims folder that resolves
+        outside it (a symbolic link to ``..`` or ``/``) is refused before anything is read."""
         base = base_dir or claims_dir.parent
         root = claims_dir.resolve()
         if not claims_dir.is_dir():
             error = ClaimError(_display(claims_dir, base), 0, 0, "the claims folder does not exist",
                                "create it or set the plugin's claims_dir option")
             return ClaimSet({}, [error])
+        if site_root is not None and (root == site_root.resolve() or not root.is_relative_to(site_root.resolve())):
+            error = ClaimError(_display(claims_dir, base), 0, 0,
+                               "the claims folder is not a folder inside the site's folder (a symbolic link?)",
+                               "make claims_dir a real folder next to mkdocs.yml")
+            return ClaimSet({}, [error])
         results: dict[str, FileResult] = {}
-        for path in claim_files(claims_dir):
+        others: list[ClaimError] = []
+        for path, is_claim in folder_entries(claims_dir):
             shown = _display(path, base)
-            results[shown] = self._load_file(path, shown, root)
+            if is_claim:
+                results[shown] = self._load_file(path, shown, root)
+            else:
+                others.append(_not_published(path, shown))
         self._cache = {key: value for key, value in self._cache.items() if key[0] in results}
         claim_set = _link(results, self.scale)
         # Outside the per-file cache: rules about today's date must be checked on every build.
         errors, claim_set.warnings = editorial.review_all(
             ((r.claim, r.marks) for r in results.values() if r.claim), self.policy)
-        claim_set.errors = sorted([*claim_set.errors, *errors])
+        claim_set.errors = sorted([*claim_set.errors, *errors, *others])
         return claim_set
 
     def _load_file(self, path: Path, shown: str, root: Path) -> FileResult:
@@ -176,10 +220,12 @@ def parse_claim(raw: bytes, shown: str, claim_id: str, scale: RatingScale,
         return FileResult(None, [ClaimError(shown, 0, 0, f"the file is over {max_bytes:,} bytes",
                                             "shorten it")])
     errors: list[ClaimError] = []
-    if not re.fullmatch(ID_PATTERN, claim_id):
-        errors.append(ClaimError(
-            shown, 1, 1, f"the file name {claim_id!r} is not a valid claim id",
-            f"rename the file to {_suggest_id(claim_id)}.yml: lower-case letters, digits and single hyphens"))
+    bad_id = claim_id_problem(claim_id)
+    if bad_id:
+        hint = ("rename the file to a longer id that says what the claim is about"
+                if claim_id in RESERVED_IDS or len(claim_id) > MAX_ID_LENGTH else
+                f"rename the file to {_suggest_id(claim_id)}.yml: lower-case letters, digits and single hyphens")
+        errors.append(ClaimError(shown, 1, 1, f"the file name {claim_id!r} {bad_id}", hint))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -209,7 +255,28 @@ def parse_claim(raw: bytes, shown: str, claim_id: str, scale: RatingScale,
     if errors:
         return FileResult(None, errors)
     related_marks = [_position(node, ("related", i)) for i in range(len(claim.related))]
-    return FileResult(claim.bind(claim_id, shown), [], related_marks, editorial.locate(node))
+    names = [NameUse("claimant", claim.claimant, *_position(node, ("claimant",)))]
+    names += [NameUse("expert", q.expert, *_position(node, ("quotes", i, "expert")))
+              for i, q in enumerate(claim.quotes)]
+    names += [NameUse("tag", tag, *_position(node, ("tags", i))) for i, tag in enumerate(claim.tags)]
+    return FileResult(claim.bind(claim_id, shown), [], related_marks, editorial.locate(node), names)
+
+
+def verdict_of(raw: bytes, scale: RatingScale) -> str | None:
+    """The verdict a version of a claim file gives, read as the build reads it (same YAML
+    rules), or None when that version has no valid verdict. Verdict history reads this."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    node, problem = _compose(text, "")
+    if problem or not isinstance(node, yaml.MappingNode) or next(_duplicate_keys(node, ""), None):
+        return None
+    data, problem = _construct(node, "")
+    value = data.get("verdict") if not problem and isinstance(data, dict) else None
+    if isinstance(value, bool):  # a bare true/false, as the model reads it
+        value = "true" if value else "false"
+    return value.strip() if isinstance(value, str) and value.strip() in scale else None
 
 
 def _capped(errors: list[ClaimError], shown: str, total: int) -> list[ClaimError]:
@@ -224,7 +291,7 @@ def _capped(errors: list[ClaimError], shown: str, total: int) -> list[ClaimError
 
 
 def _link(results: dict[str, FileResult], scale: RatingScale) -> ClaimSet:
-    """Checks that need every file: one file per id, `related` ids that exist."""
+    """Checks that need every file: one file per id, `related` ids that exist, one name per page."""
     errors = [error for result in results.values() for error in result.errors]
     by_id: dict[str, list[str]] = {}
     for shown, result in results.items():
@@ -239,35 +306,98 @@ def _link(results: dict[str, FileResult], scale: RatingScale) -> ClaimSet:
                 others = ", ".join(p for p in paths if p != shown)
                 errors.append(ClaimError(shown, 1, 1, f"the claim id {claim_id!r} is also used by {others}",
                                          "give one of the files another name; ids must be unique"))
-    claims: dict[str, Claim] = {}
+    suggest = _Suggestions(known)
+    late: dict[str, list[ClaimError]] = {}  # problems found here, by file
     for shown, result in results.items():
         claim = result.claim
         if claim is None or len(by_id[claim.id]) > 1:
             continue
-        bad = False
         for other, (line, column) in zip(claim.related, result.related_marks, strict=True):
             if other == claim.id:
-                errors.append(ClaimError(shown, line, column, "a claim cannot be related to itself",
-                                         f"remove {other!r} from related"))
-                bad = True
+                late.setdefault(shown, []).append(ClaimError(
+                    shown, line, column, "a claim cannot be related to itself", f"remove {other!r} from related"))
             elif other not in known:
-                near = difflib.get_close_matches(other, sorted(known), n=1)
-                hint = (f"did you mean {near[0]!r}?" if near
-                        else "write the id (file name without .yml) of an existing claim")
-                errors.append(ClaimError(shown, line, column, f"related claim {other!r} does not exist", hint))
-                bad = True
-        if not bad:
-            claims[claim.id] = claim
+                late.setdefault(shown, []).append(ClaimError(
+                    shown, line, column, f"related claim {other!r} does not exist", suggest(other)))
+    for error in _name_clashes(results, by_id):
+        late.setdefault(error.path, []).append(error)
+    for shown, found in late.items():
+        errors.extend(_capped(sorted(found), shown, len(found)))
+    claims = {result.claim.id: result.claim for shown, result in results.items()
+              if result.claim and len(by_id[result.claim.id]) == 1 and shown not in late}
     return ClaimSet(dict(sorted(claims.items())), sorted(errors), files=len(results))
 
 
+class _Suggestions:
+    """"Did you mean" for unknown related ids; only the first MAX_SUGGESTIONS of a run get
+    one, so thousands of bogus ids cost no more than a few dozen."""
+
+    def __init__(self, known: set[str]) -> None:
+        self.known = sorted(known)
+        self.left = MAX_SUGGESTIONS
+
+    def __call__(self, other: str) -> str:
+        self.left -= 1
+        near = difflib.get_close_matches(other, self.known, n=1) if self.left >= 0 else []
+        return f"did you mean {near[0]!r}?" if near else "write the id (file name without .yml) of an existing claim"
+
+
+def _name_clashes(results: dict[str, FileResult], by_id: dict[str, list[str]]) -> Iterator[ClaimError]:
+    """Two different names whose pages would have one URL: a located error in each file,
+    naming the other. Never a silent ``-2``: that would move a published page to a newcomer."""
+    spellings: dict[tuple[str, str], dict[str, tuple[str, NameUse]]] = {}  # (kind, slug) -> key -> first use
+    for shown, result in results.items():
+        if result.claim is None or len(by_id[result.claim.id]) > 1:
+            continue
+        for use in result.names:
+            key = name_key(use.name)
+            spellings.setdefault((use.kind, name_slug(key, use.kind)), {}).setdefault(key, (shown, use))
+    for (kind, slug), found in spellings.items():
+        uses = list(found.values())
+        if slug == "index":  # the address of the section's list of them all
+            for shown, use in uses:
+                yield ClaimError(shown, use.line, use.column,
+                                 f"the {kind} name {use.name!r} would take the address of the list of all {kind}s",
+                                 "write the name in full")
+        for shown, use in uses if len(uses) > 1 else []:
+            others = "; ".join(f"{o.name!r} in {where}:{o.line}" for where, o in uses if o is not use)
+            yield ClaimError(shown, use.line, use.column,
+                             f"the {kind} {use.name!r} would share its page ({kind}s/{slug}/) with {others}",
+                             "write the same name the same way in every file, or tell the two apart "
+                             "with more than punctuation")
+
+
 def claim_files(claims_dir: Path) -> Iterator[Path]:
-    """Every claim file under the folder, in a stable order; hidden files and folders skipped."""
+    """Every claim file under the folder, in a stable order."""
+    return (path for path, is_claim in folder_entries(claims_dir) if is_claim)
+
+
+def folder_entries(claims_dir: Path) -> Iterator[tuple[Path, bool]]:
+    """Every entry under the claims folder that matters, in a stable order, and whether it
+    is a claim file (``*.yml`` or ``*.yaml``, not hidden) or something that will not be
+    published: another suffix, ``.YML``, a hidden file or folder. Symbolic links to
+    folders are not followed."""
     for dirpath, dirnames, filenames in os.walk(claims_dir, followlinks=False):
+        hidden = sorted(d for d in dirnames if d.startswith(".") and d not in NOT_CLAIMS)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in hidden:
+            yield Path(dirpath, name), False
         for name in sorted(filenames):
-            if name.lower().endswith(CLAIM_SUFFIXES) and not name.startswith("."):
-                yield Path(dirpath, name)
+            if name.endswith(CLAIM_SUFFIXES) and not name.startswith("."):
+                yield Path(dirpath, name), True
+            elif name not in NOT_CLAIMS:
+                yield Path(dirpath, name), False
+
+
+def _not_published(path: Path, shown: str) -> ClaimError:
+    name = path.name
+    stem = name.lstrip(".").split(".")[0]
+    fix = f"rename it to {_suggest_id(stem)}.yml" if stem else "rename it to <claim-id>.yml"
+    if path.is_dir():
+        return ClaimError(shown, 0, 0, "hidden folders in the claims folder are not read",
+                          "move its claim files out of it, or the folder out of the claims folder")
+    return ClaimError(shown, 0, 0, "this file will not be published: only <claim-id>.yml files "
+                      "(or .yaml) are claim files", f"{fix}, or move it out of the claims folder")
 
 
 def _outside(path: Path, root: Path) -> str:
@@ -344,8 +474,10 @@ def _scalars(node: yaml.Node) -> Iterator[yaml.Node]:
 
 
 def _yaml_hint(problem: str) -> str:
-    if "alias" in problem or "anchor" in problem:
+    if "alias" in problem or "anchor" in problem or "merge" in problem:
         return "write the value out in full"
+    if "tag" in problem:
+        return "remove the tag (the text starting with '!') and write the value itself"
     if "nest" in problem:
         return "claim files need only a few levels of nesting"
     if "mapping values are not allowed" in problem:
@@ -416,6 +548,7 @@ def _dedupe(errors: list[ErrorDetails]) -> list[ErrorDetails]:
     return list(kept.values())
 
 
+_URL_FIELDS = ("url", "archive_url", "source", "appearance")
 _FIELD_HINTS = {
     "claim": "write the claim as it was made, e.g. `claim: DeepSeek built R1 for under $6 million.`",
     "claimant": "name who made the claim, e.g. `claimant: DeepSeek`",
@@ -467,6 +600,9 @@ def _explain(error: ErrorDetails, root: yaml.Node, shown: str, scale: RatingScal
     elif kind == "value_error" and "http" in error["msg"]:
         message = f"{where!r} is not an http(s) URL: {str(value)[:80]!r}"
         hint = "write the full address starting with https:// (other schemes are not allowed)"
+    elif kind == "value_error" and name in _URL_FIELDS:
+        message = f"{where!r} {error['msg'].removeprefix('Value error, ')}: {str(value)[:80]!r}"
+        hint = "write the address exactly as the browser's address bar shows it"
     elif kind == "string_pattern_mismatch" and "related" in names:
         message, hint = f"{value!r} is not a claim id", "write the id: lower-case letters, digits and single hyphens"
     elif kind == "string_pattern_mismatch":

@@ -25,8 +25,14 @@ from pydantic import (
 )
 
 from .scale import DEFAULT_SCALE, KEY_PATTERN, RatingScale
+from .urls import MAX_ID_LENGTH, RESERVED_IDS
 
 ID_PATTERN = KEY_PATTERN
+
+
+# Characters a browser does not accept in a host name, or reads differently from Python:
+# `%` (it decodes), a backslash (it reads it as `/`), `@` and the rest of the WHATWG forbidden set.
+_HOST_FORBIDDEN = re.compile(r"[%\\@#/?:<>\[\]^|\x00-\x20\x7f]")
 
 
 def _check_url(url: str) -> str:
@@ -35,7 +41,41 @@ def _check_url(url: str) -> str:
         raise ValueError("must be a full http:// or https:// address")
     if any(ch.isspace() or ord(ch) < 32 for ch in url):
         raise ValueError("must not contain spaces or control characters")
+    # Browsers read `\` as `/` and Python does not: `https://evil.example\@trusted.gov/`
+    # is shown as trusted.gov and opens evil.example. Neither belongs in a citation.
+    if "\\" in url:
+        raise ValueError("must not contain a backslash (write / instead)")
+    if "@" in parts.netloc:
+        raise ValueError("must not contain a user name or password before the host (user@host)")
+    try:
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        raise ValueError("has a port that is not a number") from None
+    host = parts.hostname or ""
+    if not host or (_HOST_FORBIDDEN.search(host) and not parts.netloc.startswith("[")):
+        raise ValueError("must name a host with letters, digits, dots and hyphens only")
     return url
+
+
+def browser_host(url: str) -> str:
+    """The host a browser will go to, as its address bar shows it (a name in other scripts
+    as its xn-- form). URLs are validated first, so Python's reading and a browser's agree."""
+    host = (urlsplit(url).hostname or "").rstrip(".")
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
+def claim_id_problem(claim_id: str) -> str:
+    """Why ``claim_id`` cannot be a claim's id ("" when it can)."""
+    if not re.fullmatch(ID_PATTERN, claim_id):
+        return "is not a valid claim id"
+    if claim_id in RESERVED_IDS:
+        return f"is reserved: the site publishes a page or file of its own at claims/{claim_id}"
+    if len(claim_id) > MAX_ID_LENGTH:
+        return f"is {len(claim_id)} characters long, over the limit of {MAX_ID_LENGTH} for a claim id"
+    return ""
 
 
 def _refuse_numbers(value: Any) -> Any:
@@ -138,7 +178,7 @@ class Claim(_Strict):
     sources: list[Source] = Field(min_length=1, max_length=200)
     quotes: list[Quote] = Field(default_factory=list, max_length=100)
     tags: list[Text] = Field(default_factory=list, max_length=50)
-    related: list[ClaimId] = Field(default_factory=list, description="Ids of other claims.")
+    related: list[ClaimId] = Field(default_factory=list, max_length=50, description="Ids of other claims.")
     published: Day = Field(description="When this fact check was published.")
     updated: Day | None = None
     author: Text | None = Field(default=None, description="Who checked it.")

@@ -31,7 +31,7 @@ from . import cache as disk_cache
 from . import editorial, share_tags, urls
 from .cards import CardJob, CardMaker
 from .catalog import Catalog, build_catalog
-from .errors import ClaimError, format_report
+from .errors import ClaimError, format_report, report_lines
 from .feeds import site_files
 from .history import claim_histories
 from .loader import DEFAULT_MAX_BYTES, ClaimLoader, ClaimSet
@@ -230,7 +230,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         """Load and check the claims here, in on_config: MkDocs empties site_dir after
         this hook, so a build that fails on a bad claim leaves the last good site as it was."""
         assert self._loader is not None and self._renderer is not None
-        claim_set = self._claim_set = self._loader.load(self._claims_dir, self._base)
+        claims_dir = self._base / self.config.claims_dir  # as configured: errors name it so
+        claim_set = self._claim_set = self._loader.load(claims_dir, self._base, site_root=self._base)
         # Editorial warnings never fail a build (strict counts WARNING logs): a site that
         # wants them to raises them to errors with `warnings_as_errors`.
         if claim_set.warnings:
@@ -243,7 +244,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
                 raise PluginError(format_report(claim_set.errors))
             # A contributor's mistake must not stop `serve` (even with strict: true, which
             # counts warnings): the pages show it; `mkdocs build --strict` and CI fail on it.
-            self._banner = self._renderer.env.get_template("errors.html").render(errors=claim_set.errors)
+            self._banner = self._renderer.env.get_template("errors.html").render(
+                errors=report_lines(claim_set.errors))
             log.info(format_report(claim_set.errors) + "\n(shown on every page while serving; "
                      "`mkdocs build` fails until they are fixed)")
 
@@ -331,10 +333,12 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         return folder
 
     def _attach_history(self, catalog: Catalog, config: MkDocsConfig) -> None:
-        histories = claim_histories(self._claims_dir, config.repo_url or "")
+        paths = {claim.id: (self._base / claim.path).resolve() for claim in catalog.claims}
+        histories = claim_histories(self._claims_dir, config.repo_url or "", catalog.scale,
+                                    {paths[claim.id]: claim.published for claim in catalog.claims})
         for claim in catalog.claims:
             spec = self._pages[urls.claim_src(claim.id)]
-            spec.context["history"] = histories.get((self._base / claim.path).resolve())
+            spec.context["history"] = histories.get(paths[claim.id])
 
     def _source_of(self, spec: PageSpec) -> Path:
         claim = self._catalog.by_id.get(spec.claim_id) if self._catalog and spec.claim_id else None

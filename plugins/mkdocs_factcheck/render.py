@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import jinja2
 from babel import Locale, UnknownLocaleError
@@ -25,7 +24,7 @@ from markupsafe import Markup
 from . import cards, jsonld, scoreboard, urls
 from .catalog import Catalog
 from .markup import MarkdownRenderer, plain_text
-from .model import Claim
+from .model import Claim, browser_host
 from .scale import RatingScale
 from .slugs import name_key, slugify
 
@@ -237,5 +236,5 @@ def _fingerprint(claim: Claim) -> str:
 
 def _host(url: str) -> str:
     """'https://www.example.org/a/b' -> 'example.org': what a reader recognises."""
-    host = urlsplit(url).hostname or url
+    host = browser_host(url) or url
     return host.removeprefix("www.")

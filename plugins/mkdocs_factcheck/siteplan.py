@@ -23,7 +23,7 @@ from . import cache as disk_cache
 from . import editorial, urls
 from .cards import Card, CardMaker
 from .catalog import Catalog, build_catalog
-from .errors import ClaimError
+from .errors import ClaimError, report_lines
 from .feeds import site_files
 from .history import claim_histories
 from .loader import DEFAULT_MAX_BYTES, ClaimLoader
@@ -249,16 +249,18 @@ class SitePlanner:
         """Load and link the claims, and plan every generated page and file: of the published
         checks only, or with ``preview`` (``mkdocs serve``) of drafts and checks in review too."""
         s = self.settings
-        claim_set = self.loader.load(s.claims_dir, s.config_dir)
+        claim_set = self.loader.load(s.claims_dir, s.config_dir, site_root=s.config_dir)
         banner = ""
         if claim_set.errors:
-            banner = self.renderer.env.get_template("errors.html").render(errors=claim_set.errors)
+            banner = self.renderer.env.get_template("errors.html").render(errors=report_lines(claim_set.errors))
         catalog = build_catalog(claim_set.claims.values(), s.scale, preview=preview)
         self.renderer.forget_except(catalog.claims)
         pages = plan_pages(catalog, self.renderer, s.page_size)
-        histories = claim_histories(s.claims_dir, s.site.repo_url)
+        paths = {claim.id: (s.config_dir / claim.path).resolve() for claim in catalog.claims}
+        histories = claim_histories(s.claims_dir, s.site.repo_url, s.scale,
+                                    {paths[claim.id]: claim.published for claim in catalog.claims})
         for claim in catalog.claims:
-            pages[urls.claim_src(claim.id)].context["history"] = histories.get((s.config_dir / claim.path).resolve())
+            pages[urls.claim_src(claim.id)].context["history"] = histories.get(paths[claim.id])
         files = site_files(catalog, self.renderer, feed_limit=s.feed_limit)
         return SitePlan(self.renderer, catalog, claim_set.errors, pages, files, banner, s.latest_count,
                         self.renderer.card_files(catalog))

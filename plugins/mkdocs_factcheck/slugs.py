@@ -30,12 +30,14 @@ def slugify(text: str) -> str:
 
 def unique_slugs(names: Iterable[str], fallback: str = "item") -> dict[str, str]:
     """A distinct slug per distinct name. Names that slug alike get -2, -3 ... in
-    sorted order, so the same set of names always gives the same slugs."""
+    sorted order, so the same set of names always gives the same slugs.
+
+    The loader refuses two names that slug alike (a located error), so on a valid
+    claim set every name gets ``name_slug`` itself and a published page never moves."""
     slugs: dict[str, str] = {}
     taken: set[str] = {"index"}  # would collide with the section's own index page
     for name in sorted(set(names), key=lambda n: (slugify(n), n)):
-        # A name with no Latin letters (e.g. 北京) still needs a stable, distinct slug.
-        base = slugify(name) or f"{fallback}-{hashlib.sha1(name.encode()).hexdigest()[:8]}"
+        base = name_slug(name, fallback)
         slug, n = base, 1
         while slug in taken:
             n += 1
@@ -43,6 +45,12 @@ def unique_slugs(names: Iterable[str], fallback: str = "item") -> dict[str, str]
         taken.add(slug)
         slugs[name] = slug
     return slugs
+
+
+def name_slug(key: str, fallback: str = "item") -> str:
+    """The slug of a name key (see ``name_key``). A name with no Latin letters (e.g. 北京)
+    still gets a stable, distinct slug from a hash of it."""
+    return slugify(key) or f"{fallback}-{hashlib.sha1(key.encode()).hexdigest()[:8]}"
 
 
 def name_key(name: str) -> str:

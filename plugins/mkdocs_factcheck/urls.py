@@ -46,6 +46,16 @@ STYLESHEET = "assets/factcheck/factcheck.css"
 SCRIPT = "assets/factcheck/factcheck.js"
 
 
+# Claim ids are URL segments under claims/; these name a generated page or file there or
+# at the site's root (whatever use_directory_urls is), so no claim may have them.
+RESERVED_IDS = frozenset({
+    "index", "page", "claims", "claims-index", "feed", "scoreboard", "claimants", "experts", "tags",
+    "sources", "assets", "search", "sitemap", "404",
+})
+# `claims/<id>.html` (use_directory_urls: false) must stay a legal file name (255 bytes).
+MAX_ID_LENGTH = 100
+
+
 def page_url(src_uri: str, use_directory_urls: bool = True) -> str:
     """'claims/x.md' -> 'claims/x/' (or 'claims/x.html'); other files keep their path."""
     if not src_uri.endswith(".md"):

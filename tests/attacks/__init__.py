@@ -65,7 +65,8 @@ HOSTILE_VALID_URLS = (
     "https://example.org/</script><script>alert(1)</script>",
     "https://example.org/#javascript:alert(1)",
     "https://example.org/]]><x>&amp;</x>",
-    "https://user:pass@example.org/=cmd|'/C%20calc'!A0",
+    "https://example.org/=cmd|'/C%20calc'!A0",
+    "https://example.org/a;=1+1,-2+3",
 )
 
 # Every free-text field of a claim file, as (where, how it is written in the YAML).
@@ -108,6 +109,12 @@ def claim_data(values: dict[str, str], urls: dict[str, str] | None = None,
     return data
 
 
+def unique_names(values: dict[str, str], number: int) -> dict[str, str]:
+    """Names with a number after them: two names that slug alike (`=1+1`, `;=1+1`) are an
+    error since issue 10 (one would take the other's page), and payloads are names here."""
+    return {name: f"{value} n{number}" if name in NAME_FIELDS else value for name, value in values.items()}
+
+
 def dump(data: dict[str, Any]) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1_000_000)
 
@@ -119,7 +126,7 @@ def rotated_claims(payloads: Sequence[str], prefix: str = "attack") -> dict[str,
     count = len(payloads)
     files: dict[str, str] = {}
     for i in range(count):
-        values = {name: payloads[(i + k) % count] for k, name in enumerate(TEXT_FIELDS)}
+        values = unique_names({name: payloads[(i + k) % count] for k, name in enumerate(TEXT_FIELDS)}, i)
         links = {name: HOSTILE_VALID_URLS[(i + k) % len(HOSTILE_VALID_URLS)]
                  for k, name in enumerate(URL_FIELDS)}
         related = [f"{prefix}-{(i + 1) % count:03d}"] if count > 1 else []
@@ -396,11 +403,20 @@ def audit_feed(text: str) -> list[str]:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# List separators of spreadsheet locales: `;` in German or Spanish, tab and `|` on import.
+LIST_SEPARATORS = (",", ";", "\t", "|")
+
+
 def audit_csv(text: str) -> list[str]:
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    return [f"claims.csv row {number} cell {column}: {cell[:60]!r} starts a formula"
-            for number, row in enumerate(rows[1:], start=2)
-            for column, cell in enumerate(row) if cell.startswith(FORMULA_STARTS)]
+    """No cell starts a formula, however a spreadsheet splits the lines into cells."""
+    problems = []
+    for separator in LIST_SEPARATORS:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+        problems += [f"claims.csv split at {separator!r}: row {number} cell {column}: {cell[:60]!r} "
+                     "starts a formula"
+                     for number, row in enumerate(rows[1:], start=2)
+                     for column, cell in enumerate(row) if cell.lstrip(" ").startswith(FORMULA_STARTS)]
+    return problems
 
 
 def audit_search_index(text: str) -> list[str]:
@@ -485,6 +501,7 @@ def packed_claims(payloads: Sequence[str], per_claim: int = 12, prefix: str = "p
             if name in NAME_FIELDS:
                 ordered = ordered[:1]
             values[name] = ("\n\n" if name in MARKDOWN_FIELDS else " ").join(ordered)
+        values = unique_names(values, j)
         links = {name: HOSTILE_VALID_URLS[(j + k) % len(HOSTILE_VALID_URLS)]
                  for k, name in enumerate(URL_FIELDS)}
         related = [f"{prefix}-{(j + 1) % len(chunks):03d}"] if len(chunks) > 1 else []
