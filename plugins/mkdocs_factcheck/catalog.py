@@ -164,11 +164,13 @@ def _sources(claims: list[Claim]) -> dict[str, list[CitedSource]]:
     by_url: dict[str, CitedSource] = {}
     citing: dict[str, dict[str, Claim]] = {}  # url -> claim id -> claim, in order
     for claim in claims:
+        claim_id = claim.id
         for source in claim.sources:
             if source.url not in by_url:
                 by_url[source.url] = CitedSource(source.url, source.title, source.publisher or "Other sources",
                                                  date=source.date)
-            citing.setdefault(source.url, {}).setdefault(claim.id, claim)
+                citing[source.url] = {}
+            citing[source.url].setdefault(claim_id, claim)
     for url, cited in by_url.items():
         cited.cited_by = list(citing[url].values())
     grouped: dict[str, list[CitedSource]] = {}

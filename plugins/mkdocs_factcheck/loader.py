@@ -10,10 +10,12 @@ in ``ClaimSet.errors``, every editorial warning in ``ClaimSet.warnings``.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import hashlib
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -329,17 +331,27 @@ def _link(results: dict[str, FileResult], scale: RatingScale) -> ClaimSet:
 
 
 class _Suggestions:
-    """"Did you mean" for unknown related ids; only the first MAX_SUGGESTIONS of a run get
-    one, so thousands of bogus ids cost no more than a few dozen."""
+    """"Did you mean" for unknown related ids, kept cheap: only the first MAX_SUGGESTIONS
+    of a run get one, and each compares with the few ids that share a word with it (and
+    its neighbours in sorted order), not with every claim."""
 
     def __init__(self, known: set[str]) -> None:
         self.known = sorted(known)
+        self.by_word: dict[str, list[str]] = {}
+        for claim_id in self.known:
+            for word in set(claim_id.split("-")):
+                self.by_word.setdefault(word, []).append(claim_id)
         self.left = MAX_SUGGESTIONS
 
     def __call__(self, other: str) -> str:
         self.left -= 1
-        near = difflib.get_close_matches(other, self.known, n=1) if self.left >= 0 else []
+        near = difflib.get_close_matches(other, self._candidates(other), n=1) if self.left >= 0 else []
         return f"did you mean {near[0]!r}?" if near else "write the id (file name without .yml) of an existing claim"
+
+    def _candidates(self, other: str) -> list[str]:
+        shared = Counter(c for word in set(other.split("-")) for c in self.by_word.get(word, ()))
+        at = bisect.bisect(self.known, other)
+        return [c for c, _ in shared.most_common(50)] + self.known[max(0, at - 5):at + 5]
 
 
 def _name_clashes(results: dict[str, FileResult], by_id: dict[str, list[str]]) -> Iterator[ClaimError]:
