@@ -17,6 +17,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from mkdocs_factcheck import cli, jsonld
 from mkdocs_factcheck.catalog import build_catalog
 from mkdocs_factcheck.errors import printable
 from mkdocs_factcheck.feeds import atom_feed, csv_export
+from mkdocs_factcheck.history import claim_histories
 from mkdocs_factcheck.loader import ClaimLoader, parse_claim
 from mkdocs_factcheck.markup import MarkdownRenderer, complexity_problem, plain_text, sanitize
 from mkdocs_factcheck.model import browser_host
@@ -660,6 +662,11 @@ def _history_html(site: Any) -> tuple[str, str]:
     return html, items[0] if items else ""
 
 
+def _last_changed(site: Any) -> date:
+    """When the build's history says a.yml last changed (the desk's queue shows it)."""
+    return claim_histories(site.claims, "", DEFAULT_SCALE)[(site.claims / "a.yml").resolve()].last_changed
+
+
 def test_a_commit_from_year_10000_does_not_break_the_build(git_site: Any) -> None:
     """Item 2: `ValueError: Invalid isoformat string` on every later build."""
     (git_site.claims / "a.yml").write_text(claim_yaml(verdict="false"), encoding="utf-8")
@@ -668,7 +675,7 @@ def test_a_commit_from_year_10000_does_not_break_the_build(git_site: Any) -> Non
     html, changes = _history_html(git_site)
     assert "10000" not in html
     assert changes == ""  # the change has no date anyone can trust
-    assert 'Last changed</dt><dd><time datetime="2025-02-03">' in html
+    assert _last_changed(git_site) == date(2025, 2, 3)
 
 
 def test_a_pull_request_cannot_forge_history_with_its_own_commits(git_site: Any) -> None:
@@ -683,7 +690,7 @@ def test_a_pull_request_cannot_forge_history_with_its_own_commits(git_site: Any)
     _git(root, "merge", "-q", "--no-ff", "-m", "merge the pull request", "pr", day="2025-02-05")
     html, changes = _history_html(git_site)
     assert changes == "" and "Endorsed" not in html and "2099" not in html
-    assert 'Last changed</dt><dd><time datetime="2025-02-03">' in html
+    assert _last_changed(git_site) == date(2025, 2, 3)  # the merge left a.yml as it was: not 2099
 
 
 def test_dates_in_the_future_or_before_publication_are_not_shown(git_site: Any) -> None:
@@ -745,7 +752,7 @@ def test_hostile_file_names_are_refused_and_printed_escaped(tmp_path: Path) -> N
         assert proc.returncode == 1 and "Traceback" not in proc.stderr
         assert not re.search("[\x1b\x07\r\u202e\u2028]", proc.stdout)
         forged = [line for line in proc.stdout.splitlines() if line.startswith("::")
-                  and not line.startswith("::error file=claims/")]
+                  and not re.match(r"::(error|warning) file=claims/", line)]
         assert not forged, forged
 
 
