@@ -308,7 +308,8 @@ def run_new(args: argparse.Namespace) -> int:
         with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
             handle.write(text)
     except OSError as exc:  # a folder of that name, no permission, ...: no traceback
-        print(f"error: cannot create {printable(path.as_posix())}: {exc.strerror}", file=sys.stderr)
+        shown = Path(os.path.relpath(path)).as_posix()  # as the user knows it, not an absolute path
+        print(f"error: cannot create {printable(shown)}: {exc.strerror}", file=sys.stderr)
         return 1
     print(f"created {path.as_posix()}: fill it in, then run `factcheck validate {path.as_posix()}`")
     return 0
