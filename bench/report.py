@@ -20,6 +20,7 @@ class SizeResult:
     n: int
     ours: list[BuildResult]
     plain: list[BuildResult]
+    bare: list[BuildResult]
 
 
 def _median(results: Sequence[BuildResult], value: Callable[[BuildResult], float]) -> float:
@@ -54,6 +55,25 @@ def build_table(sizes: Sequence[SizeResult]) -> str:
     return "\n".join(rows)
 
 
+def bare_table(sizes: Sequence[SizeResult]) -> str:
+    """Our whole site against the claim pages alone, beside the equivalent-site ratio."""
+    head = ("| N | ours (s) | bare claim pages (s) | ours/bare | ours/plain (equivalent site) "
+            "| CPU s ours/bare (ratio) | peak MiB ours/bare (ratio) | HTML pages ours/bare |")
+    rows = [head, "|" + " ---: |" * 8]
+    for size in sizes:
+        ours = _median(size.ours, lambda r: r.wall_seconds)
+        bare = _median(size.bare, lambda r: r.wall_seconds)
+        plain = _median(size.plain, lambda r: r.wall_seconds)
+        peak_ours = _median(size.ours, lambda r: r.peak_mib)
+        peak_bare = _median(size.bare, lambda r: r.peak_mib)
+        rows.append(
+            f"| {size.n} | {ours:.2f} | {bare:.2f} | {ours / bare:.2f} | {ours / plain:.2f} "
+            f"| {_cpu(size.ours):.1f} / {_cpu(size.bare):.1f} ({_cpu(size.ours) / _cpu(size.bare):.2f}) "
+            f"| {peak_ours:.0f} / {peak_bare:.0f} ({peak_ours / peak_bare:.2f}) "
+            f"| {size.ours[-1].html_pages} / {size.bare[-1].html_pages} |")
+    return "\n".join(rows)
+
+
 def growth_lines(sizes: Sequence[SizeResult]) -> str:
     """time(largest)/time(smallest) divided by N(largest)/N(smallest): 1.0 is linear."""
     if len(sizes) < 2:
@@ -70,9 +90,16 @@ def growth_lines(sizes: Sequence[SizeResult]) -> str:
     def cpu(r: BuildResult) -> float:
         return r.cpu_seconds
 
+    def times(site: str) -> float:
+        return _median(getattr(large, site), wall) / _median(getattr(small, site), wall)
+
     return (f"Growth factor N={small.n} -> N={large.n} (time ratio / N ratio, 1.00 = linear): "
-            f"wall time: ours {growth('ours', wall):.2f}, plain {growth('plain', wall):.2f}; "
-            f"CPU time: ours {growth('ours', cpu):.2f}, plain {growth('plain', cpu):.2f}")
+            f"wall time: ours {growth('ours', wall):.2f}, plain {growth('plain', wall):.2f}, "
+            f"bare {growth('bare', wall):.2f}; "
+            f"CPU time: ours {growth('ours', cpu):.2f}, plain {growth('plain', cpu):.2f}, "
+            f"bare {growth('bare', cpu):.2f}. "
+            f"Time ratio t({large.n})/t({small.n}): ours {times('ours'):.2f}, plain {times('plain'):.2f}, "
+            f"bare {times('bare'):.2f}")
 
 
 def hooks_table(sizes: Sequence[SizeResult]) -> str:
@@ -91,7 +118,7 @@ def _hook_seconds(results: Sequence[BuildResult], name: str) -> float:
 
 
 def warnings_lines(sizes: Sequence[SizeResult]) -> str:
-    found = [f"- N={s.n}: {w}" for s in sizes for r in (*s.ours, *s.plain) for w in r.warnings]
+    found = [f"- N={s.n}: {w}" for s in sizes for r in (*s.ours, *s.plain, *s.bare) for w in r.warnings]
     return "\n".join(["Build warnings:", *found[:10]]) if found else "No build warnings."
 
 

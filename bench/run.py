@@ -1,4 +1,5 @@
-"""The benchmark of record: our plugin against hand-written pages on plain MkDocs.
+"""The benchmark of record: our plugin against hand-written pages on plain MkDocs
+(the equivalent site, and the claim pages alone).
 
     .venv/bin/python bench/run.py                    # N = 500, 2000
     .venv/bin/python bench/run.py --full             # N = 1000, 5000, 10000
@@ -22,6 +23,7 @@ from corpus import make_claims
 from measure import BuildResult, run_build
 from report import (
     SizeResult,
+    bare_table,
     build_table,
     growth_lines,
     hooks_table,
@@ -30,7 +32,7 @@ from report import (
     warnings_lines,
 )
 from serve import measure_reload
-from sites import write_ours, write_plain
+from sites import CACHE_DIR, MARKDOWN_CACHE, write_bare, write_ours, write_plain
 
 QUICK_SIZES = (500, 2000)
 FULL_SIZES = (1000, 5000, 10000)
@@ -80,32 +82,39 @@ def workspace(keep: Path | None) -> Iterator[Path]:
         yield Path(temp)
 
 
-def prepare(root: Path, n: int, seed: int) -> tuple[Path, Path]:
-    """Write both sites for N claims; returns their mkdocs.yml paths."""
+def prepare(root: Path, n: int, seed: int) -> tuple[Path, Path, Path]:
+    """Write the three sites for N claims; returns their mkdocs.yml paths."""
     shutil.rmtree(root, ignore_errors=True)
     claims = make_claims(n, seed)
     (root / "plain").mkdir(parents=True)
-    return write_ours(root / "ours", claims), write_plain(root / "plain", claims)
+    (root / "bare").mkdir(parents=True)
+    return (write_ours(root / "ours", claims), write_plain(root / "plain", claims),
+            write_bare(root / "bare", claims))
 
 
 def measure_size(root: Path, n: int, seed: int, repeat: int) -> SizeResult:
-    ours_config, plain_config = prepare(root, n, seed)
+    ours_config, plain_config, bare_config = prepare(root, n, seed)
     ours: list[BuildResult] = []
     plain: list[BuildResult] = []
+    bare: list[BuildResult] = []
+    # Untimed: draws the share cards into the cache folder, as a CI cache would hold them.
+    run_build(ours_config, root / "ours" / "site")
     for round_number in range(1, repeat + 1):
-        # Alternate, so that machine noise hits both sites alike.
+        # Alternate, so that machine noise hits all three sites alike.
+        (root / "ours" / CACHE_DIR / MARKDOWN_CACHE).unlink(missing_ok=True)  # Markdown cold
         ours.append(run_build(ours_config, root / "ours" / "site", time_hooks=True))
         plain.append(run_build(plain_config, root / "plain" / "site"))
+        bare.append(run_build(bare_config, root / "bare" / "site"))
         print(f"  N={n} round {round_number}/{repeat}: ours {ours[-1].wall_seconds:.2f} s, "
-              f"plain {plain[-1].wall_seconds:.2f} s", file=sys.stderr, flush=True)
-    return SizeResult(n, ours, plain)
+              f"plain {plain[-1].wall_seconds:.2f} s, bare {bare[-1].wall_seconds:.2f} s",
+              file=sys.stderr, flush=True)
+    return SizeResult(n, ours, plain, bare)
 
 
 def warm_up(root: Path, seed: int) -> None:
     """One untimed small build of each, so the first timed build does not pay for cold caches."""
-    ours_config, plain_config = prepare(root, WARM_UP_SIZE, seed)
-    run_build(ours_config, root / "ours" / "site")
-    run_build(plain_config, root / "plain" / "site")
+    for config in prepare(root, WARM_UP_SIZE, seed):
+        run_build(config, config.parent / "site")
     shutil.rmtree(root, ignore_errors=True)
 
 
@@ -132,7 +141,7 @@ def main(argv: list[str]) -> int:
             results.append(measure_size(work / f"n{n}", n, args.seed, args.repeat))
             if args.workdir is None:
                 shutil.rmtree(work / f"n{n}", ignore_errors=True)
-        sections += [build_table(results), growth_lines(results),
+        sections += [build_table(results), bare_table(results), growth_lines(results),
                      "Plugin hooks (seconds, median of the ours builds):", hooks_table(results),
                      warnings_lines(results)]
         if args.serve_reload:

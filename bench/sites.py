@@ -1,17 +1,20 @@
-"""Write the two sites the benchmark builds from the same synthetic claims.
+"""Write the three sites the benchmark builds from the same synthetic claims.
 
 ``write_ours`` writes YAML claim files and a one-page docs folder for the plugin.
 ``write_plain`` writes what a site owner without the plugin would write by hand:
 one Markdown page per claim, claimant, expert and tag, plus the index pages, with
-the same text and the same links. Both sites use theme material, the same
-Markdown extensions and the same short explicit nav; the per-item pages are
-outside the nav in both (ours marks them NOT_IN_NAV, plain lists them in
-``not_in_nav``), so Material does not render an N-entry nav on each of N pages.
+the same text and the same links. ``write_bare`` writes the claim pages alone (the
+same per-claim Markdown, links to pages it does not have left as text) and a home
+page: the least anyone could publish, and the harder comparison. All use theme
+material, the same Markdown extensions and a short explicit nav; the per-item
+pages are outside the nav in each (ours marks them NOT_IN_NAV, the others list
+them in ``not_in_nav``), so Material does not render an N-entry nav on N pages.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -50,12 +53,17 @@ markdown_extensions:
   - toc:
       permalink: true
 """
-OURS_PLUGINS = """\
+# The cache folder keeps share cards between builds ("warm", as in CI with a cache
+# step); run.py deletes the cached Markdown before each timed build.
+CACHE_DIR = ".cache/factcheck"
+MARKDOWN_CACHE = "markdown.json"
+OURS_PLUGINS = f"""\
 plugins:
   - search
   - factcheck:
       claims_dir: claims
-      default_author: {checked_by}
+      default_author: {{checked_by}}
+      cache_dir: {CACHE_DIR}
 """
 PLAIN_PLUGINS = """\
 plugins:
@@ -67,6 +75,16 @@ not_in_nav: |
   /tags/*.md
   !index.md
 """
+BARE_NAV_AND_PLUGINS = """\
+nav:
+  - Home: index.md
+plugins:
+  - search
+not_in_nav: |
+  /claims/*.md
+"""
+# Links from a claim page to claimant, expert and tag pages, which the bare site has not.
+_PEOPLE_AND_TAG_LINK = re.compile(r"\[([^\]]+)\]\(\.\./(?:claimants|experts|tags)/[^)]+\)")
 HOME_INTRO = f"""\
 # {SITE_NAME}
 
@@ -388,5 +406,19 @@ def write_plain(root: Path, claims: list[SyntheticClaim]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     config = COMMON_CONFIG.format(name=SITE_NAME) + NAV + PLAIN_PLUGINS
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return root / "mkdocs.yml"
+
+
+def write_bare(root: Path, claims: list[SyntheticClaim]) -> Path:
+    """The claim pages alone, as bare hand-written Markdown out of the nav, and a home page."""
+    catalog = PlainCatalog.of(claims)
+    pages = {"index.md": HOME_INTRO}
+    pages.update({_claim_uri(c.id): _PEOPLE_AND_TAG_LINK.sub(r"\1", claim_page(c, catalog)) for c in claims})
+    for uri, text in pages.items():
+        path = root / "docs" / uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    config = COMMON_CONFIG.format(name=SITE_NAME) + BARE_NAV_AND_PLUGINS
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     return root / "mkdocs.yml"
