@@ -16,7 +16,7 @@ from conftest import REPO
 from test_browser import DESKTOP, PHONE, RepoSite, browse, repo_site, wait_for_scripts
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["home", "claim", "scoreboard", "claimant", "expert", "methodology"]
+PAGES = ["home", "claim", "scoreboard", "claimant", "expert", "methodology", "sources", "claimants", "about"]
 BLOCKING = {"serious", "critical"}
 
 RUN_AXE = """

@@ -13,6 +13,7 @@ theme's web fonts) are refused, so a run never touches the network.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -74,7 +75,8 @@ def repo_site(tmp_path_factory: pytest.TempPathFactory) -> RepoSite:
         _SHARED["site"] = RepoSite(out, url, data, claim, {
             "home": "", "claim": claim_path, "scoreboard": "scoreboard/",
             "claimant": claimant.group(1), "expert": expert.group(1),
-            "methodology": "methodology/", "claims": "claims/",
+            "methodology": "methodology/", "claims": "claims/", "sources": "sources/",
+            "claimants": "claimants/", "about": "about/",
         })
     return _SHARED["site"]
 
@@ -176,6 +178,58 @@ def test_verdict_badge_is_visible_and_named(browser, site):
             assert item_label in item.aria_snapshot()
 
 
+# --- A fact-check page that reads like one ------------------------------------------------
+
+FIRST_SCREENS = [(DESKTOP, 720, "light"), (DESKTOP, 720, "dark"), (PHONE, 812, "light"), (PHONE, 812, "dark")]
+
+
+@pytest.mark.parametrize(("width", "height", "scheme"), FIRST_SCREENS,
+                         ids=[f"{w}px-{s}" for w, _, s in FIRST_SCREENS])
+def test_the_verdict_is_on_the_first_screen_of_every_claim_page(browser, site, width, height, scheme):
+    """Every claim of the site, however long: the claim is labelled and the verdict's badge is
+    fully visible without scrolling; no docs chrome (site menu, TOC column) beside it."""
+    below = []
+    with browse(browser, site.url, width=width, height=height, scheme=scheme) as tab:
+        for claim in site.data["claims"]:
+            page = tab.open(f"claims/{claim['id']}/")
+            badge = page.locator(".fc-card .fc-badge--big").bounding_box()
+            assert badge is not None
+            if badge["y"] + badge["height"] > height:
+                below.append((claim["id"], round(badge["y"] + badge["height"])))
+            assert page.locator("article h1 .fc-claim__label").is_visible()
+            assert page.locator(".md-sidebar--primary").is_hidden() or width < 1220
+            assert page.locator(".md-sidebar--secondary").is_hidden()
+            widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            assert widths[0] <= widths[1], (claim["id"], widths)
+        assert tab.errors == []
+    assert below == []
+
+
+def test_share_tags_name_one_card_that_exists(browser, site):
+    """og:image (absolute, 1200x630 PNG in the built site), its alt text and the large Twitter card:
+    each exactly once on every claim page, and a site card on the other pages."""
+    from PIL import Image
+
+    base = site.claim["url"].split("claims/")[0]  # the site_url
+    paths = [f"claims/{c['id']}/" for c in site.data["claims"]] + ["", "scoreboard/", "sources/", site.pages["expert"]]
+    with browse(browser, site.url) as tab:
+        for path in paths:
+            page = tab.open(path)
+            head = page.locator("head")
+            for selector in ('meta[property="og:image"]', 'meta[property="og:image:alt"]',
+                             'meta[name="twitter:card"]', 'meta[property="og:title"]'):
+                assert head.locator(selector).count() == 1, (path, selector)
+            assert head.locator('meta[name="twitter:card"]').get_attribute("content") == "summary_large_image"
+            image = head.locator('meta[property="og:image"]').get_attribute("content")
+            assert image and image.startswith(base) and image.endswith(".png"), image
+            assert ("/cards/site-" in image) != path.startswith("claims/"), (path, image)
+            assert head.locator('meta[property="og:image:alt"]').get_attribute("content")
+            response = page.request.get(site.url + image.removeprefix(base))
+            assert response.ok, image
+            with Image.open(io.BytesIO(response.body())) as card:
+                assert (card.format, card.size) == ("PNG", (1200, 630))
+
+
 # --- Keyboard only: filter and sort -------------------------------------------------------
 
 
@@ -201,7 +255,7 @@ def test_filter_works_with_keyboard_only(browser, site):
     expected = sum(_row_matches(c, words) for c in claims)
     assert 0 < expected < len(claims)
     with browse(browser, site.url) as tab:
-        page = tab.open(site.pages["scoreboard"])
+        page = tab.open(site.pages["claims"])
         wait_for_scripts(page)
         _tab_to(page, "el.id === 'fc-filter-input'")
         page.keyboard.type(query)
@@ -223,7 +277,7 @@ def test_filter_works_with_keyboard_only(browser, site):
 
 def test_sort_buttons_work_with_enter_and_space(browser, site):
     with browse(browser, site.url) as tab:
-        page = tab.open(site.pages["scoreboard"])
+        page = tab.open(site.pages["claims"])
         wait_for_scripts(page)
         table = page.locator("#fc-all-claims")
         headers = table.locator("thead th")
@@ -279,7 +333,7 @@ def test_claim_page_without_javascript_shows_everything(browser, site):
         assert all(quotes.nth(i).is_visible() for i in range(quotes.count()))
 
 
-@pytest.mark.parametrize("name", ["claims", "scoreboard"])
+@pytest.mark.parametrize("name", ["claims"])
 def test_full_claims_table_without_javascript(browser, site, name):
     with browse(browser, site.url, js=False) as tab:
         page = tab.open(site.pages[name])
@@ -384,11 +438,13 @@ def test_text_links_and_badges_keep_contrast(browser, site, scheme):
 
 
 def test_screenshots(browser, site):
-    """Writes docs/screenshots/{claim,scoreboard}-{desktop,phone}.png (light scheme)."""
+    """Writes docs/screenshots/{claim,scoreboard,sources}-{desktop,phone}.png (light scheme) and
+    share-card.png, the card a shared link to the headline claim shows."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shots = {
         ("claim", "desktop"): (DESKTOP, 1600), ("claim", "phone"): (PHONE, 1800),
         ("scoreboard", "desktop"): (DESKTOP, 1600), ("scoreboard", "phone"): (PHONE, 1800),
+        ("sources", "phone"): (PHONE, 1200),
     }
     for (name, device), (width, max_height) in shots.items():
         with browse(browser, site.url, width=width, height=900 if width == DESKTOP else 812) as tab:
@@ -401,6 +457,10 @@ def test_screenshots(browser, site):
                             clip={"x": 0, "y": 0, "width": width, "height": height})
             assert path.stat().st_size > 10_000
             assert tab.errors == []
+    html = site.file("claim").read_text(encoding="utf-8")
+    card = re.search(r'<meta property="og:image" content="https?://[^/]+/([^"]+)">', html)
+    assert card
+    (SCREENSHOTS / "share-card.png").write_bytes((site.root / card.group(1)).read_bytes())
 
 
 # --- A paginated claims list filters across every page --------------------------------------

@@ -22,7 +22,7 @@ from conftest import REPO, claim_yaml, make_site_in
 from test_browser import RepoSite, repo_site
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-PAGES = ["home", "claim", "scoreboard", "claimant", "expert", "methodology"]
+PAGES = ["home", "claim", "scoreboard", "claimant", "expert", "methodology", "sources", "claimants", "about"]
 
 # The one theme error we leave: mkdocs-material writes its two toggle checkboxes with
 # autocomplete="off" (so that Firefox does not restore the drawer or search as open
