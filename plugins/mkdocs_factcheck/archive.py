@@ -264,7 +264,7 @@ def _write(path: Path, data: bytes) -> None:
 
 def run_archive(args: argparse.Namespace) -> int:
     from .cli import read_site
-    from .linkcheck import claim_paths
+    from .linkcheck import claim_paths, display
 
     site = read_site(Path(args.config_file))
     auth = ""
@@ -274,7 +274,8 @@ def run_archive(args: argparse.Namespace) -> int:
             raise UsageError("--save needs your Internet Archive S3 keys in IA_ACCESS_KEY and IA_SECRET_KEY "
                              "(https://archive.org/account/s3.php)")
         auth = f"{access}:{secret}"
-    files = claim_paths([Path(p) for p in args.paths], site.claims_dir)
+    # Relative to the working folder: the names shown in diffs and messages.
+    files = [Path(display(p)) for p in claim_paths([Path(p) for p in args.paths], site.claims_dir)]
     problems: list[str] = []
     texts: dict[Path, tuple[bytes, str]] = {}
     wanted: list[str] = []

@@ -522,14 +522,13 @@ def already_imported(folder: Path, scale: RatingScale, max_bytes: int) -> dict[s
     return {source.url: claim.path for claim in claims.values() for source in claim.sources}
 
 
-def plan(drafts: list[Draft], folder: Path, scale: RatingScale, max_bytes: int) -> tuple[dict[Path, str], list[str]]:
+def plan(drafts: list[Draft], folder: Path, schema: Path, scale: RatingScale,
+         max_bytes: int) -> tuple[dict[Path, str], list[str]]:
     """The files to write, each checked with the build's validation; problems if any fails."""
-    from .cli import SCHEMA_PATH
-
     files: dict[Path, str] = {}
     problems: list[str] = []
     taken = _taken_ids(folder)
-    schema_ref = Path(os.path.relpath(SCHEMA_PATH, folder)).as_posix()
+    schema_ref = Path(os.path.relpath(schema, folder)).as_posix()
     for d in drafts:
         claim_id = unique_id(id_from_url(d.data["sources"][0]["url"], d.data["claim"]), taken)
         path = folder / f"{claim_id}.yml"
@@ -545,11 +544,12 @@ def _counted(count: int, noun: str) -> str:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from .cli import read_site
+    from .cli import SCHEMA_PATH, read_site
+    from .linkcheck import display
 
     site = read_site(Path(args.config_file))
     mapping = parse_mapping(args.map or [], args.map_file or [], site.scale)
-    folder = Path(args.dir) if args.dir else site.claims_dir
+    folder = Path(args.dir) if args.dir else Path(display(site.claims_dir))
     found, problems = gather(args.sources, args.max_bytes, args.max_reviews)
     cited = already_imported(folder, site.scale, site.max_file_bytes)
     skipped = [f"already imported: {cited[review_url(f)]} cites {review_url(f)}" for f in found
@@ -563,7 +563,8 @@ def run_import(args: argparse.Namespace) -> int:
                         f"add --map \"{label}=KEY\" with KEY one of: {', '.join(site.scale.keys)}")
     if not found and not problems:
         problems.append("no ClaimReview found in " + ", ".join(args.sources))
-    files, invalid = ({}, []) if problems else plan(drafts, folder, site.scale, site.max_file_bytes)
+    schema = Path(args.config_file).parent / SCHEMA_PATH
+    files, invalid = ({}, []) if problems else plan(drafts, folder, schema, site.scale, site.max_file_bytes)
     problems += invalid
     if problems:
         print("\n".join(problems))

@@ -128,7 +128,7 @@ def collect(files: Iterable[Path], base: Path, scale: Any, max_bytes: int) -> tu
     citations: list[Citation] = []
     errors: list[ClaimError] = []
     for path in files:
-        shown = _display(path, base)
+        shown = display(path, base)
         try:
             raw = path.read_bytes()
         except OSError as exc:
@@ -146,10 +146,11 @@ def collect(files: Iterable[Path], base: Path, scale: Any, max_bytes: int) -> tu
     return citations, errors
 
 
-def _display(path: Path, base: Path) -> str:
+def display(path: Path, base: Path | None = None) -> str:
+    """``path`` as the user would write it: relative to ``base`` (the working folder)."""
     try:
-        return Path(os.path.relpath(path, base)).as_posix()
-    except ValueError:
+        return Path(os.path.relpath(path, base or Path.cwd())).as_posix()
+    except ValueError:  # another drive on Windows
         return path.as_posix()
 
 
