@@ -48,6 +48,16 @@ def install_hook_timers() -> HookTotals:
     return totals
 
 
+def skip_cards() -> None:
+    """Build without share cards (for bench/cards.py's baseline): no card is drawn or written."""
+    from mkdocs_factcheck import cards
+
+    def start(self: cards.CardMaker, wanted: Any, fonts: Any, cache_dir: Any = None) -> cards.CardJob:
+        return cards.CardJob(self, {}, [], tuple(fonts), None)
+
+    cards.CardMaker.start = start  # type: ignore[method-assign]
+
+
 def build(config_file: str, site_dir: str) -> None:
     from mkdocs.__main__ import cli
 
@@ -60,7 +70,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("config_file")
     parser.add_argument("site_dir")
     parser.add_argument("--time-hooks", action="store_true")
+    parser.add_argument("--no-cards", action="store_true", help="draw no share cards (a baseline)")
     args = parser.parse_args(argv)
+    if args.no_cards:
+        skip_cards()
     totals = install_hook_timers() if args.time_hooks else {}
     start = time.perf_counter()
     build(args.config_file, args.site_dir)
@@ -70,6 +83,8 @@ def main(argv: list[str]) -> int:
         "build_seconds": build_seconds,
         "peak_kib": usage.ru_maxrss,  # KiB on Linux
         "cpu_seconds": usage.ru_utime + usage.ru_stime,  # the whole process, start-up included
+        # Worker processes (share cards), once they have ended.
+        "children_cpu_seconds": (lambda c: c.ru_utime + c.ru_stime)(resource.getrusage(resource.RUSAGE_CHILDREN)),
         "hooks": {name: {"seconds": s, "calls": int(n)} for name, (s, n) in totals.items()},
     }
     print(RESULT_PREFIX + json.dumps(result), flush=True)

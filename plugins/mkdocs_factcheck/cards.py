@@ -15,6 +15,7 @@ Cold cards are drawn in worker processes when there are enough to pay for them.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import io
 import os
 import re
@@ -23,14 +24,16 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont
+if TYPE_CHECKING:  # Pillow is imported where a card is drawn: a warm build never needs it
+    from PIL import Image, ImageFont
 
 WIDTH, HEIGHT = 1200, 630
 FOLDER = "assets/factcheck/cards"
 MARGIN = 80
 TEXT_WIDTH = WIDTH - 2 * MARGIN
-BUNDLED_FAMILIES = ("Noto Sans", "Noto Sans Arabic", "Noto Sans Devanagari")
+BUNDLED_PACKAGES = ("fontpkg_noto_sans", "fontpkg_noto_sans_arabic", "fontpkg_noto_sans_devanagari")
 # Below this many cold cards, starting worker processes costs more than it saves.
 PARALLEL_FROM = 24
 BATCH = 32
@@ -67,11 +70,16 @@ def card_src(card: Card, fonts: Sequence[str]) -> str:
     return f"{FOLDER}/{card.stem}-{card.key(fonts)}.png"
 
 
+@lru_cache(maxsize=1)
 def bundled_fonts() -> tuple[str, ...]:
-    """Paths of the bold faces of the packaged font families."""
-    import fontpkg  # type: ignore[import-untyped]
-
-    return tuple(str(fontpkg.path(family, 700)) for family in BUNDLED_FAMILIES)
+    """Paths of the packaged font families' upright (variable) faces, from their packages
+    directly (fontpkg's own lookup scans every installed distribution: half a second)."""
+    paths = []
+    for name in BUNDLED_PACKAGES:
+        folder = Path(importlib.import_module(name).ROOT) / "files"
+        faces = sorted(p for p in folder.glob("*.[ot]tf") if "italic" not in p.name.lower())
+        paths.append(str(faces[0]))
+    return tuple(paths)
 
 
 class CardMaker:
@@ -150,6 +158,8 @@ class CardJob:
 
 def uncovered(text: str, fonts: tuple[str, ...]) -> str:
     """The characters of text that none of the fonts has ("" when all are covered)."""
+    if all(ord(ch) < 0x250 or 0x2000 <= ord(ch) < 0x2070 for ch in text):
+        return ""  # Latin and general punctuation: Noto Sans, always the first font, has them all
     coverage = [_coverage(path) for path in fonts]
     missing = {ch for ch in text if not ch.isspace() and not any(ord(ch) in cmap for cmap in coverage)}
     return "".join(sorted(missing))
@@ -157,6 +167,7 @@ def uncovered(text: str, fonts: tuple[str, ...]) -> str:
 
 def draw(card: Card, fonts: tuple[str, ...]) -> bytes:
     """The card as PNG bytes."""
+    from PIL import Image, ImageDraw
     image = Image.new("L", (WIDTH, HEIGHT), PAPER)
     pen = ImageDraw.Draw(image)
     accent = INK if not card.label else BADGE
@@ -208,6 +219,7 @@ def _coverage(path: str) -> frozenset[int]:
 
 @lru_cache(maxsize=64)
 def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
+    from PIL import ImageFont
     font = ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.RAQM)
     try:
         axes = font.get_variation_axes()
@@ -245,6 +257,7 @@ class _Piece:
 # Claims share most of their words: each word is rendered once per size and pasted.
 @lru_cache(maxsize=4096)
 def _piece(path: str, size: int, text: str) -> _Piece:
+    from PIL import Image, ImageDraw
     font = _font(path, size)
     advance = round(font.getlength(text))
     left, top, right, bottom = (int(v) for v in font.getbbox(text))

@@ -1,0 +1,80 @@
+"""What share cards cost a full build: without cards, with every card drawn (cold), and
+with every card in cache_dir (warm).
+
+    .venv/bin/python bench/cards.py                  # N = 1000, 3 builds of each kind
+    .venv/bin/python bench/cards.py --n 300 --repeat 1
+
+Each build runs in its own process (bench/child.py). "none" builds with card drawing
+switched off in that process (a baseline, not a site option); "cold" starts from an
+empty cache_dir; "warm" keeps the cards/ folder of the cold build but removes the
+Markdown cache, so only the cards are warm. The issue's budget: cold cards at most
++20 % on a full build, warm ones nothing measurable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from corpus import make_claims
+from measure import CHILD, child_env
+from sites import CACHE_DIR, write_ours
+
+RESULT_PREFIX = "BENCH-RESULT "
+
+
+def run(config: Path, site_dir: Path, *extra: str) -> dict[str, float]:
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, str(CHILD), str(config), str(site_dir), *extra], capture_output=True,
+                          text=True, env=child_env(), cwd=config.parent, check=False)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-4000:])
+    line = next(x for x in done.stdout.splitlines() if x.startswith(RESULT_PREFIX))
+    report = json.loads(line.removeprefix(RESULT_PREFIX))
+    cards = list((site_dir / "assets" / "factcheck" / "cards").glob("*.png"))
+    return {"wall": wall, "build": report["build_seconds"], "cpu": report["cpu_seconds"],
+            "workers_cpu": report["children_cpu_seconds"], "cards": len(cards)}
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=1000, help="claims (default 1000)")
+    parser.add_argument("--repeat", type=int, default=3, help="builds of each kind (median)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-cards-") as tmp:
+        root = Path(tmp)
+        config = write_ours(root / "site", make_claims(args.n))
+        cache = config.parent / CACHE_DIR
+        results: dict[str, list[dict[str, float]]] = {"none": [], "cold": [], "warm": []}
+        for round_ in range(args.repeat):
+            for kind in ("none", "cold", "warm"):
+                if kind != "warm":
+                    shutil.rmtree(cache, ignore_errors=True)
+                else:
+                    (cache / "markdown.json").unlink(missing_ok=True)
+                site_dir = root / f"out-{kind}"
+                shutil.rmtree(site_dir, ignore_errors=True)
+                result = run(config, site_dir, *(["--no-cards"] if kind == "none" else []))
+                results[kind].append(result)
+                print(f"round {round_ + 1} {kind}: {result}", file=sys.stderr)
+    base = statistics.median(r["build"] for r in results["none"])
+    print(f"N = {args.n}, {args.repeat} builds of each kind (median build seconds, in-process)\n")
+    print("| cards | build s | vs none | main CPU s | card workers CPU s | cards written |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for kind, runs in results.items():
+        build = statistics.median(r["build"] for r in runs)
+        print(f"| {kind} | {build:.2f} | {build / base:.2f} | {statistics.median(r['cpu'] for r in runs):.2f} | "
+              f"{statistics.median(r['workers_cpu'] for r in runs):.2f} | {int(runs[0]['cards'])} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
