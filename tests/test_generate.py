@@ -122,3 +122,15 @@ def _wait_for(condition, seconds: float = 30.0) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def test_the_plugin_builds_over_generated_files(tmp_path: Path) -> None:
+    # `factcheck generate` for Zensical, then `mkdocs build` with the plugin in the same folder:
+    # the plugin recognises the files generate wrote as its own and makes them afresh.
+    site = make_site_in(tmp_path)
+    site.write_claim("a.yml", claim_yaml())
+    assert generate(tmp_path).returncode == 0
+    result = site.build("--strict")
+    assert result.returncode == 0, result.output
+    page = result.page("claims/a/")
+    assert page.count('<script type="application/ld+json">') == 1 and "fc-generated" not in page

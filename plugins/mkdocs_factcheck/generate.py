@@ -87,7 +87,7 @@ def write_site(plan: SitePlan, docs_dir: Path, *, claims_dir: Path, head_templat
                images: dict[str, bytes] | None = None) -> Outcome:
     """Write the plan into ``docs_dir``; remove what an earlier run wrote that is gone now."""
     outputs = site_outputs(plan, head_template=head_template, images=images)
-    owned = _read_manifest(docs_dir)
+    owned = owned_files(docs_dir)
     problems = list(_refusals(outputs, owned, docs_dir, claims_dir))
     if problems:
         raise GenerateError("nothing was written:\n" + "\n".join(f"  {p}" for p in problems))
@@ -137,7 +137,8 @@ def _remove_empty_parents(folder: Path, docs_dir: Path) -> None:
         folder = folder.parent
 
 
-def _read_manifest(docs_dir: Path) -> set[str]:
+def owned_files(docs_dir: Path) -> set[str]:
+    """The paths in docs_dir that an earlier ``factcheck generate`` wrote (and may replace)."""
     try:
         lines = (docs_dir / MANIFEST).read_text(encoding="utf-8").splitlines()
     except OSError:
@@ -184,8 +185,8 @@ class Generator:
             self.warn(f"error: {exc}")
             return 1
         if self.planner is None or self.planner.settings != settings:
-            self.planner = SitePlanner(settings)
-        plan = self.planner.plan()
+            self.planner = SitePlanner(settings, keep_pages=keep_going)
+        plan = self.planner.plan(show_errors=keep_going)
         for error in plan.errors:
             self.warn(str(error))
         if plan.errors and not keep_going:

@@ -12,6 +12,8 @@ exports, claims index, CSS/JS). The MkDocs plugin turns a plan into MkDocs files
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +28,9 @@ from .catalog import Catalog, build_catalog
 from .errors import ClaimError, report_lines
 from .feeds import site_files
 from .history import claim_histories
-from .loader import DEFAULT_MAX_BYTES, ClaimLoader
-from .pages import PageSpec, plan_pages
+from .loader import DEFAULT_MAX_BYTES, ClaimLoader, ClaimSet
+from .model import ID_PATTERN
+from .pages import PageSpec, claim_page_inputs, headings, plan_pages
 from .render import Renderer, SiteInfo
 from .scale import RatingScale
 from .strings import UnknownStrings, strings_for
@@ -126,7 +129,7 @@ def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str
         **{key: values[key] or "" for key in IDENTITY},
     )
     docs = (config_dir / docs_dir).resolve()
-    claims = (config_dir / values["claims_dir"]).resolve()
+    claims = config_dir / values["claims_dir"]  # as configured, not resolved: errors name it so
     theme_dir = (config_dir / custom_dir).resolve() if custom_dir else None
     return Settings(
         config_dir=config_dir, docs_dir=docs, claims_dir=claims, scale=scale,
@@ -174,10 +177,13 @@ def _cache_folder(option: str | None, config_dir: Path, claims_dir: Path, docs_d
     if not option:
         return None
     folder = (config_dir / option).resolve()
-    if folder.is_relative_to(claims_dir) or folder.is_relative_to(docs_dir):
+    if folder.is_relative_to(claims_dir.resolve()) or folder.is_relative_to(docs_dir):
         raise SettingsError(f"plugins.factcheck.cache_dir ({option}) must not be inside the claims folder "
                             "or docs_dir; use e.g. .cache/plugin/factcheck")
     return folder
+
+
+ERROR_PAGE = "errors.html"
 
 
 @dataclass
@@ -190,31 +196,62 @@ class SitePlan:
     errors: list[ClaimError]
     pages: dict[str, PageSpec]  # by source path in docs_dir, e.g. claims/<id>.md
     files: dict[str, str]  # by path in the site, e.g. feed.xml
+    config_dir: Path
+    claims_dir: Path
     banner: str = ""  # the errors notice shown on every page while claim files are broken
     latest_count: int = 5
     cards: list[tuple[str, Card]] = field(default_factory=list)  # share cards, by path in the site
+    reuse: dict[str, tuple[str, str]] | None = None  # src_uri -> (inputs key, HTML), kept by the planner
+    settings_key: str = ""
+    _templates: str = ""  # the templates' fingerprint, taken once per plan
 
     def url(self, src_uri: str) -> str:
         return urls.page_url(src_uri, self.renderer.site.use_directory_urls)
 
     def body(self, spec: PageSpec, here: str | None = None) -> str:
         """The page's HTML, as the theme places it in the page's content; its relative links
-        start from ``here`` (default: the page's own URL)."""
+        start from ``here`` (default: the page's own URL). Where the planner keeps pages, a
+        claim page whose inputs, templates and settings are unchanged is not rendered again."""
         start = self.url(spec.src_uri) if here is None else here
-        return self.banner + self.renderer.page(spec.template, self.catalog, start, **spec.context)
+        key = self._reuse_key(spec, start)
+        if key and self.reuse is not None and self.reuse.get(spec.src_uri, ("", ""))[0] == key:
+            return self.reuse[spec.src_uri][1]
+        banner = "" if spec.template == ERROR_PAGE else self.banner  # an error page is its own notice
+        html = banner + self.renderer.page(spec.template, self.catalog, start, **spec.context)
+        if key and self.reuse is not None:
+            self.reuse[spec.src_uri] = (key, html)
+        return html
 
-    def head(self, here: str, spec: PageSpec | None = None, *, claim_review: bool = True) -> str:
-        """Tags for the <head> of any page at URL ``here``; on a claim page its share tags and
-        (unless the adapter places it in the body) its ClaimReview."""
-        claim = self.catalog.by_id[spec.claim_id] if spec and spec.claim_id else None
-        return self.renderer.head(self.catalog, here, claim, spec.description if spec else "",
-                                  spec.title if spec else "", claim_review=claim_review)
+    def _reuse_key(self, spec: PageSpec, here: str) -> str:
+        if self.reuse is None or not spec.claim_id or spec.claim_id not in self.catalog.by_id:
+            return ""
+        inputs = claim_page_inputs(self.catalog, spec.claim_id, spec.context.get("history"))
+        self._templates = self._templates or self.renderer.templates_fingerprint()
+        parts = [inputs, self._templates, self.settings_key, self.banner, here]
+        return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+    def head(self, here: str, spec: PageSpec | None = None, *, claim_review: bool = True,
+             title: str = "", description: str = "") -> str:
+        """Tags for the <head> of any page at URL ``here``: share tags (of a hand-written page
+        from its ``title`` and ``description``); on a claim page (unless the adapter places it
+        in the body) its ClaimReview."""
+        claim = self.catalog.by_id.get(spec.claim_id) if spec and spec.claim_id else None
+        if spec is not None:
+            title, description = spec.title, spec.description
+        return self.renderer.head(self.catalog, here, claim, description, title, claim_review=claim_review)
+
+    def footer(self, here: str) -> str:
+        """The site's identity (about, contact, funding ...) for the footer of the page at ``here``."""
+        return self.renderer.footer(here)
 
     def claim_review(self, spec: PageSpec) -> str:
         """The claim page's ClaimReview script element ("" for other pages)."""
-        if not spec.claim_id:
-            return ""
-        return str(self.renderer.claim_review(self.catalog.by_id[spec.claim_id], self.url(spec.src_uri)))
+        claim = self.catalog.by_id.get(spec.claim_id) if spec.claim_id else None
+        return str(self.renderer.claim_review(claim, self.url(spec.src_uri))) if claim else ""
+
+    def toc(self, html: str) -> list[tuple[str, str]]:
+        """(anchor, text) of the page's sections, for the theme's table of contents."""
+        return [(anchor, text) for level, anchor, text in headings(html) if level == 2]
 
     def fill_markers(self, html: str, here: str) -> str:
         """A hand-written page's ``<!-- factcheck:... -->`` markers, replaced by their fragments."""
@@ -225,15 +262,55 @@ class SitePlan:
                 html = html.replace(tag, fragment)
         return html
 
+    def source_of(self, spec: PageSpec) -> Path:
+        """The file a page comes from, for tools that read its date or git history: a claim
+        page's claim file (or, for a broken one, that file), a listing's claims folder."""
+        claim = self.catalog.by_id.get(spec.claim_id) if spec.claim_id else None
+        if claim is not None:
+            return (self.config_dir / claim.path).resolve()
+        if spec.template == ERROR_PAGE:
+            first: ClaimError = spec.context["errors"][0]
+            return (self.config_dir / first.path).resolve()
+        return self.claims_dir
+
+    def clashes(self, others: Mapping[str, str]) -> list[str]:
+        """Where another file (``{URL: its name}``) wants the URL of one of our pages or files:
+        one line per clash naming both."""
+        wanted = {self.url(uri): self._wanted_by(spec) for uri, spec in self.pages.items()}
+        wanted.update({uri: f"factcheck's generated file {uri}" for uri in self.files})
+        return [f"{name} and {wanted[url]} both want the URL /{url}" for url, name in others.items() if url in wanted]
+
+    def _wanted_by(self, spec: PageSpec) -> str:
+        claim = self.catalog.by_id.get(spec.claim_id) if spec.claim_id else None
+        if claim is not None:
+            return f"the claim page of {claim.path}"
+        return f"factcheck's generated page {spec.title!r}"
+
+
+def error_pages(errors: list[ClaimError], catalog: Catalog) -> dict[str, PageSpec]:
+    """Pages at broken claims' own URLs showing their errors (under serve and watch), instead
+    of a bare 404."""
+    by_id: dict[str, list[ClaimError]] = {}
+    for error in errors:
+        claim_id = Path(error.path).stem
+        if re.fullmatch(ID_PATTERN, claim_id) and claim_id not in catalog.by_id:
+            by_id.setdefault(claim_id, []).append(error)
+    return {urls.claim_src(claim_id): PageSpec(urls.claim_src(claim_id), ERROR_PAGE, claim_id,
+                                               context={"errors": found})
+            for claim_id, found in by_id.items()}
+
 
 @dataclass
 class SitePlanner:
     """Plans the site for one set of settings; keep it across rebuilds (serve, watch) so
-    unchanged claim files are not parsed and unchanged Markdown is not rendered again."""
+    unchanged claim files are not parsed and unchanged Markdown is not rendered again.
+    With ``keep_pages`` (serve, watch) it also keeps claim pages' HTML between plans."""
 
     settings: Settings
+    keep_pages: bool = False
     loader: ClaimLoader = field(init=False)
     renderer: Renderer = field(init=False)
+    _kept: dict[str, tuple[str, str]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         s = self.settings
@@ -245,14 +322,21 @@ class SitePlanner:
         if s.cache_dir:
             self.renderer.preload(disk_cache.load(s.cache_dir))
 
-    def plan(self, *, preview: bool = False) -> SitePlan:
-        """Load and link the claims, and plan every generated page and file: of the published
-        checks only, or with ``preview`` (``mkdocs serve``) of drafts and checks in review too."""
+    def load(self) -> ClaimSet:
+        """Read and check every claim file (only the changed ones, for a kept planner)."""
         s = self.settings
-        claim_set = self.loader.load(s.claims_dir, s.config_dir, site_root=s.config_dir)
+        return self.loader.load(s.claims_dir, s.config_dir, site_root=s.config_dir)
+
+    def plan(self, claim_set: ClaimSet | None = None, *, preview: bool = False,
+             show_errors: bool = False) -> SitePlan:
+        """Link the claims (loaded now unless given) and plan every generated page and file: of
+        the published checks only, or with ``preview`` (``mkdocs serve``) of drafts and checks
+        in review too. With ``show_errors`` a broken claim's URL gets a page showing its errors."""
+        s = self.settings
+        claim_set = claim_set or self.load()
         banner = ""
         if claim_set.errors:
-            banner = self.renderer.env.get_template("errors.html").render(errors=report_lines(claim_set.errors))
+            banner = self.renderer.env.get_template(ERROR_PAGE).render(errors=report_lines(claim_set.errors))
         catalog = build_catalog(claim_set.claims.values(), s.scale, preview=preview)
         self.renderer.forget_except(catalog.claims)
         pages = plan_pages(catalog, self.renderer, s.page_size)
@@ -261,9 +345,14 @@ class SitePlanner:
                                     {paths[claim.id]: claim.published for claim in catalog.claims})
         for claim in catalog.claims:
             pages[urls.claim_src(claim.id)].context["history"] = histories.get(paths[claim.id])
+        if show_errors:
+            pages.update(error_pages(claim_set.errors, catalog))
         files = site_files(catalog, self.renderer, feed_limit=s.feed_limit)
-        return SitePlan(self.renderer, catalog, claim_set.errors, pages, files, banner, s.latest_count,
-                        self.renderer.card_files(catalog))
+        if self.keep_pages:
+            self._kept = {uri: kept for uri, kept in self._kept.items() if uri in pages}
+        return SitePlan(self.renderer, catalog, claim_set.errors, pages, files, s.config_dir, s.claims_dir,
+                        banner=banner, latest_count=s.latest_count, cards=self.renderer.card_files(catalog),
+                        reuse=self._kept if self.keep_pages else None, settings_key=repr(s))
 
     def card_images(self, plan: SitePlan) -> dict[str, bytes]:
         """The plan's share cards as PNG bytes, by path in the site (drawn or from the caches)."""
