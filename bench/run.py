@@ -141,6 +141,9 @@ def main(argv: list[str]) -> int:
             results.append(measure_size(work / f"n{n}", n, args.seed, args.repeat))
             if args.workdir is None:
                 shutil.rmtree(work / f"n{n}", ignore_errors=True)
+            # The tables so far, so that a long run stopped at a larger N keeps the smaller ones.
+            print("\n\n".join([build_table(results), bare_table(results), hooks_table(results)]) + "\n",
+                  file=sys.stderr, flush=True)
         sections += [build_table(results), bare_table(results), growth_lines(results),
                      "Plugin hooks (seconds, median of the ours builds):", hooks_table(results),
                      warnings_lines(results)]
