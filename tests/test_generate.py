@@ -134,3 +134,15 @@ def test_the_plugin_builds_over_generated_files(tmp_path: Path) -> None:
     assert result.returncode == 0, result.output
     page = result.page("claims/a/")
     assert page.count('<script type="application/ld+json">') == 1 and "fc-generated" not in page
+
+
+def test_names_the_generated_paths_git_would_commit(tmp_path: Path) -> None:
+    site = make_site_in(tmp_path)
+    site.write_claim("a.yml", claim_yaml())
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text("/docs/claims/\n/docs/tags/\n", encoding="utf-8")
+    proc = generate(tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    note = next(line for line in proc.stderr.splitlines() if line.startswith("note: git would commit"))
+    assert "/docs/scoreboard.md" in note and "/docs/claimants/" in note and "/docs/feed.xml" in note
+    assert "/docs/claims/" not in note and "/docs/tags/" not in note

@@ -154,17 +154,18 @@ def _write_manifest(docs_dir: Path, paths: list[str]) -> None:
 
 
 def not_ignored(docs_dir: Path, paths: list[str]) -> list[str]:
-    """Top-level generated paths that git would commit (empty outside a git work tree)."""
-    tops = sorted({path.split("/", 1)[0] + ("/" if "/" in path else "") for path in [*paths, MANIFEST]})
+    """Generated paths that git would commit, by top folder (empty outside a git work tree)."""
+    every = [*paths, MANIFEST]
     try:
         proc = subprocess.run(["git", "check-ignore", "--no-index", "--stdin"], cwd=docs_dir, text=True,
-                              input="\n".join(tops) + "\n", capture_output=True, timeout=30)
+                              input="\n".join(every) + "\n", capture_output=True, timeout=60)
     except (OSError, subprocess.SubprocessError):
         return []
     if proc.returncode not in (0, 1):  # 128: not a git work tree
         return []
     ignored = {line.strip() for line in proc.stdout.splitlines()}
-    return [top for top in tops if top not in ignored]
+    loose = [path for path in every if path not in ignored]
+    return sorted({path.rsplit("/", 1)[0] + "/" if "/" in path else path for path in loose})
 
 
 class Generator:
@@ -201,10 +202,12 @@ class Generator:
             return 1
         self.planner.save_cache()
         self.say(outcome.summary(settings.docs_dir))
-        loose = not_ignored(settings.docs_dir, list(plan.pages) + list(plan.files))
+        loose = not_ignored(settings.docs_dir, [*plan.pages, *plan.files, *(path for path, _ in plan.cards)])
         if loose:
-            self.warn("note: git would commit these generated paths; add them to .gitignore: "
-                      + ", ".join(loose))
+            where = settings.docs_dir.relative_to(settings.config_dir.resolve()).as_posix() \
+                if settings.docs_dir.is_relative_to(settings.config_dir.resolve()) else settings.docs_dir.as_posix()
+            self.warn("note: git would commit generated files; add these lines to .gitignore: "
+                      + " ".join(f"/{where}/{path}" for path in loose))
         return 1 if plan.errors else 0
 
     def state(self) -> object:
