@@ -137,14 +137,16 @@ def test_contributor_text_is_shown_as_text(attack: attacks.BuiltSite) -> None:
         document = lxml.html.document_fromstring(
             (attack.site / "claims" / claim_id / "index.html").read_bytes())
         written = " ".join(claim.claim.split())
-        heading = " ".join(document.get_element_by_id("claim").text_content().split())
+        # The heading labels the claim and quotes it; titles lead with the verdict.
+        quoted = document.get_element_by_id("claim").find_class("fc-claim__text")
+        heading = " ".join(quoted[0].text_content().split()) if quoted else ""
         title = " ".join(document.findtext(".//title").split())
-        og_title = document.find(".//meta[@property='og:title']").get("content")
+        og_title = " ".join(document.find(".//meta[@property='og:title']").get("content").split())
         if heading != written:
             problems.append(f"{claim_id}: h1 {heading!r} != {written!r}")
-        if not title.startswith(written):
-            problems.append(f"{claim_id}: <title> {title!r} does not start with {written!r}")
-        if not " ".join(og_title.split()).endswith(written):
+        if f"“{written}”" not in title:
+            problems.append(f"{claim_id}: <title> {title!r} does not quote {written!r}")
+        if f"“{written}”" not in og_title:
             problems.append(f"{claim_id}: og:title {og_title!r}")
     assert not problems, _report(problems)
 
