@@ -360,3 +360,31 @@ def test_config_found_walking_up_and_read_with_mkdocs_loader(tmp_path: Path, nam
     (tmp_path / "deep" / "er").mkdir(parents=True)
     result = factcheck("validate", cwd=tmp_path / "deep" / "er", env={**ENV, "FACTCHECK_TEST_CLAIMS": "facts"})
     assert result.returncode == 1 and "broken.yml" in result.stdout + result.stderr, result.stdout + result.stderr
+
+
+def test_readme_serve_survives_a_broken_claim_with_strict_config(tmp_path: Path) -> None:
+    """`mkdocs serve` on the repo's own mkdocs.yml (strict: true): a broken claim file shows its
+    located error on the pages and at its own URL, the server keeps answering, a fix recovers."""
+    from test_serve import BANNER, Server
+
+    for name in ("claims", "site_src", "overrides"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, tmp_path / name)
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    assert "strict: true" in (tmp_path / "mkdocs.yml").read_text(encoding="utf-8")
+    claim = tmp_path / "claims" / "deepseek-r1-cost-under-6-million.yml"
+    good = claim.read_text(encoding="utf-8")
+    claim.write_text(good.replace("\nverdict: ", "\nverdict: not-a-verdict-", 1), encoding="utf-8")
+    srv = Server(tmp_path)
+    try:
+        located = "claims/deepseek-r1-cost-under-6-million.yml:"
+        srv.wait_for("the error notice", srv.page_shows("", BANNER, located))
+        srv.wait_for("the error at the claim's URL",
+                     srv.page_shows("claims/deepseek-r1-cost-under-6-million/", located, "unknown verdict"))
+        claim.write_text(good, encoding="utf-8")
+        srv.wait_for("the fixed claim", lambda: "ClaimReview" in (
+            srv.get("claims/deepseek-r1-cost-under-6-million/") or ""))
+        srv.wait_for("the notice to go", lambda: BANNER not in (srv.get("") or BANNER))
+        assert srv.proc.poll() is None
+    finally:
+        srv.stop()
