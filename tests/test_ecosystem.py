@@ -46,6 +46,12 @@ PLUGINS: dict[str, object] = {
                                                   "old-claim.md": "claims/deepseek-r1-cost-under-6-million.md"}}},
     "htmlproofer": {"htmlproofer": {"validate_external_urls": False, "raise_error": True}},
     "rss": "rss",
+    "i18n-suffix": {"i18n": {"docs_structure": "suffix", "languages": [
+        {"locale": "en", "default": True, "name": "English", "build": True},
+        {"locale": "fr", "name": "Français", "build": True}]}},
+    "i18n-folder": {"i18n": {"docs_structure": "folder", "languages": [
+        {"locale": "en", "default": True, "name": "English", "build": True},
+        {"locale": "fr", "name": "Français", "build": True}]}},
     "git-revision-date-localized": {"git-revision-date-localized": {"type": "iso_date"}},
     "minify": {"minify": {"minify_html": True}},
     "glightbox": "glightbox",

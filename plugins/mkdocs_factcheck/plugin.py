@@ -137,7 +137,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         for spec in plan.pages.values():
             files.append(self._page_file(plan, spec, config))
         for src_uri, content in plan.files.items():
-            files.append(File.generated(config, src_uri, content=content))
+            file = File.generated(config, src_uri, content=content)
+            file.abs_src_path = str(self._planner.settings.claims_dir)  # made from the claims; `i18n` needs a path
+            files.append(file)
         # Share cards are drawn in worker processes while MkDocs renders the pages.
         settings = self._planner.settings
         self._card_job = self._planner.card_maker.start(plan.cards, plan.renderer.card_fonts, settings.cache_dir)
@@ -157,11 +159,18 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         spec = plan.pages.get(page.file.src_uri)
         if spec is None:
             return plan.banner + plan.fill_markers(html, page.file.url)
-        html = self._prerendered.pop(spec.src_uri, "") or plan.body(spec)
+        # From the URL the page ended up at (i18n moves it to fr/... in other languages).
+        html = self._prerendered.pop(spec.src_uri, "") or plan.body(spec, page.file.url)
         # Themes print TOC names as HTML; heading text can be contributor text.
         page.toc = get_toc([{"level": 2, "id": anchor, "name": html_lib.escape(text), "children": []}
                             for anchor, text in plan.toc(html)])
         return html
+
+    # Our pages' Markdown, wherever the File came from: `i18n` rebuilds files from docs_dir,
+    # where ours have no file, and a claim page's abs_src_path is its YAML file.
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        spec = self._plan.pages.get(page.file.src_uri) if self._plan is not None else None
+        return spec.stub() if spec is not None else None
 
     # The site's identity for the theme's footer (main.html); any priority will do.
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
@@ -216,8 +225,15 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
         if self._command != "serve":
             file = File.generated(config, spec.src_uri, content=spec.stub(), inclusion=inclusion)
-            # Other plugins read the source's git history or date (git-revision-date, rss).
-            file.abs_src_path = str(plan.source_of(spec))
+            # Other plugins read the source's git history or date (git-revision-date, rss). `i18n`
+            # keeps only pages under docs_dir, in the language their path says (none: the
+            # default), and re-reads them from there: on_page_read_source gives it ours.
+            in_docs = "i18n" in config.plugins
+            file.abs_src_path = str(Path(config.docs_dir, spec.src_uri) if in_docs else plan.source_of(spec))
+            # Plugins skip "generated" pages (git-revision-date shows the build time for them);
+            # ours has a real source. It has no Markdown file to edit, though: no edit link.
+            file.generated_by = None
+            file.edit_uri = None
             return file
         if self._stubs is None:
             self._stubs = StubFolder()
