@@ -229,7 +229,8 @@ def test_built_sites_stay_inert(values: dict[str, str], baseline: attacks.Baseli
     page = lxml.html.document_fromstring((result.site / "claims" / "fuzz" / "index.html").read_bytes())
     claim = parse_claim(text.encode(), "claims/fuzz.yml", "fuzz", DEFAULT_SCALE).claim
     assert claim is not None
-    shown = " ".join(page.get_element_by_id("claim").text_content().split())
+    quoted = page.get_element_by_id("claim").find_class("fc-claim__text")  # after the "Claim:" label
+    shown = " ".join(quoted[0].text_content().split()) if quoted else ""
     if shown != " ".join(claim.claim.split()):
         problems.append(f"the page shows {shown!r} for {claim.claim!r}")
     shutil.rmtree(root, ignore_errors=True)
