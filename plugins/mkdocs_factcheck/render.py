@@ -136,14 +136,16 @@ class Renderer:
         )
 
     def head(self, catalog: Catalog, here: str, claim: Claim | None = None, description: str = "",
-             title: str = "", *, claim_review: bool = True) -> str:
+             title: str = "", *, claim_review: bool = True, history: Any = None) -> str:
         """Tags for the page's <head>: share tags and card on every page; on a claim page its
-        ClaimReview JSON-LD (unless the adapter puts that in the body: ``claim_review=False``)."""
+        ClaimReview JSON-LD (unless the adapter puts that in the body: ``claim_review=False``)
+        and when it was published and last changed (git's date where there is a ``history``)."""
         review = self.claim_review(claim, here) if claim is not None and claim_review else Markup("")
         links = urls.Links(here, self.site.use_directory_urls, self.site.url)
         card = self.claim_card(claim) if claim is not None else self.site_card()
         return self.page("head.html", catalog, here, claim=claim, claim_review=review, description=description,
-                         title=title, card=card, card_url=links.absolute(cards.card_src(card, self.card_fonts)))
+                         title=title, card=card, card_url=links.absolute(cards.card_src(card, self.card_fonts)),
+                         history=history)
 
     def footer(self, here: str) -> str:
         """The site's identity for every page's footer."""

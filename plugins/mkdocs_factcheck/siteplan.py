@@ -238,7 +238,9 @@ class SitePlan:
         claim = self.catalog.by_id.get(spec.claim_id) if spec and spec.claim_id else None
         if spec is not None:
             title, description = spec.title, spec.description
-        return self.renderer.head(self.catalog, here, claim, description, title, claim_review=claim_review)
+        history = spec.context.get("history") if spec is not None else None
+        return self.renderer.head(self.catalog, here, claim, description, title, claim_review=claim_review,
+                                  history=history)
 
     def footer(self, here: str) -> str:
         """The site's identity (about, contact, funding ...) for the footer of the page at ``here``."""
