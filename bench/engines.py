@@ -6,14 +6,15 @@ plugin, and Zensical from the pages `factcheck generate` writes.
 
 Each engine builds its own copy of the site (bench/sites.write_ours), cold: a fresh
 folder and, for Zensical, `zensical build --clean` (no cache). Times are wall-clock
-seconds of the command-line tools, as a site owner runs them; the table shows the
-median of --repeat runs. Progress goes to stderr, the Markdown table to stdout.
+and CPU seconds of the command-line tools, as a site owner runs them; the table shows
+the median of --repeat runs. Progress goes to stderr, the Markdown table to stdout.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shlex
 import statistics
 import subprocess
@@ -29,25 +30,30 @@ BIN = Path(sys.executable).parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
-def timed(command: list[str], cwd: Path) -> float:
+def timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds of one command; CPU (user + system, all its threads and children)
+    says more than wall time on a busy machine."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise RuntimeError(f"{shlex.join(command)} failed ({done.returncode}):\n{done.stderr[-4000:]}")
-    return seconds
+    return seconds, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def build_once(root: Path, n: int, seed: int, run: int) -> dict[str, float]:
+def build_once(root: Path, n: int, seed: int, run: int) -> dict[str, tuple[float, float]]:
     claims = make_claims(n, seed)
-    times: dict[str, float] = {}
+    times: dict[str, tuple[float, float]] = {}
     for engine in ("mkdocs", "properdocs"):
         site = write_ours(root / f"{engine}-{run}", claims).parent
         times[engine] = timed([str(BIN / engine), "build", "-q", "-d", str(site / "site")], site)
     site = write_ours(root / f"zensical-{run}", claims).parent
     times["generate"] = timed([str(BIN / "factcheck"), "generate"], site)
     times["zensical build"] = timed([str(BIN / "zensical"), "build", "--clean"], site)
-    times["zensical"] = times["generate"] + times["zensical build"]
+    times["zensical"] = (times["generate"][0] + times["zensical build"][0],
+                         times["generate"][1] + times["zensical build"][1])
     pages = {engine: sum(1 for _ in (root / f"{engine}-{run}" / "site").rglob("index.html"))
              for engine in ("mkdocs", "properdocs", "zensical")}
     if len(set(pages.values())) != 1:
@@ -71,11 +77,13 @@ def main(argv: list[str]) -> int:
         ("  of which generate", "`factcheck generate`", "generate"),
         ("  of which Zensical", "`zensical build --clean`", "zensical build"),
     ]
-    print(f"Build times at N = {args.n} claims (median of {args.repeat}, wall seconds; "
+    print(f"Build times at N = {args.n} claims (median of {args.repeat}; "
           f"`{shlex.join(['python', 'bench/engines.py', *argv])}`):\n")
-    print("| engine | command | seconds |\n| --- | --- | ---: |")
+    print("| engine | command | wall s | CPU s |\n| --- | --- | ---: | ---: |")
     for label, command, key in rows:
-        print(f"| {label} | {command} | {statistics.median(r[key] for r in runs):.1f} |")
+        wall = statistics.median(r[key][0] for r in runs)
+        cpu = statistics.median(r[key][1] for r in runs)
+        print(f"| {label} | {command} | {wall:.1f} | {cpu:.1f} |")
     return 0
 
 
