@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from mkdocs.plugins import CombinedEvent
+
 RESULT_PREFIX = "BENCH-RESULT "
 HookTotals = dict[str, list[float]]  # hook name -> [seconds, calls]
 
@@ -43,7 +45,9 @@ def install_hook_timers() -> HookTotals:
 
     totals: HookTotals = {}
     for name, member in list(vars(FactcheckPlugin).items()):
-        if name.startswith("on_") and callable(member):
+        if name.startswith("on_") and isinstance(member, CombinedEvent):  # one event, several methods
+            setattr(FactcheckPlugin, name, CombinedEvent(*(_timed(m, name, totals) for m in member.methods)))
+        elif name.startswith("on_") and callable(member):
             setattr(FactcheckPlugin, name, _timed(member, name, totals))
     return totals
 

@@ -18,7 +18,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -31,6 +31,7 @@ from .errors import format_report
 from .generate import owned_files
 from .loader import DEFAULT_MAX_BYTES, ClaimSet
 from .pages import PageSpec
+from .searchview import searchable_part
 from .siteplan import Settings, SettingsError, SitePlan, SitePlanner, settings_from
 from .strings import BUNDLED
 from .stubs import StubFolder
@@ -77,6 +78,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._plan: SitePlan | None = None
         self._prerendered: dict[str, str] = {}
         self._card_job: CardJob | None = None
+        self._full_content: dict[str, str] = {}  # page content held back from search (on_page_context)
 
     # MkDocs keeps one plugin instance across `serve` rebuilds once on_startup exists.
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -172,12 +174,31 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         spec = self._plan.pages.get(page.file.src_uri) if self._plan is not None else None
         return spec.stub() if spec is not None else None
 
-    # The site's identity for the theme's footer (main.html); any priority will do.
-    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
-                        nav: Navigation) -> TemplateContext:
+    # Before material's `search` (0), which parses page.content: our generated pages
+    # give it only the part it indexes (searchview.py); restored after it, below.
+    # Also the site's identity for the theme's footer (main.html).
+    @event_priority(10)
+    def _page_context_for_search(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                                 nav: Navigation) -> TemplateContext:
         if self._plan is not None:
             context["factcheck_footer"] = self._plan.footer(page.file.url)  # type: ignore[typeddict-unknown-key]
+        if self._plan is not None and page.content and page.file.src_uri in self._plan.pages:
+            searchable = searchable_part(page.content)
+            if len(searchable) < len(page.content):
+                self._full_content[page.file.src_uri] = page.content
+                page.content = searchable
         return context
+
+    # After search (0), before the theme renders the page: the whole content again.
+    @event_priority(-10)
+    def _page_context_restored(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                               nav: Navigation) -> TemplateContext:
+        full = self._full_content.pop(page.file.src_uri, None)
+        if full is not None:
+            page.content = full
+        return context
+
+    on_page_context = CombinedEvent(_page_context_for_search, _page_context_restored)
 
     # After material's `social` (50), whose share tags ours replace; before `minify` and
     # `htmlproofer` (0) and `i18n` (-100), so they see the finished page.
