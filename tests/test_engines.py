@@ -32,7 +32,9 @@ def copy_site(folder: Path) -> Path:
     for part in SITE_PARTS:
         source = REPO / part
         if source.is_dir():
-            shutil.copytree(source, folder / part, ignore=shutil.ignore_patterns(".factcheck-generated"))
+            # With whatever a local `factcheck generate` left in site_src and its list of them:
+            # the plugin and the generator both take those files as their own.
+            shutil.copytree(source, folder / part)
         else:
             shutil.copy2(source, folder / part)
     return folder
