@@ -365,7 +365,7 @@ def _active_attribute(name: str, value: str) -> bool:
     return name in URL_ATTRIBUTES and url_scheme(value) not in ("", "http", "https", "mailto")
 
 
-_TEMPLATE_STYLE = re.compile(r"^[-\w\s:;#.,%()]*$")
+_TEMPLATE_STYLE = re.compile(r"^[-\w\s:;#.,%()*]*$")  # calc() scales bar widths
 
 
 def _template_style(value: str) -> bool:
