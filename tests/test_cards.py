@@ -91,3 +91,14 @@ def test_many_cold_cards_are_drawn_in_worker_processes_alike() -> None:
     drawn = job.result()
     assert drawn["c3"] == cards.draw(many[3], FONTS)
     assert len(drawn) == len(many)
+
+
+def test_warm_cards_stay_on_disk_until_copied_into_the_site(tmp_path: Path) -> None:
+    wanted = [(cards.card_src(CLAIM, FONTS), CLAIM)]
+    drawn = CardMaker().make(wanted, FONTS, tmp_path / "cache")
+    warm = CardMaker()  # a later build with the cache folder: no PNG bytes held in memory
+    job = warm.start(wanted, FONTS, tmp_path / "cache")
+    assert warm.drawn == 0 and warm._memory == {}
+    assert all(isinstance(data, Path) for data in job.result().values())
+    job.write(tmp_path / "site")
+    assert (tmp_path / "site" / wanted[0][0]).read_bytes() == drawn[wanted[0][0]]

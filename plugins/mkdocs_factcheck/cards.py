@@ -19,6 +19,7 @@ import importlib
 import io
 import os
 import re
+import shutil
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -95,13 +96,17 @@ class CardMaker:
         worker processes (when there are enough) while the caller goes on."""
         wanted = dict(cards)
         folder = cache_dir / "cards" if cache_dir else None
-        ready: dict[str, bytes] = {}
+        # With a cache folder a warm card stays on disk (its path) until it is copied into
+        # the site: a thousand cards would otherwise hold tens of MiB for the whole build.
+        ready: dict[str, bytes | Path] = {}
         cold: list[tuple[str, Card]] = []
         for src, card in wanted.items():
             key = card.key(fonts)
-            data = self._memory.get(key) or _read(folder / f"{key}.png" if folder else None)
-            if data:
-                ready[src] = self._memory[key] = data
+            cached = folder / f"{key}.png" if folder else None
+            if key in self._memory:
+                ready[src] = self._memory[key]
+            elif cached is not None and cached.is_file():
+                ready[src] = cached
             else:
                 cold.append((src, card))
         keep = {card.key(fonts) for card in wanted.values()}
@@ -113,13 +118,13 @@ class CardMaker:
     def make(self, cards: Iterable[tuple[str, Card]], fonts: Sequence[str],
              cache_dir: Path | None = None) -> dict[str, bytes]:
         """PNG bytes by path in the site, for each (path, card)."""
-        return self.start(cards, fonts, cache_dir).result()
+        return {src: _bytes(data) for src, data in self.start(cards, fonts, cache_dir).result().items()}
 
 
 class CardJob:
     """Cards on their way: ``result()`` waits for the cold ones and caches them."""
 
-    def __init__(self, maker: CardMaker, ready: dict[str, bytes], cold: list[tuple[str, Card]],
+    def __init__(self, maker: CardMaker, ready: dict[str, bytes | Path], cold: list[tuple[str, Card]],
                  fonts: tuple[str, ...], folder: Path | None, ready_cards: Sequence[tuple[str, Card]] = ()) -> None:
         self._maker, self._ready, self._cold, self._fonts, self._folder = maker, ready, cold, fonts, folder
         # Stems of cards whose headline no font covers (drawn without it).
@@ -133,7 +138,8 @@ class CardJob:
             self._futures = [self._pool.submit(_draw_batch, [card for _, card in batch], self._fonts)
                              for batch in batches]
 
-    def result(self) -> dict[str, bytes]:
+    def result(self) -> dict[str, bytes | Path]:
+        """Each card by path in the site: its PNG bytes, or its file in the cache folder."""
         if self._pool is not None:
             drawn = [data for future in self._futures for data in future.result()]
             self._pool.shutdown()
@@ -142,9 +148,10 @@ class CardJob:
             drawn = _draw_batch([card for _, card in self._cold], self._fonts)
         for (src, card), data in zip(self._cold, drawn, strict=True):
             key = card.key(self._fonts)
-            self._ready[src] = self._maker._memory[key] = data
             if self._folder:
-                _write(self._folder / f"{key}.png", data)
+                self._ready[src] = _write(self._folder / f"{key}.png", data)
+            else:  # no cache folder: memory is the only cache (serve keeps the maker)
+                self._ready[src] = self._maker._memory[key] = data
         self._cold = []
         return self._ready
 
@@ -153,7 +160,10 @@ class CardJob:
         for src, data in self.result().items():
             path = site_dir / src
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            if isinstance(data, Path):
+                shutil.copyfile(data, path)
+            else:
+                path.write_bytes(data)
 
 
 def uncovered(text: str, fonts: tuple[str, ...]) -> str:
@@ -377,18 +387,16 @@ def _draw_batch(cards: list[Card], fonts: tuple[str, ...]) -> list[bytes]:
     return [draw(card, fonts) for card in cards]
 
 
-def _read(path: Path | None) -> bytes:
-    try:
-        return path.read_bytes() if path else b""
-    except OSError:
-        return b""
+def _bytes(data: bytes | Path) -> bytes:
+    return data.read_bytes() if isinstance(data, Path) else data
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
     temporary.write_bytes(data)
     os.replace(temporary, path)  # an interrupted build never leaves half a card
+    return path
 
 
 _CODE_STAMP = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
