@@ -999,3 +999,19 @@ def test_merge_keys_and_explicit_tags_are_located_errors(case: str) -> None:
     assert expected in error.message, str(error)
     needle = "<<" if "merge" in case else "!"
     assert error.line == next(n for n, line in enumerate(text.splitlines(), 1) if needle in line), str(error)
+
+
+def test_the_sources_page_lists_a_few_citing_checks_per_source(tmp_path: Path) -> None:
+    # Many checks citing the same sources: the page must not grow with checks x sources.
+    shared = {"title": "Shared report", "url": "https://example.org/shared", "publisher": "Example"}
+    site = make_site_in(tmp_path)
+    for number in range(13):
+        site.write_claim(f"c{number:02}.yml", claim_yaml(claim=f"Claim number {number} about chips.",
+                                                         sources=[shared]))
+    result = site.build()
+    assert result.returncode == 0, result.output
+    page = result.page("sources/")
+    section = page.split(">Shared report</a></h2>", 1)[1].split("<h2", 1)[0]
+    assert section.count('class="fc-list__item"') == 10
+    assert "and 3 more" in section
+    assert len(set(re.findall(r"Claim number \d+ about chips\.", section))) == 10
