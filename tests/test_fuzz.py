@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import shutil
 from functools import cache
 from typing import Any
@@ -88,8 +89,12 @@ def _parse(data: dict[str, Any]) -> tuple[str, FileResult]:
     return text, parse_claim(text.encode("utf-8"), "claims/fuzz.yml", "fuzz", DEFAULT_SCALE)
 
 
+YAML_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
 def _refused_with_location(result: FileResult, text: str) -> None:
-    lines = text.count("\n") + 1
+    # Lines as YAML (and so the error's location) counts them: NEL, LS and PS break lines too.
+    lines = len(YAML_LINE_BREAK.split(text))
     assert result.errors, "refused without a reason"
     for error in result.errors:
         assert error.path == "claims/fuzz.yml"

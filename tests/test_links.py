@@ -8,7 +8,10 @@ import asyncio
 import json
 import subprocess
 import sys
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,6 +19,8 @@ from conftest import ENV, REPO, make_site_in
 from localweb import Answer, LocalWeb, Request, serve
 from mkdocs_factcheck.linkcheck import USER_AGENT, Settings, _Progress, check_urls, claim_paths, collect
 from mkdocs_factcheck.scale import DEFAULT_SCALE
+
+T = TypeVar("T")
 
 FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck.cli"]
 FAST = ["--timeout", "1", "--retries", "1", "--slow", "0.4", "--max-age", "0"]
@@ -161,12 +166,19 @@ def test_results_are_cached_for_max_age(tmp_path: Path, web: LocalWeb) -> None:
     assert len(web.requests) > asked
 
 
+def run_checks(checks: Coroutine[Any, Any, T]) -> T:
+    """Run the checks in a thread of their own: the browser tests' Playwright keeps an event
+    loop running in the main thread for the whole session, and asyncio.run refuses to nest."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, checks).result()
+
+
 def test_requests_to_one_host_are_bounded() -> None:
-    with serve({"/robots.txt": Answer(404)}, fallback=Answer(200, delay=0.15)) as web:
+    with serve({"/robots.txt": Answer(404)}, fallback=Answer(200, delay=0.5)) as web:
         urls = [web.url(f"/page/{i}") for i in range(12)]
-        results = asyncio.run(check_urls(urls, Settings(per_host=3, concurrency=10, retries=0)))
+        results = run_checks(check_urls(urls, Settings(per_host=3, concurrency=10, retries=0)))
     assert {r.status for r in results.values()} == {"ok"}
-    assert web.most_busy == 3
+    assert 2 <= web.most_busy <= 3  # in parallel, never past the bound (a loaded machine may see 2)
 
 
 def test_progress_shows_on_a_terminal_only(capsys: pytest.CaptureFixture[str]) -> None:
@@ -204,8 +216,9 @@ def test_the_repos_own_claims_pass_against_a_local_mirror() -> None:
     assert len(urls) >= 20
     routes = mirror_of(urls)
     with serve(routes) as web:  # type: ignore[arg-type]
-        settings = Settings(rewrite=lambda url: web.url(mirror_path(url)), per_host=4, retries=0)
-        results = asyncio.run(check_urls(sorted(urls), settings))
+        settings = Settings(rewrite=lambda url: web.url(mirror_path(url)), per_host=4, retries=0,
+                            timeout=60, slow=60)  # a busy CI machine is not a slow source
+        results = run_checks(check_urls(sorted(urls), settings))
         asked = set(web.paths("HEAD"))
     assert {url: r.status for url, r in results.items() if r.status != "ok"} == {}
     assert asked == set(routes) - {"/robots.txt"}  # every cited page was asked for, once
