@@ -213,22 +213,23 @@ class Renderer:
         return loader.get_source(self.env, name)[0]
 
 
-@lru_cache(maxsize=4096)
 def _long_date(day: datetime.date, language: str) -> str:
     """A date as people write it in the site's language ("20 January 2025")."""
-    try:
-        return format_date(day, "long", locale=Locale.parse(language.replace("-", "_")))
-    except (UnknownLocaleError, ValueError):
-        return format_date(day, "long", locale="en")
+    return _people_date(day, "long", language)
 
 
-@lru_cache(maxsize=1024)
 def _month(day: datetime.date, language: str) -> str:
     """A month as people write it ("January 2025")."""
+    return _people_date(day, "LLLL y", language)
+
+
+@lru_cache(maxsize=4096)
+def _people_date(day: datetime.date, pattern: str, language: str) -> str:
+    """Babel's pattern in the site's language; English where Babel does not know the language."""
     try:
-        return format_date(day, "LLLL y", locale=Locale.parse(language.replace("-", "_")))
+        return format_date(day, pattern, locale=Locale.parse(language.replace("-", "_")))
     except (UnknownLocaleError, ValueError):
-        return format_date(day, "LLLL y", locale="en")
+        return format_date(day, pattern, locale="en")
 
 
 def _fingerprint(claim: Claim) -> str:
