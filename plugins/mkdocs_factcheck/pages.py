@@ -31,6 +31,7 @@ class PageSpec:
     context: dict[str, Any] = field(default_factory=dict)
     claim_id: str = ""
     meta: dict[str, Any] = field(default_factory=dict)  # more front matter (values already safe)
+    _plain_stub: str = field(default="", repr=False, compare=False)  # stub() without arguments, made once
 
     def stub(self, body: str = "", **meta: Any) -> str:
         """The page as Markdown: front matter (plus ``meta``), then ``body``. The MkDocs plugin
@@ -41,6 +42,13 @@ class PageSpec:
         Plugins that render pages as Jinja (mkdocs-macros renders the title too) are
         told not to: contributor text must never reach a template engine.
         """
+        if not body and not meta:
+            # MkDocs asks for it twice (the File's content, then on_page_read_source).
+            self._plain_stub = self._plain_stub or self._front_matter()
+            return self._plain_stub
+        return self._front_matter(**meta) + body
+
+    def _front_matter(self, **meta: Any) -> str:
         front: dict[str, Any] = {"title": html.escape(self.title), "render_macros": False}
         if not self.searchable:
             front["search"] = {"exclude": True}
@@ -49,7 +57,7 @@ class PageSpec:
         front.update(self.meta)
         front.update(meta)
         dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: 8x faster
-        return "---\n" + yaml.dump(front, Dumper=dumper, allow_unicode=True, width=1_000_000) + "---\n" + body
+        return "---\n" + yaml.dump(front, Dumper=dumper, allow_unicode=True, width=1_000_000) + "---\n"
 
 
 def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = 500) -> dict[str, PageSpec]:
