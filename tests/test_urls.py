@@ -6,7 +6,6 @@ import posixpath
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from mkdocs_factcheck.urls import Links, relative_url
 
 segment = st.sampled_from(["claims", "tags", "page", "a", "b", "x.html", "index.html", "2", ".", ".."])
