@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from . import __version__, archive, desk, editorial, generate, importer, linkcheck, urls
+from . import __version__, archive, desk, editorial, generate, importer, linkcheck, parallel, urls
 from .errors import ClaimError, SiteError, UsageError, printable
 from .loader import CLAIM_SUFFIXES, DEFAULT_MAX_BYTES, ClaimLoader, claim_files
 from .mkdocs_yml import find_config, plugin_options, read_config
@@ -57,6 +57,7 @@ class Site:
     max_file_bytes: int = DEFAULT_MAX_BYTES
     policy: editorial.Policy = field(default_factory=editorial.Policy)
     root: Path | None = None  # the folder of mkdocs.yml: the claims folder must be inside it
+    workers: int | None = None  # processes for parsing (None: auto)
 
 
 def read_site(config_file: Path) -> Site:
@@ -72,7 +73,11 @@ def read_site(config_file: Path) -> Site:
         policy = editorial.Policy.from_options(options.get("warnings_as_errors"), options.get("min_reviewers", 0))
     except ValueError as exc:
         raise SiteError(f"{config_file}: plugins.factcheck.{exc}") from None
-    return Site(base / claims_dir, _scale(config_file, options.get("scale")), max_bytes, policy, base)
+    workers = options.get("workers", parallel.AUTO)
+    if workers != parallel.AUTO and (not isinstance(workers, int) or isinstance(workers, bool) or workers < 1):
+        raise SiteError(f"{config_file}: plugins.factcheck.workers must be auto or a whole number of at least 1")
+    return Site(base / claims_dir, _scale(config_file, options.get("scale")), max_bytes, policy, base,
+                None if workers == parallel.AUTO else workers)
 
 
 def _scale(config_file: Path, entries: Any) -> RatingScale:
@@ -115,7 +120,7 @@ def validate(paths: Sequence[Path], site: Site, base: Path) -> Report:
     warnings: set[ClaimError] = set()
     for root, wanted in by_root.items():
         site_root = site.root if root == _absolute(site.claims_dir) else None
-        loader = ClaimLoader(site.scale, max_bytes=site.max_file_bytes, policy=site.policy)
+        loader = ClaimLoader(site.scale, max_bytes=site.max_file_bytes, policy=site.policy, workers=site.workers)
         claim_set = loader.load(root, base, site_root=site_root)
         errors.update(e for e in claim_set.errors if _within(base / e.path, wanted))
         warnings.update(w for w in claim_set.warnings if _within(base / w.path, wanted))

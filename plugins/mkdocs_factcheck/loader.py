@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
 import hashlib
 import os
 import re
@@ -25,7 +26,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from . import editorial
+from . import editorial, parallel
 from .errors import ClaimError
 from .model import Claim, claim_id_problem
 from .scale import RatingScale
@@ -154,10 +155,11 @@ class ClaimLoader:
     long-lived loader (``mkdocs serve``) re-validates only the files that changed."""
 
     def __init__(self, scale: RatingScale, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                 policy: editorial.Policy | None = None) -> None:
+                 policy: editorial.Policy | None = None, workers: int | None = None) -> None:
         self.scale = scale
         self.max_bytes = max_bytes
         self.policy = policy or editorial.Policy()
+        self.workers = workers  # processes for parsing (None: auto; see parallel.worker_count)
         self._cache: dict[tuple[str, str], tuple[str, FileResult]] = {}
         self.parsed = 0  # files actually parsed, for tests and the benchmark
 
@@ -175,14 +177,29 @@ class ClaimLoader:
                                "the claims folder is not a folder inside the site's folder (a symbolic link?)",
                                "make claims_dir a real folder next to mkdocs.yml")
             return ClaimSet({}, [error])
-        results: dict[str, FileResult] = {}
+        found: dict[str, FileResult | None] = {}
         others: list[ClaimError] = []
+        to_parse: list[tuple[str, str, str, bytes]] = []  # (shown, id, digest, bytes) of new or changed files
         for path, is_claim in folder_entries(claims_dir):
             shown = _display(path, base)
-            if is_claim:
-                results[shown] = self._load_file(path, shown, root)
-            else:
+            if not is_claim:
                 others.append(_not_published(path, shown))
+                continue
+            read = self._read_file(path, shown, root)
+            if isinstance(read, FileResult):
+                found[shown] = read
+            else:
+                found[shown] = None  # keeps the folder's order: parsed below
+                to_parse.append((shown, path.stem, *read))
+        # Each file on its own: in worker processes when there are enough of them.
+        parse = functools.partial(_parse_entry, scale=self.scale, max_bytes=self.max_bytes)
+        parsed = parallel.pmap(parse, to_parse, parallel.worker_count(self.workers, len(to_parse)),
+                               "claim files parsed")
+        self.parsed += len(to_parse)
+        for (shown, _, digest, _), result in zip(to_parse, parsed, strict=True):
+            found[shown] = result
+            self._cache[(shown, digest)] = (digest, result)
+        results = {shown: result for shown, result in found.items() if result is not None}
         self._cache = {key: value for key, value in self._cache.items() if key[0] in results}
         claim_set = _link(results, self.scale)
         # Outside the per-file cache: rules about today's date must be checked on every build.
@@ -191,7 +208,9 @@ class ClaimLoader:
         claim_set.errors = sorted([*claim_set.errors, *errors, *others])
         return claim_set
 
-    def _load_file(self, path: Path, shown: str, root: Path) -> FileResult:
+    def _read_file(self, path: Path, shown: str, root: Path) -> FileResult | tuple[str, bytes]:
+        """The file's result when it is known without parsing (unreadable, too big, unchanged
+        since the last load), else its (digest, bytes) to parse."""
         escape = _outside(path, root)
         if escape:
             return FileResult(None, [ClaimError(shown, 0, 0, escape, "keep claim files inside the claims folder")])
@@ -209,10 +228,12 @@ class ClaimLoader:
         cached = self._cache.get((shown, digest))
         if cached:
             return cached[1]
-        self.parsed += 1
-        result = parse_claim(raw, shown, path.stem, self.scale, self.max_bytes)
-        self._cache[(shown, digest)] = (digest, result)
-        return result
+        return digest, raw
+
+
+def _parse_entry(entry: tuple[str, str, str, bytes], *, scale: RatingScale, max_bytes: int) -> FileResult:
+    shown, claim_id, _, raw = entry
+    return parse_claim(raw, shown, claim_id, scale, max_bytes)
 
 
 def parse_claim(raw: bytes, shown: str, claim_id: str, scale: RatingScale,

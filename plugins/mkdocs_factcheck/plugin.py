@@ -32,7 +32,7 @@ from .generate import owned_files
 from .loader import DEFAULT_MAX_BYTES, ClaimSet
 from .pages import PageSpec
 from .searchview import searchable_part
-from .siteplan import Settings, SettingsError, SitePlan, SitePlanner, settings_from
+from .siteplan import Bodies, Settings, SettingsError, SitePlan, SitePlanner, settings_from
 from .strings import BUNDLED
 from .stubs import StubFolder
 
@@ -65,6 +65,7 @@ class FactcheckConfig(Config):
     corrections = c.Optional(c.Type(str))
     report_error = c.Optional(c.Type(str))  # an issue-form URL or an e-mail address
     card_fonts = c.Type(list, default=[])  # more font files for share cards (e.g. a CJK font)
+    workers = c.Type((int, str), default="auto")  # processes for parsing and rendering claims
 
 
 class FactcheckPlugin(BasePlugin[FactcheckConfig]):
@@ -77,6 +78,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._claim_set: ClaimSet | None = None
         self._plan: SitePlan | None = None
         self._prerendered: dict[str, str] = {}
+        self._bodies: Bodies | None = None  # `mkdocs build`: page bodies rendered in worker processes
         self._card_job: CardJob | None = None
         self._full_content: dict[str, str] = {}  # page content held back from search (on_page_context)
 
@@ -136,6 +138,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         if clashes:
             raise PluginError("pages clash (rename or remove the hand-written one; the claim URLs are "
                               "public and stay put):\n  " + "\n  ".join(clashes))
+        # Bodies are rendered ahead while MkDocs reads the pages (serve reuses its own instead).
+        self._bodies = None if serving else plan.prerender(self._planner.settings.workers)
         for spec in plan.pages.values():
             files.append(self._page_file(plan, spec, config))
         for src_uri, content in plan.files.items():
@@ -162,7 +166,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         if spec is None:
             return plan.banner + plan.fill_markers(html, page.file.url)
         # From the URL the page ended up at (i18n moves it to fr/... in other languages).
-        html = self._prerendered.pop(spec.src_uri, "") or plan.body(spec, page.file.url)
+        ahead = self._bodies.take(spec, page.file.url) if self._bodies is not None else None
+        html = ahead or self._prerendered.pop(spec.src_uri, "") or plan.body(spec, page.file.url)
         # Themes print TOC names as HTML; heading text can be contributor text.
         page.toc = get_toc([{"level": 2, "id": anchor, "name": html_lib.escape(text), "children": []}
                             for anchor, text in plan.toc(html)])
@@ -211,11 +216,15 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         return share_tags.without(output, share_tags.names(head)).replace("</head>", head + "</head>", 1)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._end_bodies()
         if self._card_job is not None:
             self._card_job.write(Path(config.site_dir))
             self._card_job = None
         if self._planner is not None:
             self._planner.save_cache()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._end_bodies()
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         if self._planner is not None:
@@ -227,6 +236,11 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             self._stubs.remove()
 
     # Helpers: translations between MkDocs objects and the core.
+
+    def _end_bodies(self) -> None:
+        if self._bodies is not None:  # no worker process is left behind
+            self._bodies.close()
+            self._bodies = None
 
     def _settings(self, config: MkDocsConfig) -> Settings:
         _language_note(self.config.language, config.theme.get("language"))

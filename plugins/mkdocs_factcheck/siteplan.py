@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import cache as disk_cache
-from . import editorial, urls
+from . import editorial, parallel, urls
 from .cards import Card, CardMaker
 from .catalog import Catalog, build_catalog
 from .errors import ClaimError, report_lines
@@ -63,6 +63,7 @@ OPTIONS: dict[str, tuple[tuple[type, ...], Any]] = {
     "corrections": ((str, type(None)), None),
     "report_error": ((str, type(None)), None),  # an issue-form URL or an e-mail address
     "card_fonts": ((list,), []),  # more font files for share cards (e.g. a CJK font)
+    "workers": ((int, str), parallel.AUTO),  # processes for parsing and rendering: a number or auto
 }
 IDENTITY = ("about", "contact", "funding", "methodology", "corrections", "report_error")
 MINIMUMS = {"page_size": 1, "max_file_bytes": 1, "latest_count": 0, "feed_limit": 0, "min_reviewers": 0}
@@ -92,6 +93,7 @@ class Settings:
     page_size: int = 500
     policy: editorial.Policy = field(default_factory=editorial.Policy)
     card_fonts: tuple[str, ...] = ()  # font files added to the packaged ones
+    workers: int | None = None  # processes for parsing and rendering claims (None: auto)
 
 
 def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str | Path, site_name: str,
@@ -140,6 +142,7 @@ def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str
         feed_limit=values["feed_limit"], search_full_text=values["search_full_text"],
         page_size=values["page_size"], policy=policy,
         card_fonts=tuple(str((config_dir / font).resolve()) for font in values["card_fonts"]),
+        workers=None if values["workers"] == parallel.AUTO else values["workers"],
     )
 
 
@@ -155,6 +158,9 @@ def _checked_options(options: Mapping[str, Any]) -> dict[str, Any]:
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             wanted = " or ".join("nothing" if t is type(None) else _TYPE_NAMES[t] for t in types)
             raise SettingsError(f"plugins.factcheck.{name} is {value!r}; write {wanted}")
+    if values["workers"] != parallel.AUTO and (isinstance(values["workers"], str) or values["workers"] < 1):
+        raise SettingsError(f"plugins.factcheck.workers is {values['workers']!r}; write auto (one process per "
+                            "CPU this build may use) or a whole number of at least 1 (1: one process)")
     for name, least in MINIMUMS.items():
         if values[name] < least:
             raise SettingsError(f"plugins.factcheck.{name} is {values[name]!r}; "
@@ -221,6 +227,17 @@ class SitePlan:
         if key and self.reuse is not None:
             self.reuse[spec.src_uri] = (key, html)
         return html
+
+    def prerender(self, workers: int | None) -> Bodies | None:
+        """Every generated page's body for its own URL, rendered ahead in worker processes
+        while the caller goes on; None where that would not pay (see ``parallel``)."""
+        specs = list(self.pages.values())
+        count = parallel.worker_count(workers, len(specs))
+        if count < 2 or not parallel.can_fork():
+            return None
+        for template in {spec.template for spec in specs}:  # compiled once, here, not in every worker
+            self.renderer.env.get_template(template)
+        return Bodies(self, specs, count)
 
     def _reuse_key(self, spec: PageSpec, here: str) -> str:
         if self.reuse is None or not spec.claim_id or spec.claim_id not in self.catalog.by_id:
@@ -289,6 +306,26 @@ class SitePlan:
         return f"factcheck's generated page {spec.title!r}"
 
 
+class Bodies:
+    """Page bodies on their way from worker processes, each for its page's own URL."""
+
+    def __init__(self, plan: SitePlan, specs: list[PageSpec], workers: int) -> None:
+        self._plan = plan
+        self._index = {spec.src_uri: i for i, spec in enumerate(specs)}
+        self._job = parallel.Job(plan.body, specs, workers, "page bodies rendered")
+
+    def take(self, spec: PageSpec, here: str) -> str | None:
+        """The body of the page at URL ``here``; None when it was rendered for another URL
+        (``i18n`` moves pages: their relative links differ)."""
+        index = self._index.get(spec.src_uri)
+        if index is None or here != self._plan.url(spec.src_uri):
+            return None
+        return self._job.get(index)
+
+    def close(self) -> None:
+        self._job.close()
+
+
 def error_pages(errors: list[ClaimError], catalog: Catalog) -> dict[str, PageSpec]:
     """Pages at broken claims' own URLs showing their errors (under serve and watch), instead
     of a bare 404."""
@@ -316,7 +353,7 @@ class SitePlanner:
 
     def __post_init__(self) -> None:
         s = self.settings
-        self.loader = ClaimLoader(s.scale, max_bytes=s.max_file_bytes, policy=s.policy)
+        self.loader = ClaimLoader(s.scale, max_bytes=s.max_file_bytes, policy=s.policy, workers=s.workers)
         self.renderer = Renderer(dict(s.strings), s.scale, s.site, s.overrides,
                                  search_full_text=s.search_full_text, page_size=s.page_size,
                                  card_fonts=s.card_fonts)

@@ -1,0 +1,142 @@
+"""Independent work over many items, in forked worker processes, results in input order.
+
+A claim's parsing, or a page's rendering, needs nothing from the others: a ``Job`` maps
+a function over the items in worker processes started with ``fork``, so the workers
+inherit the function, the items and everything they reach (settings, templates, the
+catalog) without pickling; only results travel back. Where no pool can start (no
+``fork`` on the platform, a sandbox refusing processes, a daemon process, a worker
+that died), or where it would not pay (few items), the same function runs here, item
+by item, so the results are the same either way. A worker's exception is raised here,
+as the one-process run would raise it.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Generic, TypeVar
+
+# Under MkDocs, shown with `mkdocs build -v`.
+log = logging.getLogger("mkdocs.plugins.factcheck.parallel")
+T = TypeVar("T")
+R = TypeVar("R")
+
+AUTO = "auto"
+# With workers: auto, below this many items starting processes costs more than it saves.
+PARALLEL_FROM = 64
+CHUNKS_PER_WORKER = 8  # small chunks: the first results are ready soon, and workers end together
+
+# What the pool being started works on: forked workers inherit it (nothing is pickled).
+_work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+
+
+def cpus() -> int:
+    """CPUs this process may use (its affinity, where the platform tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def worker_count(option: int | None, items: int) -> int:
+    """How many processes to use for ``items`` items: ``option`` as the site set it
+    (None: auto, one per usable CPU when there are enough items to pay for them)."""
+    if option is None:
+        option = cpus() if items >= PARALLEL_FROM else 1
+    return max(1, min(option, items))
+
+
+def can_fork() -> bool:
+    """Whether worker processes can be forked from this one."""
+    return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
+
+
+class Job(Generic[T, R]):
+    """``fn`` over ``items`` with ``workers`` processes, started at once; ``get(i)`` waits for
+    item i's result. One process (or a pool that could not start): computed on request."""
+
+    def __init__(self, fn: Callable[[T], R], items: Sequence[T], workers: int, what: str = "items") -> None:
+        self._fn, self._items = fn, items
+        workers = max(1, min(workers, len(items)))
+        self._size = max(1, -(-len(items) // (workers * CHUNKS_PER_WORKER))) if workers > 1 else 1
+        self._done: dict[int, list[R]] = {}
+        self._futures: list[Future[list[R]]] = []
+        self._pool = _start(workers, self._size, fn, items, self._futures) if workers > 1 else None
+        self.pooled = self._pool is not None
+        if self.pooled:
+            log.debug(f"{len(items)} {what} in {workers} worker processes")
+
+    def get(self, index: int) -> R:
+        chunk = index // self._size
+        if chunk not in self._done:
+            self._done[chunk] = self._compute(chunk)
+            if len(self._done) * self._size >= len(self._items):
+                self.close()  # every result is here: end the workers now
+        return self._done[chunk][index - chunk * self._size]
+
+    def results(self) -> list[R]:
+        return [self.get(i) for i in range(len(self._items))]
+
+    def close(self) -> None:
+        """End the workers (waiting for them: no process is left behind)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _compute(self, chunk: int) -> list[R]:
+        if self._pool is not None:
+            try:
+                return self._futures[chunk].result()
+            except BrokenProcessPool:  # a worker died (killed, out of memory): do the rest here
+                self.close()
+            except BaseException:
+                self.close()
+                raise
+        start = chunk * self._size
+        return [self._fn(item) for item in self._items[start : start + self._size]]
+
+
+def pmap(fn: Callable[[T], R], items: Sequence[T], workers: int, what: str = "items") -> list[R]:
+    """``[fn(item) for item in items]``, in ``workers`` processes."""
+    job = Job(fn, items, workers, what)
+    try:
+        return job.results()
+    finally:
+        job.close()
+
+
+def _start(workers: int, size: int, fn: Callable[[T], R], items: Sequence[T],
+           futures: list[Future[list[R]]]) -> ProcessPoolExecutor | None:
+    """A forked pool working on every chunk, or None where one cannot start."""
+    global _work
+    if not can_fork():
+        return None
+    _work = (fn, items)
+    pool = None
+    # The workers' garbage collector leaves what they inherit alone: walking it would touch
+    # (and so copy) every page of memory they share with this process.
+    gc.freeze()
+    try:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        # With fork, the first submit starts every worker: they see _work as it is now.
+        futures.extend(pool.submit(_run_chunk, start, start + size) for start in range(0, len(items), size))
+    except (OSError, RuntimeError):  # no processes allowed here (sandbox, limits): one process
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        futures.clear()
+        return None
+    finally:
+        gc.unfreeze()
+        _work = None  # the parent keeps no reference; the workers have their copy
+    return pool
+
+
+def _run_chunk(start: int, stop: int) -> list[Any]:
+    """In a worker: the results of items[start:stop] of the work it was forked for."""
+    assert _work is not None, "a worker of a factcheck Job was not forked from the process that made the Job"
+    fn, items = _work
+    return [fn(item) for item in items[start:stop]]

@@ -1,0 +1,192 @@
+"""Claims parsed and pages rendered in worker processes: the same site, byte for byte, and
+the same error report as one process; one process where a pool cannot start."""
+
+from __future__ import annotations
+
+import gzip
+import multiprocessing
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ENV, Site, claim_yaml, make_site_in
+from mkdocs_factcheck import parallel
+from mkdocs_factcheck.siteplan import SettingsError, settings_from
+
+CLAIMS = 48
+POOLED = ["claim files parsed in 2 worker processes", "page bodies rendered in 2 worker processes"]
+# A real build whose pools cannot start: the process refuses to make them (as a sandbox would).
+REFUSED = ("import sys, mkdocs_factcheck.parallel as p\n"
+           "def refuse(*args, **kwargs): raise PermissionError('no processes here')\n"
+           "p.ProcessPoolExecutor = refuse\n"
+           "from mkdocs.__main__ import cli\n"
+           "cli(sys.argv[1:])\n")
+
+
+def _write_claims(site: Site, count: int) -> None:
+    for n in range(count):
+        extra: dict[str, object] = {"claimant": f"Claimant {n % 7}", "tags": [f"topic {n % 5}", "cost"],
+                                    "related": [f"claim-{(n + 1) % count:03d}"], "verdict": ["false", "mixed",
+                                    "misleading", "true"][n % 4], "summary": f"Answer *{n}* with a [link](https://example.org/{n})."}
+        if n % 3 == 0:
+            extra["appearance"] = None  # an editorial warning: no appearance link
+        if n % 4 == 1:
+            extra["quotes"] = [{"expert": f"Expert {n % 6}", "text": f"Quote {n}.", "stance": "context",
+                                "source": f"https://example.org/q{n}"}]
+        site.write_claim(f"claim-{n:03d}.yml", claim_yaml(**extra))
+
+
+def _with_workers(site: Site, workers: int) -> str:
+    """A second config file in the same folder, with another workers option."""
+    name = f"workers-{workers}.yml"
+    text = (site.root / "mkdocs.yml").read_text(encoding="utf-8")
+    (site.root / name).write_text(text.replace("workers: 2", f"workers: {workers}"), encoding="utf-8")
+    return name
+
+
+def _run(site: Site, *args: str, python: list[str] | None = None) -> subprocess.CompletedProcess[str]:
+    command = python or [sys.executable, "-m", "mkdocs"]
+    return subprocess.run([*command, *args], cwd=site.root, env=ENV, capture_output=True, text=True, timeout=300)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file of a built site by path; the sitemap's gzip header holds the build's date: its content."""
+    found = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        found[path.relative_to(folder).as_posix()] = gzip.decompress(data) if path.suffix == ".gz" else data
+    return found
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[subprocess.CompletedProcess[str], Path]]:
+    """One site built three ways: one process, two workers, and two workers refused."""
+    site = make_site_in(tmp_path_factory.mktemp("pooled"), plugin_options="workers: 2")
+    _write_claims(site, CLAIMS)
+    one = _with_workers(site, 1)
+    return {
+        "one": (_run(site, "build", "-v", "-f", one, "-d", "site-one"), site.root / "site-one"),
+        "pooled": (_run(site, "build", "-v", "-d", "site-pooled"), site.root / "site-pooled"),
+        "refused": (_run(site, "build", "-v", "-d", "site-refused", python=[sys.executable, "-c", REFUSED]),
+                    site.root / "site-refused"),
+    }
+
+
+def test_a_pooled_build_is_byte_identical_to_one_process(built: dict[str, tuple[subprocess.CompletedProcess[str],
+                                                                                 Path]]) -> None:
+    (one, one_dir), (pooled, pooled_dir) = built["one"], built["pooled"]
+    assert one.returncode == 0 and pooled.returncode == 0, one.stderr + pooled.stderr
+    for line in POOLED:
+        assert line in pooled.stderr
+        assert "worker processes" not in one.stderr
+    expected = _files(one_dir)
+    assert len([p for p in expected if p.startswith("claims/claim-")]) == CLAIMS
+    assert "missing-appearance" in one.stderr or "appearance" in one.stderr  # the warnings are there
+    actual = _files(pooled_dir)
+    assert sorted(actual) == sorted(expected)
+    assert [path for path in expected if actual[path] != expected[path]] == []
+
+
+def test_where_no_pool_can_start_the_build_runs_in_one_process(
+        built: dict[str, tuple[subprocess.CompletedProcess[str], Path]]) -> None:
+    (one, one_dir), (refused, refused_dir) = built["one"], built["refused"]
+    assert refused.returncode == 0, refused.stderr
+    assert "worker processes" not in refused.stderr
+    assert _files(refused_dir) == _files(one_dir)
+
+
+BAD = {
+    "bad-verdict.yml": claim_yaml(verdict="sort-of"),
+    "bad-url.yml": claim_yaml(appearance="javascript:alert(1)"),
+    "no-summary.yml": claim_yaml(summary=None),
+    "bad-date.yml": claim_yaml(published="2025-13-45"),
+    "lost-related.yml": claim_yaml(related=["no-such-claim"]),
+    "extra-key.yml": claim_yaml(verdikt="false"),
+    "broken-yaml.yml": "claim: [unclosed\nverdict: false\n",
+    "Bad_Name.yml": claim_yaml(),
+    "empty.yml": "",
+    "dup.yml": claim_yaml() + "claim: again\n",
+}
+
+
+@pytest.fixture(scope="module")
+def bad_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    site = make_site_in(tmp_path_factory.mktemp("bad"), plugin_options="workers: 2")
+    _write_claims(site, 30)
+    for name, text in BAD.items():
+        site.write_claim(name, text)
+    return site
+
+
+def test_a_pooled_build_reports_the_same_errors_in_the_same_order(bad_site: Site) -> None:
+    one = _run(bad_site, "build", "-f", _with_workers(bad_site, 1), "-d", "site-one")
+    pooled = _run(bad_site, "build", "-d", "site-pooled")
+    assert one.returncode != 0
+    assert "bad-verdict.yml" in one.stderr and "broken-yaml.yml" in one.stderr
+    assert pooled.returncode == one.returncode
+    assert pooled.stderr == one.stderr
+
+
+def test_validate_with_workers_reports_the_same(bad_site: Site) -> None:
+    factcheck = [sys.executable, "-m", "mkdocs_factcheck.cli"]
+    one = _run(bad_site, "validate", "-f", _with_workers(bad_site, 1), python=factcheck)
+    pooled = _run(bad_site, "validate", python=factcheck)
+    assert one.returncode != 0 and "lost-related.yml" in one.stdout + one.stderr
+    assert (pooled.returncode, pooled.stdout, pooled.stderr) == (one.returncode, one.stdout, one.stderr)
+
+
+# --- the pool itself -----------------------------------------------------------------------
+
+
+def _pid_of(item: int) -> tuple[int, int]:
+    return item, os.getpid()
+
+
+def _fail_on_seven(item: int) -> int:
+    if item == 7:
+        raise ValueError(f"item {item} is bad")
+    return item
+
+
+def test_results_come_back_in_input_order_from_other_processes() -> None:
+    results = parallel.pmap(_pid_of, list(range(40)), 2)
+    assert [item for item, _ in results] == list(range(40))
+    assert {pid for _, pid in results} - {os.getpid()}
+    assert multiprocessing.active_children() == []  # no worker left behind
+
+
+def test_a_worker_exception_is_raised_here_and_the_workers_end() -> None:
+    with pytest.raises(ValueError, match="item 7 is bad"):
+        parallel.pmap(_fail_on_seven, list(range(40)), 2)
+    assert multiprocessing.active_children() == []
+
+
+def test_when_the_pool_cannot_start_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("no processes")
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", refuse)
+    job = parallel.Job(_pid_of, list(range(10)), 2)
+    assert not job.pooled
+    assert job.results() == [(item, os.getpid()) for item in range(10)]
+
+
+def test_auto_uses_one_process_for_little_work() -> None:
+    assert parallel.worker_count(None, parallel.PARALLEL_FROM - 1) == 1
+    assert parallel.worker_count(None, 10_000) == parallel.cpus()
+    assert parallel.worker_count(4, 3) == 3
+    assert parallel.worker_count(1, 10_000) == 1
+
+
+@pytest.mark.parametrize(("value", "expected"), [("auto", None), (1, 1), (3, 3)])
+def test_workers_option(tmp_path: Path, value: object, expected: int | None) -> None:
+    settings = settings_from({"workers": value}, config_dir=tmp_path, docs_dir="docs", site_name="Desk")
+    assert settings.workers == expected
+
+
+@pytest.mark.parametrize("value", [0, -2, "many", True, 1.5])
+def test_workers_option_refuses_what_is_not_a_count(tmp_path: Path, value: object) -> None:
+    with pytest.raises(SettingsError, match="workers"):
+        settings_from({"workers": value}, config_dir=tmp_path, docs_dir="docs", site_name="Desk")
