@@ -93,7 +93,7 @@ def test_a_pooled_build_is_byte_identical_to_one_process(built: dict[str, tuple[
 
 def test_where_no_pool_can_start_the_build_runs_in_one_process(
         built: dict[str, tuple[subprocess.CompletedProcess[str], Path]]) -> None:
-    (one, one_dir), (refused, refused_dir) = built["one"], built["refused"]
+    one_dir, (refused, refused_dir) = built["one"][1], built["refused"]
     assert refused.returncode == 0, refused.stderr
     assert "worker processes" not in refused.stderr
     assert _files(refused_dir) == _files(one_dir)
