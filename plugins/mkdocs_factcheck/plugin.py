@@ -30,6 +30,7 @@ from .cards import CardJob
 from .errors import format_report
 from .generate import owned_files
 from .loader import DEFAULT_MAX_BYTES, ClaimSet
+from .mkdocs_page import attach_generated_page
 from .pages import PageSpec
 from .searchview import searchable_part
 from .siteplan import Bodies, Settings, SettingsError, SitePlan, SitePlanner, settings_from
@@ -141,7 +142,10 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         # Bodies are rendered ahead while MkDocs reads the pages (serve reuses its own instead).
         self._bodies = None if serving else plan.prerender(self._planner.settings.workers)
         for spec in plan.pages.values():
-            files.append(self._page_file(plan, spec, config))
+            file = self._page_file(plan, spec, config)
+            files.append(file)
+            if not spec.in_nav:  # a nav entry may give an in-nav page its own title: MkDocs makes those
+                attach_generated_page(file, config)
         for src_uri, content in plan.files.items():
             file = File.generated(config, src_uri, content=content)
             file.abs_src_path = str(self._planner.settings.claims_dir)  # made from the claims; `i18n` needs a path

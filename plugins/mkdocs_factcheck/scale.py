@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -102,6 +103,7 @@ class RatingScale(BaseModel):
         return cls.model_validate({"ratings": entries})
 
 
+@lru_cache(maxsize=256)  # every badge asks; a scale has a handful of colours
 def _relative_luminance(colour: str) -> float:
     def channel(hex_pair: str) -> float:
         c = int(hex_pair, 16) / 255

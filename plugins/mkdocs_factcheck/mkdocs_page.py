@@ -1,0 +1,35 @@
+"""Our generated pages as MkDocs ``Page`` objects that skip MkDocs' Markdown pass.
+
+A generated page's source is front matter only; its HTML comes from our templates
+in ``on_page_content``. MkDocs would still build a Markdown converter with every
+extension the site configures, per page, to turn an empty body into an empty
+string: about a millisecond a page with material's usual extensions. MkDocs lets a
+plugin give a File its own Page (material's blog does), and uses it in the nav.
+"""
+
+from __future__ import annotations
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+
+class GeneratedPage(Page):
+    """A factcheck page: no Markdown to convert unless another plugin put some in."""
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        if self.markdown is None or self.markdown.strip():
+            super().render(config, files)  # another plugin gave it Markdown (or MkDocs' own error)
+            return
+        self.content = ""
+        self.toc = get_toc([])
+        self._title_from_render = None
+        self.present_anchor_ids = set()
+
+
+def attach_generated_page(file: File, config: MkDocsConfig) -> None:
+    """Give a generated page's File our Page, where the engine is MkDocs itself (engines that
+    follow MkDocs, such as ProperDocs, check pages against their own Page class)."""
+    if isinstance(config, MkDocsConfig) and file.page is None:
+        GeneratedPage(None, file, config)
