@@ -83,12 +83,15 @@ def main(argv: list[str]) -> int:
     build(args.config_file, args.site_dir)
     build_seconds = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = {
         "build_seconds": build_seconds,
         "peak_kib": usage.ru_maxrss,  # KiB on Linux
         "cpu_seconds": usage.ru_utime + usage.ru_stime,  # the whole process, start-up included
-        # Worker processes (share cards), once they have ended.
-        "children_cpu_seconds": (lambda c: c.ru_utime + c.ru_stime)(resource.getrusage(resource.RUSAGE_CHILDREN)),
+        # Worker processes (parsing, rendering, share cards), once they have ended: their CPU,
+        # and the peak of the largest one (forked: much of it shared with this process).
+        "children_cpu_seconds": children.ru_utime + children.ru_stime,
+        "children_peak_kib": children.ru_maxrss,
         "hooks": {name: {"seconds": s, "calls": int(n)} for name, (s, n) in totals.items()},
     }
     print(RESULT_PREFIX + json.dumps(result), flush=True)

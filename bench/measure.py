@@ -28,6 +28,13 @@ class BuildResult:
     html_pages: int
     hook_seconds: dict[str, float] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    workers_cpu_seconds: float = 0.0  # CPU of its worker processes (pools of parsing, pages, cards)
+    workers_peak_mib: float = 0.0  # peak of the largest worker process
+
+    @property
+    def total_cpu_seconds(self) -> float:
+        """The build's CPU with its workers': what a pool costs shows here, not in wall time."""
+        return self.cpu_seconds + self.workers_cpu_seconds
 
     @property
     def plugin_seconds(self) -> float:
@@ -59,6 +66,8 @@ def run_build(config_file: Path, site_dir: Path, *, time_hooks: bool = False) ->
         html_pages=sum(1 for _ in site_dir.rglob("*.html")),
         hook_seconds={name: entry["seconds"] for name, entry in report["hooks"].items()},
         warnings=tuple(line for line in done.stderr.splitlines() if "WARNING" in line),
+        workers_cpu_seconds=report.get("children_cpu_seconds", 0.0),
+        workers_peak_mib=report.get("children_peak_kib", 0) / 1024,
     )
 
 

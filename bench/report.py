@@ -28,7 +28,7 @@ def _median(results: Sequence[BuildResult], value: Callable[[BuildResult], float
 
 
 def _cpu(results: Sequence[BuildResult]) -> float:
-    return _median(results, lambda r: r.cpu_seconds)
+    return _median(results, lambda r: r.total_cpu_seconds)
 
 
 def _share(result: BuildResult) -> float:
@@ -36,10 +36,10 @@ def _share(result: BuildResult) -> float:
 
 
 def build_table(sizes: Sequence[SizeResult]) -> str:
-    head = ("| N | ours (s) | plain (s) | ours/plain | CPU s ours/plain (ratio) | plugin share "
-            "| peak MiB ours/plain | site MiB ours/plain | search index MiB ours/plain "
-            "| HTML pages ours/plain |")
-    rule = "|" + " ---: |" * 10
+    head = ("| N | ours (s) | plain (s) | ours/plain | CPU s ours/plain (ratio) | ours: workers' CPU s "
+            "| plugin share | peak MiB ours/plain | ours: largest worker's peak MiB | site MiB ours/plain "
+            "| search index MiB ours/plain | HTML pages ours/plain |")
+    rule = "|" + " ---: |" * 12
     rows = [head, rule]
     for size in sizes:
         ours = _median(size.ours, lambda r: r.wall_seconds)
@@ -47,8 +47,10 @@ def build_table(sizes: Sequence[SizeResult]) -> str:
         rows.append(
             f"| {size.n} | {ours:.2f} | {plain:.2f} | {ours / plain:.2f} "
             f"| {_cpu(size.ours):.1f} / {_cpu(size.plain):.1f} ({_cpu(size.ours) / _cpu(size.plain):.2f}) "
+            f"| {_median(size.ours, lambda r: r.workers_cpu_seconds):.1f} "
             f"| {_median(size.ours, _share):.0f}% "
             f"| {_median(size.ours, lambda r: r.peak_mib):.0f} / {_median(size.plain, lambda r: r.peak_mib):.0f} "
+            f"| {_median(size.ours, lambda r: r.workers_peak_mib):.0f} "
             f"| {size.ours[-1].site_mib:.1f} / {size.plain[-1].site_mib:.1f} "
             f"| {size.ours[-1].search_index_mib:.1f} / {size.plain[-1].search_index_mib:.1f} "
             f"| {size.ours[-1].html_pages} / {size.plain[-1].html_pages} |")
@@ -88,7 +90,7 @@ def growth_lines(sizes: Sequence[SizeResult]) -> str:
         return r.wall_seconds
 
     def cpu(r: BuildResult) -> float:
-        return r.cpu_seconds
+        return r.total_cpu_seconds
 
     def times(site: str) -> float:
         return _median(getattr(large, site), wall) / _median(getattr(small, site), wall)

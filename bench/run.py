@@ -11,6 +11,7 @@ See bench/README.md for what is measured and what each column means.
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import shutil
 import sys
@@ -54,6 +55,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=2025, help="seed of the synthetic claims")
     parser.add_argument("--workdir", type=Path, help="keep the generated sites here (default: a temp dir)")
     parser.add_argument("--record", action="store_true", help=f"append the results to {RESULTS.name}")
+    parser.add_argument("--workers", help="the plugin's workers option for our site (default: its default, auto)")
     args = parser.parse_args(argv)
     if args.full:
         args.sizes = FULL_SIZES
@@ -82,18 +84,18 @@ def workspace(keep: Path | None) -> Iterator[Path]:
         yield Path(temp)
 
 
-def prepare(root: Path, n: int, seed: int) -> tuple[Path, Path, Path]:
+def prepare(root: Path, n: int, seed: int, workers: str | None = None) -> tuple[Path, Path, Path]:
     """Write the three sites for N claims; returns their mkdocs.yml paths."""
     shutil.rmtree(root, ignore_errors=True)
     claims = make_claims(n, seed)
     (root / "plain").mkdir(parents=True)
     (root / "bare").mkdir(parents=True)
-    return (write_ours(root / "ours", claims), write_plain(root / "plain", claims),
+    return (write_ours(root / "ours", claims, workers), write_plain(root / "plain", claims),
             write_bare(root / "bare", claims))
 
 
-def measure_size(root: Path, n: int, seed: int, repeat: int) -> SizeResult:
-    ours_config, plain_config, bare_config = prepare(root, n, seed)
+def measure_size(root: Path, n: int, seed: int, repeat: int, workers: str | None = None) -> SizeResult:
+    ours_config, plain_config, bare_config = prepare(root, n, seed, workers)
     ours: list[BuildResult] = []
     plain: list[BuildResult] = []
     bare: list[BuildResult] = []
@@ -106,7 +108,8 @@ def measure_size(root: Path, n: int, seed: int, repeat: int) -> SizeResult:
         plain.append(run_build(plain_config, root / "plain" / "site"))
         bare.append(run_build(bare_config, root / "bare" / "site"))
         print(f"  N={n} round {round_number}/{repeat}: ours {ours[-1].wall_seconds:.2f} s, "
-              f"plain {plain[-1].wall_seconds:.2f} s, bare {bare[-1].wall_seconds:.2f} s",
+              f"plain {plain[-1].wall_seconds:.2f} s, bare {bare[-1].wall_seconds:.2f} s "
+              f"(load average {os.getloadavg()[0]:.2f})",
               file=sys.stderr, flush=True)
     return SizeResult(n, ours, plain, bare)
 
@@ -138,7 +141,7 @@ def main(argv: list[str]) -> int:
         warm_up(work / "warm-up", args.seed)
         results = []
         for n in args.sizes:
-            results.append(measure_size(work / f"n{n}", n, args.seed, args.repeat))
+            results.append(measure_size(work / f"n{n}", n, args.seed, args.repeat, args.workers))
             if args.workdir is None:
                 shutil.rmtree(work / f"n{n}", ignore_errors=True)
             # The tables so far, so that a long run stopped at a larger N keeps the smaller ones.
@@ -146,7 +149,7 @@ def main(argv: list[str]) -> int:
                   file=sys.stderr, flush=True)
         sections += [build_table(results), bare_table(results), growth_lines(results),
                      "Plugin hooks (seconds, median of the ours builds):", hooks_table(results),
-                     warnings_lines(results)]
+                     warnings_lines(results), f"Load average at the end: {os.getloadavg()[0]:.2f}"]
         if args.serve_reload:
             sections += ["Live reload (`mkdocs serve --livereload`, one claim's summary edited):",
                          serve_reload(work / f"serve-{args.reload_size}", args.reload_size,

@@ -142,8 +142,9 @@ def _source_mapping(source: Any) -> dict[str, Any]:
     return data
 
 
-def write_ours(root: Path, claims: list[SyntheticClaim]) -> Path:
-    """The plugin's site: claims/*.yml plus a home page using the plugin's markers."""
+def write_ours(root: Path, claims: list[SyntheticClaim], workers: str | None = None) -> Path:
+    """The plugin's site: claims/*.yml plus a home page using the plugin's markers; ``workers``
+    sets the plugin's option of that name (default: the plugin's default)."""
     (root / "claims").mkdir(parents=True)
     (root / "docs").mkdir()
     for claim in claims:
@@ -153,6 +154,7 @@ def write_ours(root: Path, claims: list[SyntheticClaim]) -> Path:
             f"{SELECTION_NOTE}\n")
     (root / "docs" / "index.md").write_text(home, encoding="utf-8")
     config = COMMON_CONFIG.format(name=SITE_NAME) + NAV + OURS_PLUGINS.format(checked_by=CHECKED_BY)
+    config += f"      workers: {workers}\n" if workers else ""
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     return root / "mkdocs.yml"
 
