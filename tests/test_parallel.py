@@ -16,7 +16,8 @@ from mkdocs_factcheck import parallel
 from mkdocs_factcheck.siteplan import SettingsError, settings_from
 
 CLAIMS = 48
-POOLED = ["claim files parsed in 2 worker processes", "page bodies rendered in 2 worker processes"]
+POOLED = ["claim files parsed in 2 worker processes", "claims' Markdown rendered in 2 worker processes",
+          "page bodies rendered in 2 worker processes"]
 # A real build whose pools cannot start: the process refuses to make them (as a sandbox would).
 REFUSED = ("import sys, mkdocs_factcheck.parallel as p\n"
            "def refuse(*args, **kwargs): raise PermissionError('no processes here')\n"

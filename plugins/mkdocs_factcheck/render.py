@@ -21,7 +21,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from markupsafe import Markup
 
-from . import cards, jsonld, scoreboard, urls
+from . import cards, jsonld, parallel, scoreboard, urls
 from .catalog import Catalog
 from .markup import MarkdownRenderer, plain_text
 from .model import Claim, browser_host
@@ -106,15 +106,30 @@ class Renderer:
         cached = self._claim_html.get(key)
         if cached is None:
             self.markdown_renders += 1
-            summary = self._markdown.render(claim.summary)
-            cached = ClaimHtml(
-                summary=summary,
-                analysis=self._markdown.render(claim.analysis),
-                quotes=tuple(self._markdown.render(q.text) for q in claim.quotes),
-                summary_text=plain_text(summary),
-            )
-            self._claim_html[key] = cached
+            cached = self._claim_html[key] = self._render_markdown(claim)
         return cached
+
+    def render_markdown(self, claims: Sequence[Claim], workers: int | None = None) -> None:
+        """Render the Markdown of the claims not rendered yet, in worker processes when there
+        are enough of them (``parallel``); ``claim_html`` then finds them done."""
+        todo: dict[str, Claim] = {}
+        for claim in claims:
+            key = _fingerprint(claim)
+            if key not in self._claim_html:
+                todo.setdefault(key, claim)
+        made = parallel.pmap(self._render_markdown, list(todo.values()),
+                             parallel.worker_count(workers, len(todo)), "claims' Markdown rendered")
+        self._claim_html.update(zip(todo, made, strict=True))
+        self.markdown_renders += len(todo)
+
+    def _render_markdown(self, claim: Claim) -> ClaimHtml:
+        summary = self._markdown.render(claim.summary)
+        return ClaimHtml(
+            summary=summary,
+            analysis=self._markdown.render(claim.analysis),
+            quotes=tuple(self._markdown.render(q.text) for q in claim.quotes),
+            summary_text=plain_text(summary),
+        )
 
     @property
     def rendered(self) -> dict[str, ClaimHtml]:

@@ -378,6 +378,7 @@ class SitePlanner:
             banner = self.renderer.env.get_template(ERROR_PAGE).render(errors=report_lines(claim_set.errors))
         catalog = build_catalog(claim_set.claims.values(), s.scale, preview=preview)
         self.renderer.forget_except(catalog.claims)
+        self.renderer.render_markdown(catalog.claims, s.workers)
         pages = plan_pages(catalog, self.renderer, s.page_size)
         paths = {claim.id: (s.config_dir / claim.path).resolve() for claim in catalog.claims}
         histories = claim_histories(s.claims_dir, s.site.repo_url, s.scale,
