@@ -147,9 +147,14 @@ def _pid_of(item: int) -> tuple[int, int]:
     return item, os.getpid()
 
 
+class Unpicklable(ValueError):
+    def __reduce__(self) -> str | tuple[object, ...]:
+        raise TypeError("this exception cannot travel between processes")
+
+
 def _fail_on_seven(item: int) -> int:
     if item == 7:
-        raise ValueError(f"item {item} is bad")
+        raise Unpicklable(f"item {item} is bad")
     return item
 
 
@@ -161,7 +166,7 @@ def test_results_come_back_in_input_order_from_other_processes() -> None:
 
 
 def test_a_worker_exception_is_raised_here_and_the_workers_end() -> None:
-    with pytest.raises(ValueError, match="item 7 is bad"):
+    with pytest.raises(Unpicklable, match="item 7 is bad"):
         parallel.pmap(_fail_on_seven, list(range(40)), 2)
     assert multiprocessing.active_children() == []
 

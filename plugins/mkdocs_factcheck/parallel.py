@@ -6,8 +6,8 @@ inherit the function, the items and everything they reach (settings, templates, 
 catalog) without pickling; only results travel back. Where no pool can start (no
 ``fork`` on the platform, a sandbox refusing processes, a daemon process, a worker
 that died), or where it would not pay (few items), the same function runs here, item
-by item, so the results are the same either way. A worker's exception is raised here,
-as the one-process run would raise it.
+by item, so the results are the same either way. A chunk whose worker raised is done
+again here, so its exception is raised as the one-process run raises it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Generic, TypeVar
 
 # Under MkDocs, shown with `mkdocs build -v`.
@@ -91,9 +90,12 @@ class Job(Generic[T, R]):
         if self._pool is not None:
             try:
                 return self._futures[chunk].result()
-            except BrokenProcessPool:  # a worker died (killed, out of memory): do the rest here
+            except Exception:
+                # A worker raised, or died (killed, out of memory): this chunk and the rest are
+                # done here, so an error is raised as one process raises it (the same exception,
+                # even one that cannot be pickled, with its traceback) and a lost worker costs nothing.
                 self.close()
-            except BaseException:
+            except BaseException:  # Ctrl-C
                 self.close()
                 raise
         start = chunk * self._size
