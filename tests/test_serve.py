@@ -3,6 +3,7 @@ error on the pages and in the terminal without stopping the server, and fixing i
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -143,8 +144,32 @@ def test_server_process_group_is_ended(tmp_path: Path) -> None:
         os.killpg(srv.proc.pid, 0)
 
 
+def _search_pages(srv: Server) -> list[str]:
+    """The pages (location before '#') of every entry in the served search index, in order."""
+    index = json.loads(srv.get("search/search_index.json") or "{}")
+    return [doc["location"].split("#")[0] for doc in index.get("docs", [])]
+
+
+def _search_text(srv: Server, page: str) -> str:
+    index = json.loads(srv.get("search/search_index.json") or "{}")
+    return " ".join(doc["title"] + " " + doc["text"] for doc in index.get("docs", [])
+                    if doc["location"].split("#")[0] == page)
+
+
+def _nav_titles(html: str) -> list[str]:
+    """The link texts of the site navigation (material's primary nav) of a page."""
+    nav = html[html.index('md-nav--primary'):]
+    nav = nav[:nav.index("</nav>")]
+    return re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', nav, re.S)
+
+
 def test_dirty_serve_rebuilds_only_the_pages_an_edit_changes(tmp_path: Path) -> None:
-    site = make_site_in(tmp_path)
+    """`serve --dirty` (what `make serve` runs) on a strict site: an edit rebuilds the pages it
+    changes and no other generated page, and the site served is the one a full build makes:
+    the home page's markers, the navigation, a whole search index, the error banner on every
+    page and off again, and a deleted claim gone."""
+    site = make_site_in(tmp_path, config_extra="strict: true\n", pages={
+        "index.md": "# Test site\n\n<!-- factcheck:latest -->\n\n<!-- factcheck:brief -->\n"})
     site.write_claim("edited.yml", claim_yaml())
     site.write_claim("other.yml", claim_yaml(claim="Another claim.", claimant="Someone else", tags=["x"]))
     site.write_claim("neighbour.yml", claim_yaml(claim="A neighbour.", claimant="Third", related=["edited"]))
@@ -152,12 +177,17 @@ def test_dirty_serve_rebuilds_only_the_pages_an_edit_changes(tmp_path: Path) -> 
     try:
         srv.wait_for("the first build", srv.page_shows("claims/edited/", "The figure covers the final"))
         srv.wait_for("the first build's end", lambda: "Documentation built" in srv.output)
+        assert "A 'dirty' build" not in srv.output, "factcheck answers MkDocs' warning (strict would abort)"
         found = re.search(r"Config value 'site_dir' = '([^']+)'", srv.output)
         assert found, srv.output
         built = Path(found.group(1))
         pages = {name: built / name / "index.html" for name in ("claims/edited", "claims/other",
-                                                                  "claimants/someone-else", "")}
+                                                                  "claimants/someone-else")}
         before = {name: path.stat().st_mtime_ns for name, path in pages.items()}
+        searched = _search_pages(srv)
+        assert len(set(searched)) > 8 and "claims/other/" in searched, searched
+        nav = _nav_titles(srv.get("claims/other/") or "")
+        assert "Scoreboard" in nav, nav
         srv.lines.clear()
         (site.claims / "edited.yml").write_text(claim_yaml(summary="Edited summary."), encoding="utf-8")
         srv.wait_for("the edit", srv.page_shows("claims/edited/", "Edited summary."))
@@ -167,10 +197,39 @@ def test_dirty_serve_rebuilds_only_the_pages_an_edit_changes(tmp_path: Path) -> 
         unchanged = [name for name in pages if name != "claims/edited"]
         assert [after[name] for name in unchanged] == [before[name] for name in unchanged]
         assert "Another claim." in (srv.get("claims/other/") or "")
-        # A page that shows another claim's text is rebuilt when that text changes.
+        # The rebuilt page's navigation names the pages that were not rebuilt.
+        assert _nav_titles(srv.get("claims/edited/") or "") == nav
+        # Every page is still in the search index, once, and the edited one with its new text.
+        assert _search_pages(srv) == searched
+        assert "Edited summary." in _search_text(srv, "claims/edited/")
+        assert "The figure covers the final" not in _search_text(srv, "claims/edited/")
+
+        # A page that shows another claim's text is rebuilt when that text changes, and so is
+        # the hand-written home page whose markers list it.
         (site.claims / "edited.yml").write_text(claim_yaml(claim="A renamed claim."), encoding="utf-8")
         srv.wait_for("the related claim's new text", srv.page_shows("claims/neighbour/", "A renamed claim."))
+        srv.wait_for("the home page's latest checks", srv.page_shows("", "A renamed claim."))
         assert after["claims/other"] == pages["claims/other"].stat().st_mtime_ns
+        assert _search_pages(srv) == searched
+
+        # A broken claim: the banner on every page, an unchanged one too; fixed, it goes.
+        (site.claims / "broken.yml").write_text(claim_yaml(verdict="flase"), encoding="utf-8")
+        srv.wait_for("the error notice", srv.page_shows("claims/other/", BANNER))
+        assert BANNER in (srv.get("") or "")
+        (site.claims / "broken.yml").write_text(claim_yaml(claim="Now fixed.", verdict="false"), encoding="utf-8")
+        srv.wait_for("the fixed claim", srv.page_shows("", "Now fixed."))
+        for page in ("", "claims/other/", "claims/edited/", "claimants/someone-else/"):
+            assert BANNER not in (srv.get(page) or BANNER), page
+        assert set(_search_pages(srv)) == set(searched) | {"claims/broken/"}
+
+        # A deleted claim: its pages are gone, and so are its listings and search entries.
+        (site.claims / "other.yml").unlink()
+        srv.wait_for("the deleted claim's page to go", lambda: srv.get("claims/other/") is None)
+        assert srv.get("claimants/someone-else/") is None
+        assert "Another claim." not in (srv.get("claims/") or "Another claim.")
+        assert "Another claim." not in (srv.get("claimants/") or "Another claim.")
+        assert not {"claims/other/", "claimants/someone-else/", "tags/x/"} & set(_search_pages(srv))
+        assert srv.proc.poll() is None
     finally:
         srv.stop()
 

@@ -32,6 +32,7 @@ from .generate import owned_files
 from .loader import DEFAULT_MAX_BYTES, ClaimSet
 from .mkdocs_page import attach_generated_page
 from .pages import PageSpec
+from .rebuilds import DirtyRebuilds, quiet_dirty_warning, search_plugin
 from .searchview import searchable_part
 from .siteplan import Bodies, Settings, SettingsError, SitePlan, SitePlanner, settings_from
 from .strings import BUNDLED
@@ -82,10 +83,15 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._bodies: Bodies | None = None  # `mkdocs build`: page bodies rendered in worker processes
         self._card_job: CardJob | None = None
         self._full_content: dict[str, str] = {}  # page content held back from search (on_page_context)
+        self._rebuilds: DirtyRebuilds | None = None  # `serve --dirty`: what each rebuild redoes
+        self._search: Any = None  # material's search plugin, whose index dirty rebuilds keep whole
 
     # MkDocs keeps one plugin instance across `serve` rebuilds once on_startup exists.
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self._command = command
+        if command == "serve" and dirty:
+            self._rebuilds = DirtyRebuilds()
+            quiet_dirty_warning()  # it would abort a strict site's every build; rebuilds.py answers it
 
     # Late: after plugins that change settings at the default priority (material's
     # `offline` turns use_directory_urls off), before `i18n` (-100), which wants to be last.
@@ -116,6 +122,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             log.info(format_report(claim_set.errors) + "\n(shown on every page while serving; "
                      "`mkdocs build` fails until they are fixed)")
         _add_theme_overrides(config)
+        self._search = search_plugin(dict(config.plugins))
         config.extra_css.append(urls.STYLESHEET)
         config.extra_javascript.append(urls.SCRIPT)
         return config
@@ -159,6 +166,15 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         log.info(f"{len(plan.catalog.claims)} fact checks, {len(plan.pages)} generated pages")
         return files
 
+    # Late, on the nav other plugins made; before MkDocs reads the pages it rebuilds.
+    @event_priority(-90)
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self._rebuilds is not None and self._plan is not None:
+            # The title MkDocs reads from a generated page's front matter (pages.PageSpec.stub).
+            titles = {uri: html_lib.escape(spec.title) for uri, spec in self._plan.pages.items()}
+            self._rebuilds.begin(config.config_file_path, config.theme.dirs, nav, files, titles, config.site_dir)
+        return nav
+
     # Early: fill the body before plugins that read or rework page HTML (glightbox,
     # rss at -75 for descriptions, i18n at -100) see it.
     @event_priority(100)
@@ -191,6 +207,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
                                  nav: Navigation) -> TemplateContext:
         if self._plan is not None:
             context["factcheck_footer"] = self._plan.footer(page.file.url)  # type: ignore[typeddict-unknown-key]
+        if self._rebuilds is not None:
+            self._rebuilds.before_indexing(self._search)
         if self._plan is not None and page.content and page.file.src_uri in self._plan.pages:
             searchable = searchable_part(page.content)
             if len(searchable) < len(page.content):
@@ -205,6 +223,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         full = self._full_content.pop(page.file.src_uri, None)
         if full is not None:
             page.content = full
+        if self._rebuilds is not None:
+            self._rebuilds.after_indexing(self._search, page)
         return context
 
     on_page_context = CombinedEvent(_page_context_for_search, _page_context_restored)
@@ -219,16 +239,28 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
                                description=str(page.meta.get("description") or ""))
         return share_tags.without(output, share_tags.names(head)).replace("</head>", head + "</head>", 1)
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    # Before material's search (0) writes its index: under `serve --dirty`, every page's entries.
+    @event_priority(10)
+    def _search_index_whole(self, *, config: MkDocsConfig) -> None:
+        if self._rebuilds is not None:
+            self._rebuilds.complete_index(self._search)
+
+    def _post_build(self, *, config: MkDocsConfig) -> None:
         self._end_bodies()
         if self._card_job is not None:
             self._card_job.write(Path(config.site_dir))
             self._card_job = None
         if self._planner is not None:
             self._planner.save_cache()
+        if self._rebuilds is not None:
+            self._rebuilds.succeeded()
+
+    on_post_build = CombinedEvent(_search_index_whole, _post_build)
 
     def on_build_error(self, *, error: Exception) -> None:
         self._end_bodies()
+        if self._rebuilds is not None:
+            self._rebuilds.failed()
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         if self._planner is not None:
@@ -277,7 +309,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         if self._stubs is None:
             self._stubs = StubFolder()
         html = self._prerendered[spec.src_uri] = plan.body(spec)
-        path = self._stubs.stub(spec.src_uri, spec.stub(), html)
+        path = self._stubs.stub(spec.src_uri, spec.stub(), html + plan.head_inputs(spec))
         return File.generated(config, spec.src_uri, abs_src_path=str(path), inclusion=inclusion)
 
 

@@ -259,6 +259,13 @@ class SitePlan:
         return self.renderer.head(self.catalog, here, claim, description, title, claim_review=claim_review,
                                   history=history)
 
+    def head_inputs(self, spec: PageSpec) -> str:
+        """What a page's head shows besides its title and description, as text: a claim page's
+        share tags and ClaimReview read the whole claim (its body may not show every field)."""
+        if not spec.claim_id or spec.claim_id not in self.catalog.by_id:
+            return ""
+        return claim_page_inputs(self.catalog, spec.claim_id, spec.context.get("history"))
+
     def footer(self, here: str) -> str:
         """The site's identity (about, contact, funding ...) for the footer of the page at ``here``."""
         return self.renderer.footer(here)
