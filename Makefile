@@ -1,5 +1,5 @@
 # Two entry points, each sets up what it needs on a fresh machine with Python 3.11:
-#   make serve   build the site and serve it on http://127.0.0.1:8000/
+#   make serve   build the site and serve it on http://127.0.0.1:8000/ (reloads rebuild what an edit changes)
 #   make test    lint, type-check and run the whole test suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -15,7 +15,7 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 serve: $(BIN)/.installed
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
 build: $(BIN)/.installed
 	$(BIN)/mkdocs build --strict
