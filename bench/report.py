@@ -127,8 +127,8 @@ def warnings_lines(sizes: Sequence[SizeResult]) -> str:
 def reload_table(n: int, full_build: BuildResult, modes: dict[str, Sequence[ReloadResult]]) -> str:
     rows = [
         "| mode | N | full `mkdocs build` (s) | first build in serve (s) | edit -> reloaded (s) "
-        "| rebuild as logged (s) | reload / full build | edits | new text served |",
-        "| --- |" + " ---: |" * 7 + " --- |",
+        "| rebuild as logged (s) | reload / full build | edits | new text served | load average |",
+        "| --- |" + " ---: |" * 7 + " --- | ---: |",
     ]
     for mode, reloads in modes.items():
         edit = statistics.median(r.edit_to_reload_seconds for r in reloads)
@@ -136,7 +136,7 @@ def reload_table(n: int, full_build: BuildResult, modes: dict[str, Sequence[Relo
         verified = "yes" if all(r.verified for r in reloads) else "NO"
         rows.append(f"| `{mode}` | {n} | {full_build.wall_seconds:.2f} | {reloads[0].first_build_seconds:.2f} "
                     f"| {edit:.2f} | {rebuild:.2f} | {edit / full_build.wall_seconds:.2f} | {len(reloads)} "
-                    f"| {verified} |")
+                    f"| {verified} | {statistics.median(r.load for r in reloads):.2f} |")
     return "\n".join(rows)
 
 

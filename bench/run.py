@@ -32,7 +32,7 @@ from report import (
     reload_table,
     warnings_lines,
 )
-from serve import measure_reload
+from serve import make_serve_options, measure_reloads
 from sites import CACHE_DIR, MARKDOWN_CACHE, write_bare, write_ours, write_plain
 
 QUICK_SIZES = (500, 2000)
@@ -128,9 +128,14 @@ def serve_reload(root: Path, n: int, seed: int, repeat: int) -> str:
     full = run_build(config, root / "site")
     print(f"  serve: full build {full.wall_seconds:.2f} s; starting mkdocs serve", file=sys.stderr, flush=True)
     edited = claims[len(claims) // 2]
-    reloads = {"serve": measure_reload(config, edited, edits=max(3, repeat)),
-               "serve --dirty": measure_reload(config, edited, edits=max(3, repeat), dirty=True)}
-    return reload_table(n, full, reloads)
+    # A copy of the site (warm caches included) per mode, served side by side.
+    make_serve = make_serve_options()
+    shutil.rmtree(root.parent / f"{root.name}-make", ignore_errors=True)
+    shutil.copytree(root, root.parent / f"{root.name}-make", ignore=shutil.ignore_patterns("site"))
+    modes = {"mkdocs serve": (config, []),
+             " ".join(["make serve: mkdocs serve", *make_serve]): (root.parent / f"{root.name}-make" / config.name,
+                                                                    make_serve)}
+    return reload_table(n, full, measure_reloads(modes, edited, edits=max(3, repeat)))
 
 
 def main(argv: list[str]) -> int:

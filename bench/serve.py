@@ -1,15 +1,20 @@
-"""Time `mkdocs serve --livereload` from editing one claim file to the rebuilt site.
+"""Time `mkdocs serve` from editing one claim file to the rebuilt site, side by side.
 
-Starts the real server on 127.0.0.1 and a free port, waits for its first build,
-changes one claim's summary, and waits for the log line "Reloading browsers"
-that MkDocs prints once the rebuild is written. The page is then fetched to
-check that the new summary is really served. The server is always stopped.
+Each mode is a real server (on 127.0.0.1, a free port) of its own copy of the site:
+`mkdocs serve` as it is (full rebuilds) and the README's serve command with the options
+`make serve` gives it (read from the Makefile, less --dev-addr). All are started first;
+then each round edits one claim's summary in every copy in turn, each time waiting for
+the log line "Reloading browsers" that MkDocs prints once the rebuild is written, and
+fetches the page to check that the new summary is really served. Alternating the modes
+lets machine noise hit them alike. The servers are always stopped.
 """
 
 from __future__ import annotations
 
+import os
 import queue
 import re
+import shlex
 import socket
 import subprocess
 import sys
@@ -25,6 +30,7 @@ from sites import claim_mapping, mapping_yaml
 
 BUILT = re.compile(r"Documentation built in ([0-9.]+) seconds")
 WATCHER_SETTLE_SECONDS = 2.0  # MkDocs' polling watcher looks every 0.5 s
+MAKEFILE = Path(__file__).resolve().parent.parent / "Makefile"
 
 
 @dataclass(frozen=True)
@@ -33,15 +39,16 @@ class ReloadResult:
     edit_to_reload_seconds: float  # file written -> "Reloading browsers"
     rebuild_seconds: float  # as logged by the server for the rebuild
     verified: bool  # the served page shows the new summary
+    load: float  # the machine's 1-minute load average when the file was written
 
 
 class Server:
     """A running `mkdocs serve` and its log, read line by line with arrival times."""
 
-    def __init__(self, config_file: Path, dirty: bool = False) -> None:
+    def __init__(self, config_file: Path, options: list[str]) -> None:
         self.port = free_port()
         command = [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(config_file),
-                   "--dev-addr", f"127.0.0.1:{self.port}", "--livereload", *(["--dirty"] if dirty else [])]
+                   "--dev-addr", f"127.0.0.1:{self.port}", *options]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                         text=True, env=child_env(), cwd=config_file.parent)
         self.log: list[str] = []
@@ -106,21 +113,49 @@ def edit_summary(claims_dir: Path, claim: SyntheticClaim, marker: str) -> None:
     (claims_dir / f"{claim.id}.yml").write_text(mapping_yaml(data), encoding="utf-8")
 
 
-def measure_reload(config_file: Path, claim: SyntheticClaim, edits: int = 3,
-                   timeout: float = 600.0, dirty: bool = False) -> list[ReloadResult]:
-    server = Server(config_file, dirty)
+def make_serve_options(makefile: Path = MAKEFILE) -> list[str]:
+    """The options `make serve` gives `mkdocs serve`, less its fixed --dev-addr (each server here
+    takes a free port)."""
+    for line in makefile.read_text(encoding="utf-8").splitlines():
+        if line.startswith("\t") and "mkdocs serve" in line:
+            words = shlex.split(line.split("mkdocs serve", 1)[1])
+            options = []
+            skip = False
+            for word in words:
+                if skip:
+                    skip = False
+                elif word in ("--dev-addr", "-a"):
+                    skip = True
+                elif not word.startswith("--dev-addr="):
+                    options.append(word)
+            return options
+    raise RuntimeError(f"{makefile}: no `mkdocs serve` recipe line")
+
+
+def measure_reloads(modes: dict[str, tuple[Path, list[str]]], claim: SyntheticClaim, edits: int = 3,
+                    timeout: float = 600.0) -> dict[str, list[ReloadResult]]:
+    """``modes``: name -> (config file of that mode's own copy of the site, `mkdocs serve` options)."""
+    servers: dict[str, Server] = {}
     try:
-        server.wait_for("Serving on", timeout)
-        first = server.last_build_seconds()
-        results = []
+        first: dict[str, float] = {}
+        for name, (config_file, options) in modes.items():
+            server = servers[name] = Server(config_file, options)
+            server.wait_for("Serving on", timeout)
+            first[name] = server.last_build_seconds()
+        results: dict[str, list[ReloadResult]] = {name: [] for name in modes}
         for index in range(edits):
-            time.sleep(WATCHER_SETTLE_SECONDS)  # the watcher has seen the previous state
-            marker = f"Reload-benchmark-edit-{index}."
-            edit_summary(config_file.parent / "claims", claim, marker)
-            edited = time.monotonic()
-            reloaded = server.wait_for("Reloading browsers", timeout)
-            verified = marker in server.fetch(f"claims/{claim.id}/")
-            results.append(ReloadResult(first, reloaded - edited, server.last_build_seconds(), verified))
+            for name, (config_file, _) in modes.items():
+                server = servers[name]
+                time.sleep(WATCHER_SETTLE_SECONDS)  # the watcher has seen the previous state
+                marker = f"Reload-benchmark-edit-{index}."
+                load = os.getloadavg()[0]
+                edit_summary(config_file.parent / "claims", claim, marker)
+                edited = time.monotonic()
+                reloaded = server.wait_for("Reloading browsers", timeout)
+                verified = marker in server.fetch(f"claims/{claim.id}/")
+                results[name].append(ReloadResult(first[name], reloaded - edited, server.last_build_seconds(),
+                                                  verified, load))
         return results
     finally:
-        server.stop()
+        for server in servers.values():
+            server.stop()

@@ -241,12 +241,20 @@ def test_dirty_serve_picks_up_an_edited_template(tmp_path: Path) -> None:
     override = tmp_path / "overrides" / "factcheck" / "claim.html"
     override.parent.mkdir(parents=True)
     override.write_text("<h1>Template one: {{ claim.claim }}</h1>\n")
+    theme = tmp_path / "overrides" / "main.html"  # the theme's own template, on every page
+    theme.write_text('{% extends "base.html" %}{% block content %}<p>Theme one</p>{{ super() }}{% endblock %}')
     site.write_claim("a.yml", claim_yaml())
     srv = Server(tmp_path, "--dirty", "--watch-theme")
     try:
-        srv.wait_for("the first template", srv.page_shows("claims/a/", "Template one:"))
+        srv.wait_for("the first template", srv.page_shows("claims/a/", "Template one:", "Theme one"))
         time.sleep(1)  # the watcher has seen the first state
         override.write_text("<h1>Template two: {{ claim.claim }}</h1>\n")
         srv.wait_for("the edited template", srv.page_shows("claims/a/", "Template two:"))
+        # Compiled theme templates are kept across rebuilds, never past an edit; every page shows it.
+        time.sleep(1)
+        theme.write_text(theme.read_text().replace("Theme one", "Theme two"))
+        srv.wait_for("the edited theme template", srv.page_shows("claims/a/", "Theme two"))
+        for page in ("", "claimants/deepseek/", "scoreboard/"):
+            assert "Theme two" in (srv.get(page) or ""), page
     finally:
         srv.stop()

@@ -37,6 +37,7 @@ from .searchview import searchable_part
 from .siteplan import Bodies, Settings, SettingsError, SitePlan, SitePlanner, settings_from
 from .strings import BUNDLED
 from .stubs import StubFolder
+from .theme_cache import MemoryBytecodeCache, keep_compiled
 
 log = get_plugin_logger(__name__)
 
@@ -85,6 +86,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._full_content: dict[str, str] = {}  # page content held back from search (on_page_context)
         self._rebuilds: DirtyRebuilds | None = None  # `serve --dirty`: what each rebuild redoes
         self._search: Any = None  # material's search plugin, whose index dirty rebuilds keep whole
+        self._compiled = MemoryBytecodeCache()  # the theme's templates, compiled once per `serve`
 
     # MkDocs keeps one plugin instance across `serve` rebuilds once on_startup exists.
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -123,6 +125,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
                      "`mkdocs build` fails until they are fixed)")
         _add_theme_overrides(config)
         self._search = search_plugin(dict(config.plugins))
+        if self._command == "serve":
+            keep_compiled(config.theme, self._compiled)
         config.extra_css.append(urls.STYLESHEET)
         config.extra_javascript.append(urls.SCRIPT)
         return config
