@@ -156,7 +156,7 @@ def main(argv: list[str]) -> int:
                      "Plugin hooks (seconds, median of the ours builds):", hooks_table(results),
                      warnings_lines(results), f"Load average at the end: {os.getloadavg()[0]:.2f}"]
         if args.serve_reload:
-            sections += ["Live reload (`mkdocs serve --livereload`, one claim's summary edited):",
+            sections += ["Live reload (`mkdocs serve`, one claim's summary edited; the modes alternate):",
                          serve_reload(work / f"serve-{args.reload_size}", args.reload_size,
                                       args.seed, args.repeat)]
     text = "\n\n".join(sections) + "\n"

@@ -209,6 +209,8 @@ def test_dirty_serve_rebuilds_only_the_pages_an_edit_changes(tmp_path: Path) -> 
         (site.claims / "edited.yml").write_text(claim_yaml(claim="A renamed claim."), encoding="utf-8")
         srv.wait_for("the related claim's new text", srv.page_shows("claims/neighbour/", "A renamed claim."))
         srv.wait_for("the home page's latest checks", srv.page_shows("", "A renamed claim."))
+        for listing in ("claimants/deepseek/", "tags/cost/", "experts/gavin-baker/", "claims/"):
+            assert "A renamed claim." in (srv.get(listing) or ""), listing
         assert after["claims/other"] == pages["claims/other"].stat().st_mtime_ns
         assert _search_pages(srv) == searched
 

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from . import urls
-from .catalog import Catalog
+from .catalog import Catalog, Expert
 from .markup import plain_text
+from .model import Claim
 from .render import Renderer
 from .slugs import name_key
 
@@ -111,6 +113,22 @@ def _claims_pages(catalog: Catalog, title: str, page_size: int, description: str
                           "pages": [urls.claims_page_src(i) for i in range(1, count + 1)]})
         for n in range(1, count + 1)
     ]
+
+
+def listing_inputs(catalog: Catalog, spec: PageSpec, claim_json: Callable[[Claim], str]) -> str:
+    """Everything of the catalog that a claimant, tag or expert page reads, as text, like
+    ``claim_page_inputs`` (``claim_json``: a claim's JSON); "" for the other pages, which read
+    the whole catalog."""
+    entity = spec.context.get("entity") or spec.context.get("expert")
+    if entity is None:
+        return ""
+    if isinstance(entity, Expert):
+        claims = [claim for claim, _ in entity.quotes]
+        extra = repr((entity.roles, [claim.quotes.index(quote) for claim, quote in entity.quotes]))
+    else:
+        claims, extra = entity.claims, ""
+    return "\x00".join([spec.template, entity.name, entity.slug, extra,
+                        *(claim_json(claim) + " " + catalog.claimant_of[claim.id] for claim in claims)])
 
 
 def claim_page_inputs(catalog: Catalog, claim_id: str, history: object) -> str:

@@ -29,8 +29,8 @@ from .errors import ClaimError, report_lines
 from .feeds import site_files
 from .history import claim_histories
 from .loader import DEFAULT_MAX_BYTES, ClaimLoader, ClaimSet
-from .model import ID_PATTERN
-from .pages import PageSpec, claim_page_inputs, headings, plan_pages
+from .model import ID_PATTERN, Claim
+from .pages import PageSpec, claim_page_inputs, headings, listing_inputs, plan_pages
 from .render import Renderer, SiteInfo
 from .scale import RatingScale
 from .strings import UnknownStrings, strings_for
@@ -210,6 +210,7 @@ class SitePlan:
     reuse: dict[str, tuple[str, str]] | None = None  # src_uri -> (inputs key, HTML), kept by the planner
     settings_key: str = ""
     _templates: str = ""  # the templates' fingerprint, taken once per plan
+    _json: dict[str, str] = field(default_factory=dict)  # claims' JSON by id, for reuse keys
 
     def url(self, src_uri: str) -> str:
         return urls.page_url(src_uri, self.renderer.site.use_directory_urls)
@@ -217,7 +218,8 @@ class SitePlan:
     def body(self, spec: PageSpec, here: str | None = None) -> str:
         """The page's HTML, as the theme places it in the page's content; its relative links
         start from ``here`` (default: the page's own URL). Where the planner keeps pages, a
-        claim page whose inputs, templates and settings are unchanged is not rendered again."""
+        claim, claimant, tag or expert page whose inputs, templates and settings are unchanged
+        is not rendered again."""
         start = self.url(spec.src_uri) if here is None else here
         key = self._reuse_key(spec, start)
         if key and self.reuse is not None and self.reuse.get(spec.src_uri, ("", ""))[0] == key:
@@ -240,12 +242,24 @@ class SitePlan:
         return Bodies(self, specs, count)
 
     def _reuse_key(self, spec: PageSpec, here: str) -> str:
-        if self.reuse is None or not spec.claim_id or spec.claim_id not in self.catalog.by_id:
+        if self.reuse is None:
             return ""
-        inputs = claim_page_inputs(self.catalog, spec.claim_id, spec.context.get("history"))
+        if spec.claim_id and spec.claim_id in self.catalog.by_id:
+            inputs = claim_page_inputs(self.catalog, spec.claim_id, spec.context.get("history"))
+        else:
+            inputs = listing_inputs(self.catalog, spec, self._claim_json)
+            if not inputs:
+                return ""
         self._templates = self._templates or self.renderer.templates_fingerprint()
         parts = [inputs, self._templates, self.settings_key, self.banner, here]
         return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+    def _claim_json(self, claim: Claim) -> str:
+        """A claim's JSON, made once per plan (a claim is on several listings)."""
+        found = self._json.get(claim.id)
+        if found is None:
+            found = self._json[claim.id] = claim.model_dump_json()
+        return found
 
     def head(self, here: str, spec: PageSpec | None = None, *, claim_review: bool = True,
              title: str = "", description: str = "") -> str:
