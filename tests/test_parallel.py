@@ -140,6 +140,27 @@ def test_validate_with_workers_reports_the_same(bad_site: Site) -> None:
     assert (pooled.returncode, pooled.stdout, pooled.stderr) == (one.returncode, one.stdout, one.stderr)
 
 
+def test_a_page_that_fails_to_render_fails_the_same_way(tmp_path: Path) -> None:
+    """A site's template that breaks on one claim: the same page named, the same error, as in one process."""
+    site = make_site_in(tmp_path, plugin_options="workers: 2")
+    _write_claims(site, 40)
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "name: material\n", "name: material\n  custom_dir: overrides\n"), encoding="utf-8")
+    (site.root / "overrides" / "factcheck").mkdir(parents=True)
+    (site.root / "overrides" / "factcheck" / "claim.html").write_text(
+        '{% if claim.id == "claim-029" %}{{ no_such_value }}{% endif %}<p>{{ claim.claim }}</p>\n', encoding="utf-8")
+    one = _run(site, "build", "-f", _with_workers(site, 1), "-d", "site-one")
+    pooled = _run(site, "build", "-d", "site-pooled")
+    assert one.returncode != 0 and "no_such_value" in one.stderr and "claim-029" in one.stderr
+    # The report; the traceback's frames (indented) differ by the functions that called the template.
+    def report(output: str) -> list[str]:
+        return [line.replace("site-pooled", "site-one") for line in output.splitlines() if not line.startswith(" ")]
+
+    assert pooled.returncode == one.returncode
+    assert report(pooled.stderr) == report(one.stderr)
+
+
 # --- the pool itself -----------------------------------------------------------------------
 
 

@@ -6,8 +6,8 @@ inherit the function, the items and everything they reach (settings, templates, 
 catalog) without pickling; only results travel back. Where no pool can start (no
 ``fork`` on the platform, a sandbox refusing processes, a daemon process, a worker
 that died), or where it would not pay (few items), the same function runs here, item
-by item, so the results are the same either way. A chunk whose worker raised is done
-again here, so its exception is raised as the one-process run raises it.
+by item, so the results are the same either way. Items whose worker raised are done
+again here, one by one, so an exception is raised where and as one process raises it.
 """
 
 from __future__ import annotations
@@ -56,7 +56,8 @@ def can_fork() -> bool:
 
 class Job(Generic[T, R]):
     """``fn`` over ``items`` with ``workers`` processes, started at once; ``get(i)`` waits for
-    item i's result. One process (or a pool that could not start): computed on request."""
+    item i's result. Without workers (one process, a pool that could not start, a worker that
+    failed) ``get(i)`` computes item i then and there, as a plain loop would."""
 
     def __init__(self, fn: Callable[[T], R], items: Sequence[T], workers: int, what: str = "items") -> None:
         self._fn, self._items = fn, items
@@ -71,11 +72,22 @@ class Job(Generic[T, R]):
 
     def get(self, index: int) -> R:
         chunk = index // self._size
-        if chunk not in self._done:
-            self._done[chunk] = self._compute(chunk)
+        if chunk not in self._done and self._pool is not None:
+            try:
+                self._done[chunk] = self._futures[chunk].result()
+            except Exception:
+                # A worker raised, or died (killed, out of memory): what is not done yet is
+                # done here, item by item, so an error is raised where and as one process raises
+                # it (even an exception that cannot be pickled) and a lost worker costs nothing.
+                self.close()
+            except BaseException:  # Ctrl-C
+                self.close()
+                raise
             if len(self._done) * self._size >= len(self._items):
                 self.close()  # every result is here: end the workers now
-        return self._done[chunk][index - chunk * self._size]
+        if chunk in self._done:
+            return self._done[chunk][index - chunk * self._size]
+        return self._fn(self._items[index])
 
     def results(self) -> list[R]:
         return [self.get(i) for i in range(len(self._items))]
@@ -85,21 +97,6 @@ class Job(Generic[T, R]):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-
-    def _compute(self, chunk: int) -> list[R]:
-        if self._pool is not None:
-            try:
-                return self._futures[chunk].result()
-            except Exception:
-                # A worker raised, or died (killed, out of memory): this chunk and the rest are
-                # done here, so an error is raised as one process raises it (the same exception,
-                # even one that cannot be pickled, with its traceback) and a lost worker costs nothing.
-                self.close()
-            except BaseException:  # Ctrl-C
-                self.close()
-                raise
-        start = chunk * self._size
-        return [self._fn(item) for item in self._items[start : start + self._size]]
 
 
 def pmap(fn: Callable[[T], R], items: Sequence[T], workers: int, what: str = "items") -> list[R]:

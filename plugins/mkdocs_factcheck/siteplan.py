@@ -12,6 +12,7 @@ exports, claims index, CSS/JS). The MkDocs plugin turns a plan into MkDocs files
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Mapping
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from pydantic import ValidationError
 
 from . import cache as disk_cache
@@ -238,7 +240,9 @@ class SitePlan:
         if count < 2 or not parallel.can_fork():
             return None
         for template in {spec.template for spec in specs}:  # compiled once, here, not in every worker
-            self.renderer.env.get_template(template)
+            # A site's broken template fails where it fails in one process: rendering its first page.
+            with contextlib.suppress(jinja2.TemplateError):
+                self.renderer.env.get_template(template)
         return Bodies(self, specs, count)
 
     def _reuse_key(self, spec: PageSpec, here: str) -> str:
