@@ -101,7 +101,8 @@ def format_json(rows: list[Row]) -> list[str]:
 
 def run_status(args: argparse.Namespace) -> int:
     settings = read_settings(Path(args.config_file))
-    loader = ClaimLoader(settings.scale, max_bytes=settings.max_file_bytes, policy=settings.policy)
+    loader = ClaimLoader(settings.scale, max_bytes=settings.max_file_bytes, policy=settings.policy,
+                         workers=settings.workers)
     claim_set = loader.load(settings.claims_dir, settings.config_dir)
     today = settings.policy.today or editorial.build_date()
     changed = _last_changed(settings.claims_dir, settings.config_dir)
