@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import multiprocessing
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -159,6 +160,24 @@ def test_a_page_that_fails_to_render_fails_the_same_way(tmp_path: Path) -> None:
 
     assert pooled.returncode == one.returncode
     assert report(pooled.stderr) == report(one.stderr)
+
+
+def test_generate_with_workers_writes_the_same_files(tmp_path: Path) -> None:
+    site = make_site_in(tmp_path, plugin_options="workers: 2")
+    _write_claims(site, 40)
+    # The command with its debug log shown (which says when workers ran).
+    factcheck = [sys.executable, "-c", "import logging, sys\nlogging.basicConfig(level=logging.DEBUG)\n"
+                 "from mkdocs_factcheck.cli import main\nsys.exit(main(sys.argv[1:]))\n"]
+    written, logs = {}, {}
+    for config in (_with_workers(site, 1), "mkdocs.yml"):
+        done = _run(site, "generate", "-f", config, python=factcheck)
+        assert done.returncode == 0, done.stderr
+        written[config], logs[config] = _files(site.root / "docs"), done.stderr
+    one, pooled = written.values()
+    assert re.search(r"\d+ pages made in 2 worker processes", logs["mkdocs.yml"])
+    assert "worker processes" not in logs["workers-1.yml"]
+    assert len([path for path in one if path.startswith("claims/claim-")]) == 40
+    assert pooled == one
 
 
 # --- the pool itself -----------------------------------------------------------------------

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import subprocess
 import sys
 import time
@@ -26,7 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import urls
+from . import parallel, urls
 from .errors import ClaimError, SiteError, format_report
 from .mkdocs_yml import read_settings
 from .pages import PageSpec
@@ -58,8 +59,13 @@ def site_outputs(plan: SitePlan, *, head_template: bool = False,
                  images: dict[str, bytes] | None = None) -> dict[str, str | bytes]:
     """Every generated file by its path in docs_dir: the pages as Markdown, then the site files
     and the share cards (PNG)."""
-    outputs: dict[str, str | bytes] = {
-        src: page_markdown(plan, spec, head_template=head_template) for src, spec in plan.pages.items()}
+    specs = list(plan.pages.values())
+    # In worker processes when there are enough pages; not where the planner keeps pages
+    # for the next round (watch): a worker's renders would not be kept.
+    workers = 1 if plan.reuse is not None else parallel.worker_count(plan.workers, len(specs))
+    made = parallel.pmap(functools.partial(page_markdown, plan, head_template=head_template), specs, workers,
+                         "pages made")
+    outputs: dict[str, str | bytes] = dict(zip(plan.pages, made, strict=True))
     outputs.update(plan.files)
     outputs.update(images or {})
     return outputs

@@ -211,6 +211,7 @@ class SitePlan:
     cards: list[tuple[str, Card]] = field(default_factory=list)  # share cards, by path in the site
     reuse: dict[str, tuple[str, str]] | None = None  # src_uri -> (inputs key, HTML), kept by the planner
     settings_key: str = ""
+    workers: int | None = None  # the site's workers option (None: auto), for adapters that render every page
     _templates: str = ""  # the templates' fingerprint, taken once per plan
     _json: dict[str, str] = field(default_factory=dict)  # claims' JSON by id, for reuse keys
 
@@ -417,7 +418,7 @@ class SitePlanner:
             self._kept = {uri: kept for uri, kept in self._kept.items() if uri in pages}
         return SitePlan(self.renderer, catalog, claim_set.errors, pages, files, s.config_dir, s.claims_dir,
                         banner=banner, latest_count=s.latest_count, cards=self.renderer.card_files(catalog),
-                        reuse=self._kept if self.keep_pages else None, settings_key=repr(s))
+                        reuse=self._kept if self.keep_pages else None, settings_key=repr(s), workers=s.workers)
 
     def card_images(self, plan: SitePlan) -> dict[str, bytes]:
         """The plan's share cards as PNG bytes, by path in the site (drawn or from the caches)."""
