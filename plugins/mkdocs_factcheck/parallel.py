@@ -64,6 +64,7 @@ class Job(Generic[T, R]):
         workers = max(1, min(workers, len(items)))
         self._size = max(1, -(-len(items) // (workers * CHUNKS_PER_WORKER))) if workers > 1 else 1
         self._done: dict[int, list[R]] = {}
+        self._taken: dict[int, set[int]] = {}  # indexes handed out by take(), by chunk
         self._futures: list[Future[list[R]]] = []
         self._pool = _start(workers, self._size, fn, items, self._futures) if workers > 1 else None
         self.pooled = self._pool is not None
@@ -91,6 +92,19 @@ class Job(Generic[T, R]):
 
     def results(self) -> list[R]:
         return [self.get(i) for i in range(len(self._items))]
+
+    def take(self, index: int) -> R:
+        """``get(index)`` for a caller that needs each result once: once every result of a
+        chunk is taken, the chunk's results are let go (taking one again computes it again)."""
+        chunk = index // self._size
+        taken = self._taken.setdefault(chunk, set())
+        if index in taken:
+            return self._fn(self._items[index])
+        result = self.get(index)
+        taken.add(index)
+        if len(taken) == min(self._size, len(self._items) - chunk * self._size):
+            self._done.get(chunk, []).clear()  # the very list the chunk's future holds too
+        return result
 
     def close(self) -> None:
         """End the workers (waiting for them: no process is left behind)."""

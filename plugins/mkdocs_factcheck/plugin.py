@@ -236,12 +236,23 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     # After material's `social` (50), whose share tags ours replace; before `minify` and
     # `htmlproofer` (0) and `i18n` (-100), so they see the finished page.
     @event_priority(40)
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+    def _post_page_head(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if self._plan is None:
             return output
         head = self._plan.head(page.file.url, self._plan.pages.get(page.file.src_uri), title=page.title or "",
                                description=str(page.meta.get("description") or ""))
         return share_tags.without(output, share_tags.names(head)).replace("</head>", head + "</head>", 1)
+
+    # Last of all, after `i18n` (-100) and every plugin that reads the page: MkDocs writes the
+    # output next and then never reads page.content again, yet would keep every page's HTML
+    # until the build ends. Ours are let go (hand-written pages are left as MkDocs has them).
+    @event_priority(-1000)
+    def _post_page_release(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self._plan is not None and page.file.src_uri in self._plan.pages:
+            page.content = None
+        return output
+
+    on_post_page = CombinedEvent(_post_page_head, _post_page_release)
 
     # Before material's search (0) writes its index: under `serve --dirty`, every page's entries.
     @event_priority(10)

@@ -346,7 +346,7 @@ class Bodies:
         index = self._index.get(spec.src_uri)
         if index is None or here != self._plan.url(spec.src_uri):
             return None
-        return self._job.get(index)
+        return self._job.take(index)  # not kept here: MkDocs holds it as the page's content
 
     def close(self) -> None:
         self._job.close()

@@ -1,0 +1,96 @@
+"""What a build holds on to (issue 16: peak memory): our pages' HTML is let go once the page is
+written, after every other plugin has seen it; page bodies from worker processes are not kept
+twice; the output is the same."""
+
+from __future__ import annotations
+
+import json
+import weakref
+
+import pytest
+from conftest import Site, claim_yaml, make_site_in
+from mkdocs_factcheck import parallel
+
+# A site's own hooks file: a plugin at i18n's priority (-100, the latest of the usual ones)
+# reads each page in on_post_page; at the end of the build it notes what MkDocs still holds.
+HOOKS = '''
+import json
+from mkdocs.plugins import event_priority
+
+pages = {}
+seen = {}
+
+@event_priority(-100)
+def on_post_page(output, page, config):
+    pages[page.file.src_uri] = page
+    seen[page.file.src_uri] = len(page.content or "")
+    return output
+
+def on_post_build(config):
+    held = {uri: len(page.content or "") for uri, page in pages.items()}
+    with open("memory-report.json", "w") as out:
+        json.dump({"seen": seen, "held": held}, out)
+'''
+CLAIMS = 6
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, dict[str, dict[str, int]]]:
+    site = make_site_in(tmp_path_factory.mktemp("memory"), config_extra="hooks:\n  - hooks.py\n",
+                        plugin_options="workers: 2")
+    (site.root / "hooks.py").write_text(HOOKS, encoding="utf-8")
+    for n in range(CLAIMS):
+        site.write_claim(f"claim-{n}.yml", claim_yaml(claim=f"Claim number {n} was made.",
+                                                      summary=f"Answer number {n}."))
+    result = site.build()
+    assert result.returncode == 0, result.output
+    data: dict[str, dict[str, int]] = json.loads((site.root / "memory-report.json").read_text(encoding="utf-8"))
+    return site, data
+
+
+def test_generated_pages_html_is_let_go_after_every_plugin_has_read_it(
+        report: tuple[Site, dict[str, dict[str, int]]]) -> None:
+    site, data = report
+    ours = [uri for uri in data["seen"] if uri.startswith("claims/claim-")]
+    assert len(ours) == CLAIMS
+    # A plugin that comes late (i18n's priority) still reads every page whole ...
+    assert all(data["seen"][uri] > 1000 for uri in ours)
+    assert data["seen"]["index.md"] > 0
+    # ... and once the pages are written MkDocs no longer holds ours; hand-written pages stay as they were.
+    assert [uri for uri, size in data["held"].items() if size and uri != "index.md"] == []
+    assert data["held"]["index.md"] == data["seen"]["index.md"]
+    # The output is whole: the page carries its body and its head.
+    page = (site.root / "site" / "claims" / "claim-3" / "index.html").read_text(encoding="utf-8")
+    assert "Answer number 3." in page and "application/ld+json" in page and page.rstrip().endswith("</html>")
+
+
+class Result:
+    """A result that can be watched with a weak reference (pickled back from a worker)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+
+def _make(n: int) -> Result:
+    return Result(n)
+
+
+def test_a_taken_result_is_not_kept_by_the_job() -> None:
+    job = parallel.Job(_make, list(range(40)), 2)
+    try:
+        assert job.pooled
+        taken = [job.take(i) for i in range(40)]
+        assert [r.n for r in taken] == list(range(40))
+        watched = [weakref.ref(r) for r in taken]
+        del taken
+        assert [ref for ref in watched if ref() is not None] == []  # the job held none of them
+        assert job.take(7).n == 7  # taken again: made again, the same
+    finally:
+        job.close()
+
+
+def test_take_in_one_process_gives_the_same_results() -> None:
+    job = parallel.Job(_make, list(range(10)), 1)
+    assert not job.pooled
+    assert [job.take(i).n for i in range(10)] == list(range(10))
+    assert job.take(3).n == 3
