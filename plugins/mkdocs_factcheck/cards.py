@@ -159,6 +159,9 @@ class CardJob:
         """Every card into the built site."""
         for src, data in self.result().items():
             path = site_dir / src
+            size = data.stat().st_size if isinstance(data, Path) else len(data)
+            if path.is_file() and path.stat().st_size == size:
+                continue  # its name holds its content's hash: already there from the last serve build
             path.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(data, Path):
                 shutil.copyfile(data, path)

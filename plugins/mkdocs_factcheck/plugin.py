@@ -324,7 +324,10 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         if self._stubs is None:
             self._stubs = StubFolder()
         html = self._prerendered[spec.src_uri] = plan.body(spec)
-        path = self._stubs.stub(spec.src_uri, spec.stub(), html + plan.head_inputs(spec))
+        # The front matter's fields, the body, and what the head shows (not the YAML: made only when written).
+        inputs = "\x00".join([repr((spec.title, spec.description, spec.searchable, spec.meta)), html,
+                              plan.head_inputs(spec)])
+        path = self._stubs.stub(spec.src_uri, inputs, spec.stub)
         return File.generated(config, spec.src_uri, abs_src_path=str(path), inclusion=inclusion)
 
 

@@ -214,6 +214,7 @@ class SitePlan:
     workers: int | None = None  # the site's workers option (None: auto), for adapters that render every page
     _templates: str = ""  # the templates' fingerprint, taken once per plan
     _json: dict[str, str] = field(default_factory=dict)  # claims' JSON by id, for reuse keys
+    _inputs: dict[str, str] = field(default_factory=dict)  # claim pages' inputs by claim id
 
     def url(self, src_uri: str) -> str:
         return urls.page_url(src_uri, self.renderer.site.use_directory_urls)
@@ -250,7 +251,7 @@ class SitePlan:
         if self.reuse is None:
             return ""
         if spec.claim_id and spec.claim_id in self.catalog.by_id:
-            inputs = claim_page_inputs(self.catalog, spec.claim_id, spec.context.get("history"))
+            inputs = self.head_inputs(spec)
         else:
             inputs = listing_inputs(self.catalog, spec, self._claim_json)
             if not inputs:
@@ -283,7 +284,11 @@ class SitePlan:
         share tags and ClaimReview read the whole claim (its body may not show every field)."""
         if not spec.claim_id or spec.claim_id not in self.catalog.by_id:
             return ""
-        return claim_page_inputs(self.catalog, spec.claim_id, spec.context.get("history"))
+        found = self._inputs.get(spec.claim_id)
+        if found is None:  # asked for twice under serve: the reuse key and the stub
+            found = self._inputs[spec.claim_id] = claim_page_inputs(self.catalog, spec.claim_id,
+                                                                    spec.context.get("history"))
+        return found
 
     def footer(self, here: str) -> str:
         """The site's identity (about, contact, funding ...) for the footer of the page at ``here``."""

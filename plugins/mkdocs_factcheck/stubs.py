@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -20,13 +21,14 @@ class StubFolder:
         self.root = Path(tempfile.mkdtemp(prefix="factcheck-serve-"))
         self._digests: dict[str, str] = {}
 
-    def stub(self, src_uri: str, markdown: str, html: str) -> Path:
-        """The stub's path; its modified time moves only when `markdown` or `html` changed."""
-        digest = hashlib.sha256(f"{markdown}\x00{html}".encode()).hexdigest()
+    def stub(self, src_uri: str, inputs: str, markdown: Callable[[], str]) -> Path:
+        """The stub's path; its modified time moves only when ``inputs`` (everything the page's
+        output shows) changed. ``markdown`` makes its text, when it is written."""
+        digest = hashlib.sha256(inputs.encode()).hexdigest()
         path = self.root / src_uri
         if self._digests.get(src_uri) != digest or not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(markdown, encoding="utf-8")
+            path.write_text(markdown(), encoding="utf-8")
             self._digests[src_uri] = digest
         return path
 
