@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import weakref
+from pathlib import Path
 
 import pytest
 from conftest import Site, claim_yaml, make_site_in
 from mkdocs_factcheck import parallel
+from test_siteplan import planner_for
 
 # A site's own hooks file: a plugin at i18n's priority (-100, the latest of the usual ones)
 # reads each page in on_post_page; at the end of the build it notes what MkDocs still holds.
@@ -94,3 +96,17 @@ def test_take_in_one_process_gives_the_same_results() -> None:
     assert not job.pooled
     assert [job.take(i).n for i in range(10)] == list(range(10))
     assert job.take(3).n == 3
+
+
+@pytest.mark.parametrize(("keep_pages", "parsed"), [(False, 4), (True, 2)])
+def test_a_one_build_planner_holds_no_file_results_a_serve_planner_reuses_them(
+        tmp_path: Path, keep_pages: bool, parsed: int) -> None:
+    planner = planner_for(tmp_path, keep_pages=keep_pages)
+    for name in ("a", "b"):
+        (tmp_path / "claims" / f"{name}.yml").write_text(claim_yaml(summary=f"Summary {name}."), encoding="utf-8")
+    first, second = planner.load(), planner.load()
+    # A build's planner let go of each file's result (its claim, positions and names) after
+    # loading, so loading again parses again; serve's planner parses only what changed.
+    assert planner.loader.parsed == parsed
+    assert list(first.claims) == list(second.claims) == ["a", "b"]
+    assert second.claims["b"].summary == "Summary b."

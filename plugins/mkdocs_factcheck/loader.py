@@ -208,6 +208,11 @@ class ClaimLoader:
         claim_set.errors = sorted([*claim_set.errors, *errors, *others])
         return claim_set
 
+    def forget(self) -> None:
+        """Let go of the per-file results (each file's claim, errors and positions): the next
+        load parses every file again."""
+        self._cache = {}
+
     def _read_file(self, path: Path, shown: str, root: Path) -> FileResult | tuple[str, bytes]:
         """The file's result when it is known without parsing (unreadable, too big, unchanged
         since the last load), else its (digest, bytes) to parse."""

@@ -373,8 +373,9 @@ def error_pages(errors: list[ClaimError], catalog: Catalog) -> dict[str, PageSpe
 @dataclass
 class SitePlanner:
     """Plans the site for one set of settings; keep it across rebuilds (serve, watch) so
-    unchanged claim files are not parsed and unchanged Markdown is not rendered again.
-    With ``keep_pages`` (serve, watch) it also keeps claim pages' HTML between plans."""
+    unchanged Markdown is not rendered again. With ``keep_pages`` (serve, watch) it also keeps
+    each claim file's result (unchanged files are not parsed again) and claim pages' HTML
+    between plans; without it (one build) it lets go of them as soon as it can."""
 
     settings: Settings
     keep_pages: bool = False
@@ -395,7 +396,10 @@ class SitePlanner:
     def load(self) -> ClaimSet:
         """Read and check every claim file (only the changed ones, for a kept planner)."""
         s = self.settings
-        return self.loader.load(s.claims_dir, s.config_dir, site_root=s.config_dir)
+        claim_set = self.loader.load(s.claims_dir, s.config_dir, site_root=s.config_dir)
+        if not self.keep_pages:
+            self.loader.forget()  # one build reuses no file's result: they would be held to its end
+        return claim_set
 
     def plan(self, claim_set: ClaimSet | None = None, *, preview: bool = False,
              show_errors: bool = False) -> SitePlan:
