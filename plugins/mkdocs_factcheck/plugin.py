@@ -176,7 +176,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         if self._rebuilds is not None and self._plan is not None:
             # The title MkDocs reads from a generated page's front matter (pages.PageSpec.stub).
             titles = {uri: html_lib.escape(spec.title) for uri, spec in self._plan.pages.items()}
-            self._rebuilds.begin(config.config_file_path, config.theme.dirs, nav, files, titles, config.site_dir)
+            self._rebuilds.begin(config, nav, files, titles)
         return nav
 
     # Early: fill the body before plugins that read or rework page HTML (glightbox,

@@ -15,8 +15,8 @@ source):
 - factcheck's pages are rebuilt when their stub changes (``stubs.py``: HTML, front matter,
   head inputs), and their titles are given to the navigation of the pages that are rebuilt;
 - every page is rebuilt when what every page shows changes: the config file, a theme file
-  outside the installed packages, or the navigation (its titles and order), and after a
-  build that failed;
+  outside the installed packages, a file under the config's ``watch`` paths, or the
+  navigation (its titles and order), and after a build that failed;
 - outputs of files the site no longer has are deleted;
 - the search entries of the pages not rebuilt are kept and the index is written whole, in
   page order, as a full build writes it.
@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
@@ -62,19 +63,21 @@ def _force(path: str) -> None:
         os.utime(path, (0, 0))
 
 
-def theme_state(dirs: Iterable[str]) -> list[tuple[str, int, int]]:
-    """Each file of the site's own theme folders (custom_dir; not installed packages) with its
-    modified time and size."""
-    state = []
-    for folder in dirs:
-        if str(Path(folder).resolve()).startswith(_INSTALLED):
+def files_state(paths: Iterable[str]) -> list[tuple[str, int, int]]:
+    """Each file at or under ``paths`` (not in installed packages: they do not change while
+    serving) with its modified time and size."""
+    found = []
+    for top in paths:
+        if str(Path(top).resolve()).startswith(_INSTALLED):
             continue
-        for parent, _, names in os.walk(folder):
+        walk = [(os.path.dirname(top), [], [os.path.basename(top)])] if os.path.isfile(top) else os.walk(top)
+        for parent, _, names in walk:
             for name in names:
                 path = os.path.join(parent, name)
-                stat = os.stat(path)
-                state.append((path, stat.st_mtime_ns, stat.st_size))
-    return sorted(state)
+                with contextlib.suppress(FileNotFoundError):
+                    stat = os.stat(path)
+                    found.append((path, stat.st_mtime_ns, stat.st_size))
+    return sorted(found)
 
 
 def nav_outline(items: Sequence[Any], titles: dict[str, str]) -> list[Any]:
@@ -106,12 +109,12 @@ class DirtyRebuilds:
     _entries: dict[str, list[Any]] = field(default_factory=dict)  # search entries by page
     _mark: int = 0
 
-    def begin(self, config_file: str | None, theme_dirs: Iterable[str], nav: Navigation, files: Files,
-              ours: dict[str, str], site_dir: str) -> None:
+    def begin(self, config: MkDocsConfig, nav: Navigation, files: Files, ours: dict[str, str]) -> None:
         """Before MkDocs reads the pages: decide which are rebuilt and delete outputs of files
         that are gone. ``ours``: factcheck's generated pages, src_uri -> title."""
-        config = Path(config_file).read_bytes() if config_file else b""
-        key = hashlib.sha256(repr((config, theme_state(theme_dirs), nav_outline(nav.items, ours))).encode())
+        text = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
+        watched = files_state([*config.theme.dirs, *config.watch])
+        key = hashlib.sha256(repr((text, watched, nav_outline(nav.items, ours))).encode())
         site_key = key.hexdigest()
         everything = site_key != self._site_key
         pages = files.documentation_pages(inclusion=_in_serve)
@@ -125,7 +128,7 @@ class DirtyRebuilds:
             if title is not None and page.title is None and not page.file.is_modified():
                 page.title = title
         outputs = {file.abs_dest_path for file in files if _in_serve(file.inclusion)}
-        site = os.path.realpath(site_dir)
+        site = os.path.realpath(config.site_dir)
         for gone in self._outputs - outputs:
             if os.path.realpath(gone).startswith(site + os.sep):
                 Path(gone).unlink(missing_ok=True)
