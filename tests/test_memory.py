@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 import weakref
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Site, claim_yaml, make_site_in
 from mkdocs_factcheck import parallel
+from mkdocs_factcheck.siteplan import SitePlanner, settings_from
 from test_siteplan import planner_for
 
 # A site's own hooks file: a plugin at i18n's priority (-100, the latest of the usual ones)
@@ -21,6 +23,14 @@ from mkdocs.plugins import event_priority
 
 pages = {}
 seen = {}
+exports = {}
+
+@event_priority(-100)
+def on_files(files, config):
+    for name in ("claims.json", "claims.csv", "feed.xml"):
+        file = files.get_file_from_path(name)
+        exports[name] = {"source": file.abs_src_path, "bytes": len(file.content_bytes), "url": file.url}
+    return files
 
 @event_priority(-100)
 def on_post_page(output, page, config):
@@ -31,13 +41,13 @@ def on_post_page(output, page, config):
 def on_post_build(config):
     held = {uri: len(page.content or "") for uri, page in pages.items()}
     with open("memory-report.json", "w") as out:
-        json.dump({"seen": seen, "held": held}, out)
+        json.dump({"seen": seen, "held": held, "exports": exports}, out)
 '''
 CLAIMS = 6
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, dict[str, dict[str, int]]]:
+def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, dict[str, Any]]:
     site = make_site_in(tmp_path_factory.mktemp("memory"), config_extra="hooks:\n  - hooks.py\n",
                         plugin_options="workers: 2")
     (site.root / "hooks.py").write_text(HOOKS, encoding="utf-8")
@@ -46,12 +56,12 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, dict[str, di
                                                       summary=f"Answer number {n}."))
     result = site.build()
     assert result.returncode == 0, result.output
-    data: dict[str, dict[str, int]] = json.loads((site.root / "memory-report.json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads((site.root / "memory-report.json").read_text(encoding="utf-8"))
     return site, data
 
 
 def test_generated_pages_html_is_let_go_after_every_plugin_has_read_it(
-        report: tuple[Site, dict[str, dict[str, int]]]) -> None:
+        report: tuple[Site, dict[str, Any]]) -> None:
     site, data = report
     ours = [uri for uri in data["seen"] if uri.startswith("claims/claim-")]
     assert len(ours) == CLAIMS
@@ -65,6 +75,23 @@ def test_generated_pages_html_is_let_go_after_every_plugin_has_read_it(
     page = (site.root / "site" / "claims" / "claim-3" / "index.html").read_text(encoding="utf-8")
     assert "Answer number 3." in page and "application/ld+json" in page and page.rstrip().endswith("</html>")
 
+
+def test_exports_wait_on_disk_as_files_other_plugins_see_and_the_site_gets_them_unchanged(
+        report: tuple[Site, dict[str, Any]]) -> None:
+    site, data = report
+    # The same plan in this process: the feed and exports as the plugin makes them, in memory.
+    settings = settings_from({"workers": 1}, config_dir=site.root, docs_dir="docs", site_name="Test desk",
+                             site_url="https://checks.example.org/")
+    expected = SitePlanner(settings).plan().files
+    for name, seen in data["exports"].items():
+        built = (site.root / "site" / name).read_bytes()
+        assert built == expected[name].encode("utf-8") and len(built) > 200
+        # A later plugin saw a File with a real source path and the whole content ...
+        assert (seen["url"], seen["bytes"]) == (name, len(built))
+        assert Path(seen["source"]).name == name and not Path(seen["source"]).is_relative_to(site.root)
+        # ... in a private folder that is gone once the build has ended.
+        assert not Path(seen["source"]).exists()
+    assert '"count": 6' in expected["claims.json"]
 
 class Result:
     """A result that can be watched with a weak reference (pickled back from a worker)."""

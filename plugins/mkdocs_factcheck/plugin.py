@@ -36,6 +36,7 @@ from .rebuilds import DirtyRebuilds, quiet_dirty_warning, search_plugin
 from .searchview import searchable_part
 from .siteplan import Bodies, Settings, SettingsError, SitePlan, SitePlanner, settings_from
 from .strings import BUNDLED
+from .spool import Spool
 from .stubs import StubFolder
 from .theme_cache import MemoryBytecodeCache, keep_compiled
 
@@ -83,6 +84,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._prerendered: dict[str, str] = {}
         self._bodies: Bodies | None = None  # `mkdocs build`: page bodies rendered in worker processes
         self._card_job: CardJob | None = None
+        self._spool = Spool()  # the feed and exports of the build, on disk until MkDocs copies them
         self._full_content: dict[str, str] = {}  # page content held back from search (on_page_context)
         self._rebuilds: DirtyRebuilds | None = None  # `serve --dirty`: what each rebuild redoes
         self._search: Any = None  # material's search plugin, whose index dirty rebuilds keep whole
@@ -150,6 +152,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         if clashes:
             raise PluginError("pages clash (rename or remove the hand-written one; the claim URLs are "
                               "public and stay put):\n  " + "\n  ".join(clashes))
+        # The feed and exports wait on disk (spool.py), not in memory, for MkDocs to copy them.
+        for src_uri, content in plan.take_files().items():
+            files.append(File.generated(config, src_uri, abs_src_path=str(self._spool.write(src_uri, content))))
         # Bodies are rendered ahead while MkDocs reads the pages (serve reuses its own instead).
         self._bodies = None if serving else plan.prerender(self._planner.settings.workers)
         for spec in plan.pages.values():
@@ -157,10 +162,6 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             files.append(file)
             if not spec.in_nav:  # a nav entry may give an in-nav page its own title: MkDocs makes those
                 attach_generated_page(file, config)
-        for src_uri, content in plan.files.items():
-            file = File.generated(config, src_uri, content=content)
-            file.abs_src_path = str(self._planner.settings.claims_dir)  # made from the claims; `i18n` needs a path
-            files.append(file)
         # Share cards are drawn in worker processes while MkDocs renders the pages.
         settings = self._planner.settings
         self._card_job = self._planner.card_maker.start(plan.cards, plan.renderer.card_fonts, settings.cache_dir)
@@ -285,6 +286,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     def on_shutdown(self) -> None:
         if self._stubs is not None:
             self._stubs.remove()
+        self._spool.remove()
 
     # Helpers: translations between MkDocs objects and the core.
 

@@ -323,6 +323,12 @@ class SitePlan:
             return (self.config_dir / first.path).resolve()
         return self.claims_dir
 
+    def take_files(self) -> dict[str, str]:
+        """The site files, handed over once: the plan keeps only their paths (the JSON export
+        is megabytes, and the plan lives as long as the build)."""
+        taken, self.files = self.files, dict.fromkeys(self.files, "")
+        return taken
+
     def clashes(self, others: Mapping[str, str]) -> list[str]:
         """Where another file (``{URL: its name}``) wants the URL of one of our pages or files:
         one line per clash naming both."""

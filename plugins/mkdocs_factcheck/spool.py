@@ -1,0 +1,35 @@
+"""Site files (feed, exports, assets) kept on disk, not in memory, until MkDocs copies them.
+
+The JSON export alone is about 5 MiB a thousand claims. Given to MkDocs as a string, it
+would be held in the build's file list until the build ends; written to a private
+temporary folder, it is a ``File`` with a real source path that MkDocs copies into the
+site byte for byte, and that other plugins can still list and read.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+
+class Spool:
+    """A private temporary folder, made on first use; ``remove`` deletes it."""
+
+    def __init__(self) -> None:
+        self._root: Path | None = None
+
+    def write(self, src_uri: str, content: str) -> Path:
+        """The file at ``src_uri`` in the folder, holding ``content`` as UTF-8 (as MkDocs writes a
+        generated file's text)."""
+        if self._root is None:
+            self._root = Path(tempfile.mkdtemp(prefix="factcheck-files-"))
+        path = self._root / src_uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8"))
+        return path
+
+    def remove(self) -> None:
+        if self._root is not None:
+            shutil.rmtree(self._root, ignore_errors=True)
+            self._root = None
