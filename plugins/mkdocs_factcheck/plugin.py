@@ -35,8 +35,8 @@ from .pages import PageSpec
 from .rebuilds import DirtyRebuilds, quiet_dirty_warning, search_plugin
 from .searchview import searchable_part
 from .siteplan import Bodies, Settings, SettingsError, SitePlan, SitePlanner, settings_from
-from .strings import BUNDLED
 from .spool import Spool
+from .strings import BUNDLED
 from .stubs import StubFolder
 from .theme_cache import MemoryBytecodeCache, keep_compiled
 
