@@ -5,13 +5,14 @@ twice; the output is the same."""
 from __future__ import annotations
 
 import json
+import tracemalloc
 import weakref
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import Site, claim_yaml, make_site_in
-from mkdocs_factcheck import parallel
+from mkdocs_factcheck import parallel, share_tags
 from mkdocs_factcheck.siteplan import SitePlanner, settings_from
 from test_siteplan import planner_for
 
@@ -137,3 +138,21 @@ def test_a_one_build_planner_holds_no_file_results_a_serve_planner_reuses_them(
     assert planner.loader.parsed == parsed
     assert list(first.claims) == list(second.claims) == ["a", "b"]
     assert second.claims["b"].summary == "Summary b."
+
+
+def test_share_tags_go_into_a_long_page_with_one_copy_of_it() -> None:
+    theirs = ('<meta property="og:title" content="Theirs">\n<meta property="og:image" content="card.png">\n'
+              '<meta property="og:image:width" content="1200">\n<meta name="twitter:site" content="@desk">\n')
+    ours = '<meta property="og:title" content="Ours">\n<meta property="og:image" content="ours.png">\n'
+    body = "<li>A cited source</li>\n" * 400_000  # a listing of thousands of sources: ~9 MiB
+    page = f"<html><head><title>T</title>\n{theirs}</head><body>{body}</body></html>"
+    tracemalloc.start()
+    try:
+        placed = share_tags.placed(page, ours)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert placed == (f"<html><head><title>T</title>\n<meta name=\"twitter:site\" content=\"@desk\">\n{ours}"
+                      f"</head><body>{body}</body></html>")
+    assert peak < 1.2 * len(page)  # the new page, not two or three copies on the way
+    assert share_tags.placed("<p>no head</p>", ours) == "<p>no head</p>"

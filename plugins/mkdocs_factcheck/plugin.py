@@ -242,7 +242,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             return output
         head = self._plan.head(page.file.url, self._plan.pages.get(page.file.src_uri), title=page.title or "",
                                description=str(page.meta.get("description") or ""))
-        return share_tags.without(output, share_tags.names(head)).replace("</head>", head + "</head>", 1)
+        return share_tags.placed(output, head)
 
     # Last of all, after `i18n` (-100) and every plugin that reads the page: MkDocs writes the
     # output next and then never reads page.content again, yet would keep every page's HTML

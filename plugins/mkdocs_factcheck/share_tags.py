@@ -18,13 +18,24 @@ def names(head: str) -> set[str]:
     return {match.group(1).lower() for match in _META.finditer(head)}
 
 
+def placed(page: str, head: str) -> str:
+    """The page with ``head`` at the end of its <head>, others' share tags that ``head`` writes
+    removed. One new string whatever the page's length: a listing of thousands of sources is
+    tens of MiB, and each copy made on the way would count in the build's peak memory."""
+    end = page.find("</head>")
+    if end < 0:
+        return page
+    before = page[:end]  # the head, small: only it is reworked
+    return page.replace(before, without(before, names(head)) + head, 1)  # found at once, at 0
+
+
 def without(page: str, replaced: set[str]) -> str:
     """The page with others' share tags named in `replaced` removed from its <head>."""
     if not replaced:
         return page
     end = page.find("</head>")
     if end < 0:
-        return page
+        end = len(page)  # the head alone
 
     def keep(match: re.Match[str]) -> str:
         name = match.group(1).lower()
