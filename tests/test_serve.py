@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ENV, MKDOCS, claim_yaml, make_site_in
+from mkdocs_factcheck.cards import FOLDER
 
 # Process groups and SIGTERM as used here are POSIX.
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX only")
@@ -29,8 +31,8 @@ BANNER = "Some claim files have errors"
 class Server:
     """A `mkdocs serve` process in its own process group, with its output collected."""
 
-    def __init__(self, root: Path, *extra: str) -> None:
-        self.port = _free_port()
+    def __init__(self, root: Path, *extra: str, port: int | None = None) -> None:
+        self.port = port or _free_port()
         self.base = f"http://127.0.0.1:{self.port}/"
         self.lines: list[str] = []
         self.proc = subprocess.Popen(
@@ -232,8 +234,26 @@ def test_dirty_serve_rebuilds_only_the_pages_an_edit_changes(tmp_path: Path) -> 
         assert "Another claim." not in (srv.get("claimants/") or "Another claim.")
         assert not {"claims/other/", "claimants/someone-else/", "tags/x/"} & set(_search_pages(srv))
         assert srv.proc.poll() is None
+        shutil.copytree(built, tmp_path / "served-dirty")
     finally:
         srv.stop()
+    # After all that, the same files as a full build of the same claims (the share cards of
+    # earlier versions of a claim aside: nothing links to them).
+    full = Server(tmp_path, "--verbose", port=srv.port)  # the same address in the pages
+    try:
+        full.wait_for("the full build", lambda: "Documentation built" in full.output)
+        found = re.search(r"Config value 'site_dir' = '([^']+)'", full.output)
+        assert found, full.output
+        dirty, whole = _tree(tmp_path / "served-dirty"), _tree(Path(found.group(1)))
+    finally:
+        full.stop()
+    stale = {name for name in set(dirty) - set(whole) if name.startswith(FOLDER + "/")}
+    assert sorted(set(dirty) - stale) == sorted(whole)
+    assert [name for name in whole if dirty[name] != whole[name]] == []
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in root.rglob("*") if path.is_file()}
 
 
 def test_dirty_serve_picks_up_an_edited_template(tmp_path: Path) -> None:
