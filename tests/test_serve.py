@@ -278,5 +278,11 @@ def test_dirty_serve_picks_up_an_edited_template(tmp_path: Path) -> None:
         srv.wait_for("the edited theme template", srv.page_shows("claims/a/", "Theme two"))
         for page in ("", "claimants/deepseek/", "scoreboard/"):
             assert "Theme two" in (srv.get(page) or ""), page
+        # mkdocs.yml edited (serve reloads it): every page again.
+        time.sleep(1)
+        config.write_text(config.read_text().replace("site_name: Test desk", "site_name: Renamed desk"))
+        srv.wait_for("the new site name", srv.page_shows("claims/a/", "Renamed desk"))
+        for page in ("", "claimants/deepseek/", "tags/cost/"):
+            assert "Renamed desk" in (srv.get(page) or ""), page
     finally:
         srv.stop()
