@@ -298,7 +298,9 @@ def test_long_claim_lists_are_paginated(make_site) -> None:
     site = make_site(plugin_options="page_size: 2")
     for i in range(5):
         site.write_claim(f"c{i}.yml", claim_yaml(claim=f"Claim number {i}.", claim_date=None,
-                                                 published=f"2025-01-0{i + 1}"))
+                                                 published=f"2025-01-0{i + 1}", sources=[
+                                                     {"title": f"Report {i}", "url": f"https://example.org/r{i}",
+                                                      "publisher": "Example Institute"}]))
     result = site.build("--strict")
     assert result.returncode == 0, result.output
     first, third = result.page("claims/"), result.page("claims/page/3/")
@@ -311,6 +313,14 @@ def test_long_claim_lists_are_paginated(make_site) -> None:
     directory = json.loads((result.site / "claims-index.json").read_text())
     assert [row[0] for row in directory["claims"]] == ["c4", "c3", "c2", "c1", "c0"]
     assert directory["claims"][0][1] == "claims/c4/"
+    # The sources list is paginated the same way, each source on one page, anchors numbered across pages.
+    pages = [result.page(url) for url in ("sources/", "sources/page/2/", "sources/page/3/")]
+    assert not (result.site / "sources/page/4").exists()
+    for number in range(5):
+        assert sum(f">Report {number}</a>" in page for page in pages) == 1
+    anchors = [anchor for page in pages for anchor in re.findall(r'id="(source-\d+)"', page)]
+    assert anchors == [f"source-{n}" for n in range(1, 6)]
+    assert '<span aria-current="page">2</span>' in pages[1] and 'href="../../"' in pages[1]
 
 
 @pytest.mark.parametrize(("option", "value"), [("page_size", 0), ("max_file_bytes", -1), ("feed_limit", -5)])

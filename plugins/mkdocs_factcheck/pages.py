@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from . import urls
-from .catalog import Catalog, Expert
+from .catalog import Catalog, CitedSource, Expert
 from .markup import plain_text
 from .model import Claim
 from .render import Renderer
@@ -76,8 +76,7 @@ def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = 500) -> di
                  f"{t['experts_index']}: {len(catalog.experts)}", in_nav=True),
         PageSpec(urls.TAGS_INDEX, "tags.html", t["tags_index"], f"{t['tags_index']}: {len(catalog.tags)}",
                  in_nav=True),
-        PageSpec(urls.SOURCES_INDEX, "sources.html", t["sources_index"],
-                 f"{t['sources_index']}: {sum(map(len, catalog.sources.values()))}", in_nav=True, searchable=False),
+        *_sources_pages(catalog, t["sources_index"], page_size),
     ]
     for claim in catalog.claims:
         rating = catalog.rating(claim)
@@ -113,6 +112,24 @@ def _claims_pages(catalog: Catalog, title: str, page_size: int, description: str
                           "pages": [urls.claims_page_src(i) for i in range(1, count + 1)]})
         for n in range(1, count + 1)
     ]
+
+
+def _sources_pages(catalog: Catalog, title: str, page_size: int) -> list[PageSpec]:
+    """Every cited source, by publisher, in pages of page_size sources: one page for all
+    would grow with the archive (tens of MiB of HTML at 10,000 claims)."""
+    cited = [(publisher, source) for publisher, sources in catalog.sources.items() for source in sources]
+    count = max(1, -(-len(cited) // page_size))
+    pages = [urls.sources_page_src(n) for n in range(1, count + 1)]
+    specs = []
+    for n in range(1, count + 1):
+        first = (n - 1) * page_size
+        sections: dict[str, list[CitedSource]] = {}
+        for publisher, source in cited[first : first + page_size]:
+            sections.setdefault(publisher, []).append(source)
+        specs.append(PageSpec(pages[n - 1], "sources.html", title if n == 1 else f"{title} ({n}/{count})",
+                              f"{title}: {len(cited)}", in_nav=n == 1, searchable=False,
+                              context={"sections": sections, "first": first, "page": n, "pages": pages}))
+    return specs
 
 
 def listing_inputs(catalog: Catalog, spec: PageSpec, claim_json: Callable[[Claim], str]) -> str:

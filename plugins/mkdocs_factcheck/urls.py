@@ -20,6 +20,11 @@ def claims_page_src(number: int) -> str:
     return CLAIMS_INDEX if number == 1 else f"claims/page/{number}.md"
 
 
+def sources_page_src(number: int) -> str:
+    """Page 1 of the sources list is the sources index; later pages live under sources/page/."""
+    return SOURCES_INDEX if number == 1 else f"sources/page/{number}.md"
+
+
 def claimant_src(slug: str) -> str:
     return f"claimants/{slug}.md"
 
