@@ -22,9 +22,24 @@ HOOKS = '''
 import json
 from mkdocs.plugins import event_priority
 
+from hashlib import sha256
+
 pages = {}
 seen = {}
 exports = {}
+made = {}
+waiting = {}
+restored = {}
+
+@event_priority(-500)
+def on_page_content(html, page, config, files):
+    made[page.file.src_uri] = sha256(html.encode()).hexdigest()
+    return html
+
+def on_env(env, config, files):
+    for file in files.documentation_pages():
+        waiting[file.src_uri] = len(file.page.content or "")
+    return env
 
 @event_priority(-100)
 def on_files(files, config):
@@ -37,12 +52,14 @@ def on_files(files, config):
 def on_post_page(output, page, config):
     pages[page.file.src_uri] = page
     seen[page.file.src_uri] = len(page.content or "")
+    restored[page.file.src_uri] = sha256((page.content or "").encode()).hexdigest()
     return output
 
 def on_post_build(config):
     held = {uri: len(page.content or "") for uri, page in pages.items()}
     with open("memory-report.json", "w") as out:
-        json.dump({"seen": seen, "held": held, "exports": exports}, out)
+        json.dump({"seen": seen, "held": held, "exports": exports, "made": made, "waiting": waiting,
+                   "restored": restored}, out)
 '''
 CLAIMS = 6
 
@@ -75,6 +92,18 @@ def test_generated_pages_html_is_let_go_after_every_plugin_has_read_it(
     # The output is whole: the page carries its body and its head.
     page = (site.root / "site" / "claims" / "claim-3" / "index.html").read_text(encoding="utf-8")
     assert "Answer number 3." in page and "application/ld+json" in page and page.rstrip().endswith("</html>")
+
+
+def test_generated_pages_html_waits_compressed_between_reading_and_building(
+        report: tuple[Site, dict[str, Any]]) -> None:
+    _, data = report
+    ours = [uri for uri in data["seen"] if uri.startswith("claims/claim-")]
+    # MkDocs reads every page before it builds any: meanwhile ours are not held as HTML ...
+    assert [uri for uri in ours if data["waiting"][uri]] == []
+    assert data["waiting"]["index.md"] > 0
+    # ... and every plugin gets each page's HTML back exactly as the page's content was made.
+    assert all(data["restored"][uri] == data["made"][uri] for uri in data["made"])
+    assert len(data["made"]) == len(data["seen"]) > CLAIMS
 
 
 def test_exports_wait_on_disk_as_files_other_plugins_see_and_the_site_gets_them_unchanged(

@@ -35,7 +35,7 @@ from .pages import PageSpec
 from .rebuilds import DirtyRebuilds, quiet_dirty_warning, search_plugin
 from .searchview import searchable_part
 from .siteplan import Bodies, Settings, SettingsError, SitePlan, SitePlanner, settings_from
-from .spool import Spool
+from .spool import Packed, Spool
 from .strings import BUNDLED
 from .stubs import StubFolder
 from .theme_cache import MemoryBytecodeCache, keep_compiled
@@ -84,6 +84,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._prerendered: dict[str, str] = {}
         self._bodies: Bodies | None = None  # `mkdocs build`: page bodies rendered in worker processes
         self._card_job: CardJob | None = None
+        self._packed = Packed()  # our pages' HTML between MkDocs reading and building them (`build`)
         self._spool = Spool()  # the feed and exports of the build, on disk until MkDocs copies them
         self._full_content: dict[str, str] = {}  # page content held back from search (on_page_context)
         self._rebuilds: DirtyRebuilds | None = None  # `serve --dirty`: what each rebuild redoes
@@ -183,7 +184,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     # Early: fill the body before plugins that read or rework page HTML (glightbox,
     # rss at -75 for descriptions, i18n at -100) see it.
     @event_priority(100)
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    def _page_content_body(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         plan = self._plan
         if plan is None:
             return html
@@ -197,6 +198,27 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         page.toc = get_toc([{"level": 2, "id": anchor, "name": html_lib.escape(text), "children": []}
                             for anchor, text in plan.toc(html)])
         return html
+
+    # Last of all on the page's content (after rss, glightbox, i18n): MkDocs reads every page
+    # before it writes any, so it would hold all our pages' HTML at once; ours waits compressed
+    # (spool.Packed) until MkDocs builds the page. Not under serve, whose dirty rebuilds skip pages.
+    @event_priority(-1000)
+    def _page_content_packed(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self._command == "serve" or self._plan is None or page.file.src_uri not in self._plan.pages:
+            return html
+        self._packed.put(page.file.src_uri, html)
+        return ""
+
+    on_page_content = CombinedEvent(_page_content_body, _page_content_packed)
+
+    # First of all when MkDocs builds the page: its whole content again, for every plugin and the theme.
+    @event_priority(1000)
+    def _page_context_unpacked(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                               nav: Navigation) -> TemplateContext:
+        html = self._packed.take(page.file.src_uri)
+        if html is not None:
+            page.content = html
+        return context
 
     # Our pages' Markdown, wherever the File came from: `i18n` rebuilds files from docs_dir,
     # where ours have no file, and a claim page's abs_src_path is its YAML file.
@@ -232,7 +254,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             self._rebuilds.after_indexing(self._search, page)
         return context
 
-    on_page_context = CombinedEvent(_page_context_for_search, _page_context_restored)
+    on_page_context = CombinedEvent(_page_context_unpacked, _page_context_for_search, _page_context_restored)
 
     # After material's `social` (50), whose share tags ours replace; before `minify` and
     # `htmlproofer` (0) and `i18n` (-100), so they see the finished page.

@@ -1,15 +1,21 @@
-"""Site files (feed, exports, assets) kept on disk, not in memory, until MkDocs copies them.
+"""What a build makes early and MkDocs uses late, kept small in the meantime.
+
+Site files (feed, exports, assets) are kept on disk, not in memory, until MkDocs copies them.
 
 The JSON export alone is about 5 MiB a thousand claims. Given to MkDocs as a string, it
 would be held in the build's file list until the build ends; written to a private
 temporary folder, it is a ``File`` with a real source path that MkDocs copies into the
 site byte for byte, and that other plugins can still list and read.
+
+Generated pages' HTML is kept compressed between MkDocs reading every page (all of them
+first) and building each one: a claim page's HTML compresses about fivefold.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+import zlib
 from pathlib import Path
 
 
@@ -33,3 +39,18 @@ class Spool:
         if self._root is not None:
             shutil.rmtree(self._root, ignore_errors=True)
             self._root = None
+
+
+class Packed:
+    """Texts by key, held compressed (zlib's fastest level) until taken back, once each."""
+
+    def __init__(self) -> None:
+        self._texts: dict[str, bytes] = {}
+
+    def put(self, key: str, text: str) -> None:
+        self._texts[key] = zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+
+    def take(self, key: str) -> str | None:
+        """The text put under ``key`` (None if there is none), no longer held here."""
+        packed = self._texts.pop(key, None)
+        return None if packed is None else zlib.decompress(packed).decode("utf-8", "surrogatepass")
