@@ -102,3 +102,22 @@ def test_warm_cards_stay_on_disk_until_copied_into_the_site(tmp_path: Path) -> N
     assert all(isinstance(data, Path) for data in job.result().values())
     job.write(tmp_path / "site")
     assert (tmp_path / "site" / wanted[0][0]).read_bytes() == drawn[wanted[0][0]]
+
+
+def test_warm_cards_are_copied_while_pages_build_and_write_finishes_the_job(tmp_path: Path) -> None:
+    other = Card("chips", "Fact check · Test desk", "“DeepSeek trained R1 on 2,048 H800 chips.”",
+                 "Claim by DeepSeek", "True", "#2e7d32", "#000000")
+    wanted = [(cards.card_src(card, FONTS), card) for card in (CLAIM, other)]
+    drawn = CardMaker().make(wanted, FONTS, tmp_path / "cache")
+    site = tmp_path / "site"
+    job = CardMaker().start(wanted, FONTS, tmp_path / "cache")
+    job.start_copying(site)  # a thread: `mkdocs build` starts it in on_files
+    job.wait()
+    assert {src: (site / src).read_bytes() for src, _ in wanted} == drawn
+    # A copy cut short (the disk filled up, say) is done again by write, where errors are reported.
+    first = site / wanted[0][0]
+    first.write_bytes(drawn[wanted[0][0]][:100])
+    untouched = (site / wanted[1][0]).stat().st_mtime_ns
+    job.write(site)
+    assert first.read_bytes() == drawn[wanted[0][0]]
+    assert (site / wanted[1][0]).stat().st_mtime_ns == untouched  # not copied twice

@@ -20,6 +20,7 @@ import io
 import os
 import re
 import shutil
+import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -131,6 +132,7 @@ class CardJob:
         self.uncovered = [card.stem for _, card in [*cold, *ready_cards] if uncovered(card.headline, fonts)]
         self._pool: ProcessPoolExecutor | None = None
         self._futures: list[Future[list[bytes]]] = []
+        self._copier: threading.Thread | None = None
         workers = min(os.cpu_count() or 1, 4)
         if len(cold) >= PARALLEL_FROM and workers > 1:
             self._pool = ProcessPoolExecutor(workers)
@@ -155,18 +157,42 @@ class CardJob:
         self._cold = []
         return self._ready
 
+    def start_copying(self, site_dir: Path) -> None:
+        """Copy the cards already on disk into the site now, in a thread, while the pages are
+        built: copying waits on the disk, not on the interpreter. ``write`` does the rest."""
+        ready = [(src, data) for src, data in self._ready.items() if isinstance(data, Path)]
+        self._copier = threading.Thread(target=_copy_cards, args=(ready, site_dir), daemon=True,
+                                        name="factcheck-cards")
+        self._copier.start()
+
+    def wait(self) -> None:
+        """Until the copying thread (if any) is done."""
+        if self._copier is not None:
+            self._copier.join()
+
     def write(self, site_dir: Path) -> None:
         """Every card into the built site."""
+        self.wait()
         for src, data in self.result().items():
             path = site_dir / src
             size = data.stat().st_size if isinstance(data, Path) else len(data)
             if path.is_file() and path.stat().st_size == size:
-                continue  # its name holds its content's hash: already there from the last serve build
+                continue  # its name holds its content's hash: already copied, or there from the last serve build
             path.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(data, Path):
                 shutil.copyfile(data, path)
             else:
                 path.write_bytes(data)
+
+
+def _copy_cards(cards: list[tuple[str, Path]], site_dir: Path) -> None:
+    try:
+        for src, cached in cards:
+            path = site_dir / src
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(cached, path)
+    except OSError:
+        return  # `write` copies what is missing (or short) and raises the error where a build reports it
 
 
 def uncovered(text: str, fonts: tuple[str, ...]) -> str:

@@ -166,6 +166,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         # Share cards are drawn in worker processes while MkDocs renders the pages.
         settings = self._planner.settings
         self._card_job = self._planner.card_maker.start(plan.cards, plan.renderer.card_fonts, settings.cache_dir)
+        if self._command != "serve":  # MkDocs emptied site_dir before on_files; serve copies only new cards
+            self._card_job.start_copying(Path(config.site_dir))
         for stem in self._card_job.uncovered:
             log.info(f"claims/{stem}: the share card leaves out the claim, whose script no card font has; "
                      "add a font file that has it to the plugin's card_fonts option")
@@ -297,6 +299,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._end_bodies()
+        if self._card_job is not None:
+            self._card_job.wait()  # no thread left writing into site_dir
         if self._rebuilds is not None:
             self._rebuilds.failed()
 

@@ -212,6 +212,7 @@ class SitePlan:
     reuse: dict[str, tuple[str, str]] | None = None  # src_uri -> (inputs key, HTML), kept by the planner
     settings_key: str = ""
     workers: int | None = None  # the site's workers option (None: auto), for adapters that render every page
+    claim_files: dict[str, Path] = field(default_factory=dict)  # claim id -> its file, resolved once
     _templates: str = ""  # the templates' fingerprint, taken once per plan
     _json: dict[str, str] = field(default_factory=dict)  # claims' JSON by id, for reuse keys
     _inputs: dict[str, str] = field(default_factory=dict)  # claim pages' inputs by claim id
@@ -317,7 +318,7 @@ class SitePlan:
         page's claim file (or, for a broken one, that file), a listing's claims folder."""
         claim = self.catalog.by_id.get(spec.claim_id) if spec.claim_id else None
         if claim is not None:
-            return (self.config_dir / claim.path).resolve()
+            return self.claim_files.get(claim.id) or (self.config_dir / claim.path).resolve()
         if spec.template == ERROR_PAGE:
             first: ClaimError = spec.context["errors"][0]
             return (self.config_dir / first.path).resolve()
@@ -433,7 +434,8 @@ class SitePlanner:
             self._kept = {uri: kept for uri, kept in self._kept.items() if uri in pages}
         return SitePlan(self.renderer, catalog, claim_set.errors, pages, files, s.config_dir, s.claims_dir,
                         banner=banner, latest_count=s.latest_count, cards=self.renderer.card_files(catalog),
-                        reuse=self._kept if self.keep_pages else None, settings_key=repr(s), workers=s.workers)
+                        reuse=self._kept if self.keep_pages else None, settings_key=repr(s), workers=s.workers,
+                        claim_files=paths)
 
     def card_images(self, plan: SitePlan) -> dict[str, bytes]:
         """The plan's share cards as PNG bytes, by path in the site (drawn or from the caches)."""
