@@ -13,6 +13,10 @@ import textwrap
 from pathlib import Path
 
 from conftest import claim_yaml, make_site_in
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mkdocs.utils import meta
+from mkdocs_factcheck.pages import PageSpec
 
 HOOKS = textwrap.dedent('''
     import json
@@ -60,3 +64,14 @@ def test_claim_pages_skip_the_markdown_pass_and_still_come_out_whole(tmp_path: P
     assert "<title>" in page and "A claim no plugin touches." in page.split("<title>")[1].split("</title>")[0]
     # The TOC comes from our sections, as before.
     assert 'href="#verdict"' in page
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=st.text(min_size=1), description=st.text(), searchable=st.booleans())
+def test_the_front_matter_mkdocs_would_parse_is_the_data_we_hand_it(title: str, description: str,
+                                                                      searchable: bool) -> None:
+    # GeneratedPage hands MkDocs `spec.front()` instead of parsing `spec.stub()`: they must agree
+    # for any title and description a contributor can write.
+    spec = PageSpec("claims/x.md", "claim.html", title, description, searchable=searchable,
+                    meta={"hide": ["navigation", "toc"], "html_title": title + " | Fact check"})
+    assert meta.get_data(spec.stub()) == ("", spec.front())

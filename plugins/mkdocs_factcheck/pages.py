@@ -6,6 +6,7 @@ asks the renderer for its HTML when MkDocs renders that page.
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from collections.abc import Callable
@@ -50,14 +51,19 @@ class PageSpec:
             return self._plain_stub
         return self._front_matter(**meta) + body
 
-    def _front_matter(self, **meta: Any) -> str:
+    def front(self, **meta: Any) -> dict[str, Any]:
+        """The stub's front matter as data: what reading ``stub(**meta)``'s YAML gives, a new dict each time."""
         front: dict[str, Any] = {"title": html.escape(self.title), "render_macros": False}
         if not self.searchable:
             front["search"] = {"exclude": True}
         if self.description:
             front["description"] = html.escape(self.description)
-        front.update(self.meta)
+        front.update(copy.deepcopy(self.meta))
         front.update(meta)
+        return front
+
+    def _front_matter(self, **meta: Any) -> str:
+        front = self.front(**meta)
         dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: 8x faster
         return "---\n" + yaml.dump(front, Dumper=dumper, allow_unicode=True, width=1_000_000) + "---\n"
 

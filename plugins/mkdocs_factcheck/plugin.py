@@ -162,7 +162,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             file = self._page_file(plan, spec, config)
             files.append(file)
             if not spec.in_nav:  # a nav entry may give an in-nav page its own title: MkDocs makes those
-                attach_generated_page(file, config)
+                attach_generated_page(file, spec, config)
         # Share cards are drawn in worker processes while MkDocs renders the pages.
         settings = self._planner.settings
         self._card_job = self._planner.card_maker.start(plan.cards, plan.renderer.card_fonts, settings.cache_dir)
