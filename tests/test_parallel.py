@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import ENV, Site, claim_yaml, make_site_in
 from mkdocs_factcheck import parallel
+from mkdocs_factcheck.cli import read_site
+from mkdocs_factcheck.errors import SiteError
 from mkdocs_factcheck.siteplan import SettingsError, settings_from
 
 CLAIMS = 48
@@ -238,3 +240,11 @@ def test_workers_option(tmp_path: Path, value: object, expected: int | None) -> 
 def test_workers_option_refuses_what_is_not_a_count(tmp_path: Path, value: object) -> None:
     with pytest.raises(SettingsError, match="workers"):
         settings_from({"workers": value}, config_dir=tmp_path, docs_dir="docs", site_name="Desk")
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "many", "true", "1.5"])
+def test_the_cli_refuses_the_same_workers_values(tmp_path: Path, value: str) -> None:
+    # `factcheck validate` reads mkdocs.yml itself: the same rule, named in the file, with the fix.
+    site = make_site_in(tmp_path, plugin_options=f"workers: {value}")
+    with pytest.raises(SiteError, match=r"mkdocs\.yml: plugins\.factcheck\.workers is .*; write auto"):
+        read_site(site.root / "mkdocs.yml")

@@ -73,11 +73,11 @@ def read_site(config_file: Path) -> Site:
         policy = editorial.Policy.from_options(options.get("warnings_as_errors"), options.get("min_reviewers", 0))
     except ValueError as exc:
         raise SiteError(f"{config_file}: plugins.factcheck.{exc}") from None
-    workers = options.get("workers", parallel.AUTO)
-    if workers != parallel.AUTO and (not isinstance(workers, int) or isinstance(workers, bool) or workers < 1):
-        raise SiteError(f"{config_file}: plugins.factcheck.workers must be auto or a whole number of at least 1")
-    return Site(base / claims_dir, _scale(config_file, options.get("scale")), max_bytes, policy, base,
-                None if workers == parallel.AUTO else workers)
+    try:
+        workers = parallel.workers_option(options.get("workers", parallel.AUTO))
+    except ValueError as exc:
+        raise SiteError(f"{config_file}: plugins.factcheck.{exc}") from None
+    return Site(base / claims_dir, _scale(config_file, options.get("scale")), max_bytes, policy, base, workers)
 
 
 def _scale(config_file: Path, entries: Any) -> RatingScale:

@@ -51,9 +51,14 @@ class PageSpec:
             return self._plain_stub
         return self._front_matter(**meta) + body
 
+    @property
+    def shown_title(self) -> str:
+        """The title as themes get it: they print titles as HTML, and ours can be contributor text."""
+        return html.escape(self.title)
+
     def front(self, **meta: Any) -> dict[str, Any]:
         """The stub's front matter as data: what reading ``stub(**meta)``'s YAML gives, a new dict each time."""
-        front: dict[str, Any] = {"title": html.escape(self.title), "render_macros": False}
+        front: dict[str, Any] = {"title": self.shown_title, "render_macros": False}
         if not self.searchable:
             front["search"] = {"exclude": True}
         if self.description:

@@ -34,6 +34,17 @@ CHUNKS_PER_WORKER = 8  # small chunks: the first results are ready soon, and wor
 _work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
 
+def workers_option(value: Any) -> int | None:
+    """The ``workers`` option as a site writes it: None for ``auto``, else its number. Raises
+    ValueError naming the option and what to write."""
+    if value == AUTO:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise ValueError(f"workers is {value!r}; write auto (one process per CPU this build may use) "
+                     "or a whole number of at least 1 (1: one process)")
+
+
 def cpus() -> int:
     """CPUs this process may use (its affinity, where the platform tells it)."""
     if hasattr(os, "sched_getaffinity"):

@@ -166,7 +166,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         # Share cards are drawn in worker processes while MkDocs renders the pages.
         settings = self._planner.settings
         self._card_job = self._planner.card_maker.start(plan.cards, plan.renderer.card_fonts, settings.cache_dir)
-        if self._command != "serve":  # MkDocs emptied site_dir before on_files; serve copies only new cards
+        if not serving:  # MkDocs emptied site_dir before on_files; serve copies only new cards
             self._card_job.start_copying(Path(config.site_dir))
         for stem in self._card_job.uncovered:
             log.info(f"claims/{stem}: the share card leaves out the claim, whose script no card font has; "
@@ -179,7 +179,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         if self._rebuilds is not None and self._plan is not None:
             # The title MkDocs reads from a generated page's front matter (pages.PageSpec.stub).
-            titles = {uri: html_lib.escape(spec.title) for uri, spec in self._plan.pages.items()}
+            titles = {uri: spec.shown_title for uri, spec in self._plan.pages.items()}
             self._rebuilds.begin(config, nav, files, titles)
         return nav
 

@@ -134,7 +134,8 @@ class DirtyRebuilds:
                 Path(gone).unlink(missing_ok=True)
         self._pending = (site_key, outputs)
         self._order = [file.src_uri for file in pages]
-        self._entries = {uri: entries for uri, entries in self._entries.items() if uri in set(self._order)}
+        present = set(self._order)
+        self._entries = {uri: entries for uri, entries in self._entries.items() if uri in present}
 
     # Material's search: the entries one page adds, and the whole index before it is written.
 

@@ -144,7 +144,7 @@ def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str
         feed_limit=values["feed_limit"], search_full_text=values["search_full_text"],
         page_size=values["page_size"], policy=policy,
         card_fonts=tuple(str((config_dir / font).resolve()) for font in values["card_fonts"]),
-        workers=None if values["workers"] == parallel.AUTO else values["workers"],
+        workers=values["workers"],
     )
 
 
@@ -160,9 +160,10 @@ def _checked_options(options: Mapping[str, Any]) -> dict[str, Any]:
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             wanted = " or ".join("nothing" if t is type(None) else _TYPE_NAMES[t] for t in types)
             raise SettingsError(f"plugins.factcheck.{name} is {value!r}; write {wanted}")
-    if values["workers"] != parallel.AUTO and (isinstance(values["workers"], str) or values["workers"] < 1):
-        raise SettingsError(f"plugins.factcheck.workers is {values['workers']!r}; write auto (one process per "
-                            "CPU this build may use) or a whole number of at least 1 (1: one process)")
+    try:
+        values["workers"] = parallel.workers_option(values["workers"])
+    except ValueError as exc:
+        raise SettingsError(f"plugins.factcheck.{exc}") from None
     for name, least in MINIMUMS.items():
         if values[name] < least:
             raise SettingsError(f"plugins.factcheck.{name} is {values[name]!r}; "
@@ -318,7 +319,7 @@ class SitePlan:
         page's claim file (or, for a broken one, that file), a listing's claims folder."""
         claim = self.catalog.by_id.get(spec.claim_id) if spec.claim_id else None
         if claim is not None:
-            return self.claim_files.get(claim.id) or (self.config_dir / claim.path).resolve()
+            return self.claim_files[claim.id]
         if spec.template == ERROR_PAGE:
             first: ClaimError = spec.context["errors"][0]
             return (self.config_dir / first.path).resolve()
