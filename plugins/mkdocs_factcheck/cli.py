@@ -23,7 +23,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from .errors import ClaimError, SiteError, UsageError, printable
 from .loader import CLAIM_SUFFIXES, DEFAULT_MAX_BYTES, ClaimLoader, claim_files
 from .mkdocs_yml import find_config, plugin_options, read_config
 from .model import claim_id_problem, claim_json_schema
+from .record import RecordPolicy, record_check
 from .scale import RatingScale
 from .slugs import slugify
 
@@ -58,6 +59,8 @@ class Site:
     policy: editorial.Policy = field(default_factory=editorial.Policy)
     root: Path | None = None  # the folder of mkdocs.yml: the claims folder must be inside it
     workers: int | None = None  # processes for parsing (None: auto)
+    record: RecordPolicy = field(default_factory=RecordPolicy)
+    cache_dir: Path | None = None
 
 
 def read_site(config_file: Path) -> Site:
@@ -77,7 +80,13 @@ def read_site(config_file: Path) -> Site:
         workers = parallel.workers_option(options.get("workers", parallel.AUTO))
     except ValueError as exc:
         raise SiteError(f"{config_file}: plugins.factcheck.{exc}") from None
-    return Site(base / claims_dir, _scale(config_file, options.get("scale")), max_bytes, policy, base, workers)
+    try:
+        record = RecordPolicy.from_options(options.get("history", "auto"), options.get("record_starts"))
+    except ValueError as exc:
+        raise SiteError(f"{config_file}: plugins.factcheck.{exc}") from None
+    cache_dir = options.get("cache_dir")
+    return Site(base / claims_dir, _scale(config_file, options.get("scale")), max_bytes, policy, base, workers,
+                record, base / cache_dir if isinstance(cache_dir, str) and cache_dir else None)
 
 
 def _scale(config_file: Path, entries: Any) -> RatingScale:
@@ -108,9 +117,11 @@ class Report:
         return list(heapq.merge(self.errors, self.warnings))
 
 
-def validate(paths: Sequence[Path], site: Site, base: Path) -> Report:
+def validate(paths: Sequence[Path], site: Site, base: Path, *, against: str = "") -> Report:
     """Load each claims folder the paths live in (so ``related`` ids resolve against
-    all claims) and keep only the problems of the files and folders named."""
+    all claims) and keep only the problems of the files and folders named. The site's
+    claims folder is checked against its published record: the history of ``against``
+    (a pull request's base branch) or of the checked-out branch."""
     targets = [_target(path, site.claims_dir) for path in paths] or [
         (_absolute(site.claims_dir), _absolute(site.claims_dir))]
     by_root: dict[Path, list[Path]] = {}
@@ -120,8 +131,13 @@ def validate(paths: Sequence[Path], site: Site, base: Path) -> Report:
     warnings: set[ClaimError] = set()
     for root, wanted in by_root.items():
         site_root = site.root if root == _absolute(site.claims_dir) else None
-        loader = ClaimLoader(site.scale, max_bytes=site.max_file_bytes, policy=site.policy, workers=site.workers)
+        check = record_check(site.scale, replace(site.record, base=against), site.policy, site.cache_dir,
+                             site.root or root.parent) if site_root is not None else None
+        loader = ClaimLoader(site.scale, max_bytes=site.max_file_bytes, policy=site.policy, workers=site.workers,
+                             record=check)
         claim_set = loader.load(root, base, site_root=site_root)
+        if claim_set.history_note:
+            print(claim_set.history_note, file=sys.stderr)
         errors.update(e for e in claim_set.errors if _within(base / e.path, wanted))
         warnings.update(w for w in claim_set.warnings if _within(base / w.path, wanted))
     checked = {file for _, target in targets for file in _claim_files(target)}
@@ -208,7 +224,7 @@ FORMATS = {"text": format_text, "github": format_github, "json": format_json}
 
 def run_validate(args: argparse.Namespace) -> int:
     site = read_site(Path(args.config_file))
-    report = validate([Path(p) for p in args.paths], site, Path.cwd())
+    report = validate([Path(p) for p in args.paths], site, Path.cwd(), against=args.base or "")
     print("\n".join(FORMATS[args.format](report)))
     if args.format == "json":
         print(summary(report), file=sys.stderr)
@@ -383,6 +399,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="claim files or folders (default: the site's claims_dir)")
     check.add_argument("--format", choices=sorted(FORMATS), default="text",
                        help="text (default), github (annotations) or json")
+    check.add_argument("--base", metavar="REF",
+                       help="check the published record against the history of REF (a pull request's base "
+                            "branch or commit) instead of the checked-out branch; new files go out today")
     check.set_defaults(run=run_validate)
 
     new = commands.add_parser("new", parents=[common], help="start a new claim file",

@@ -38,9 +38,9 @@ WARNINGS: dict[str, str] = {
     "claim-too-long": f"the claim is longer than the {CLAIM_REVIEWED_LENGTH} characters Google recommends",
 }
 ERRORS = ("claim-after-published", "updated-before-published", "correction-outside-dates",
-          "future-date", "future-published", "too-few-reviewers")
+          "future-date", "future-published", "too-few-reviewers", "withdrawal-incomplete")
 
-Stage = Literal["draft", "review", "embargoed", "published"]
+Stage = Literal["draft", "review", "embargoed", "published", "withdrawn"]
 Marks = dict[str, tuple[int, int]]  # "published", "sources.0", "corrections.1.date" -> (line, column)
 
 
@@ -90,6 +90,9 @@ def locate(root: yaml.Node) -> Marks:
                 if isinstance(item, yaml.MappingNode):
                     for sub_key, sub_value in item.value:
                         marks[f"{name}.{index}.{sub_key.value}"] = _mark(sub_value)
+        elif isinstance(value, yaml.MappingNode):  # withdrawn: {date, note}
+            for sub_key, sub_value in value.value:
+                marks[f"{name}.{sub_key.value}"] = _mark(sub_value)
     return marks
 
 
@@ -110,15 +113,26 @@ def embargoed(claim: Claim, policy: Policy, today: date) -> bool:
 
 
 def stage(claim: Claim, today: date) -> Stage:
-    """Where a check stands on ``today``; only "published" reaches a built site."""
+    """Where a check stands on ``today``; "published" checks are the site's record and its
+    counts, "withdrawn" ones keep a page saying so; nothing else reaches a built site."""
+    if claim.status == "withdrawn":
+        # Withdrawing a check that never went out publishes nothing: it stays embargoed.
+        return "embargoed" if claim.published > today else "withdrawn"
     if claim.status != "published":
         return claim.status
     return "embargoed" if claim.published > today else "published"
 
 
+def withdrawn(claims: Iterable[Claim], today: date | None = None) -> list[Claim]:
+    """The withdrawn checks a build keeps a page for, most recently withdrawn first."""
+    day = today or build_date()
+    found = [claim for claim in claims if stage(claim, day) == "withdrawn"]
+    return sorted(found, key=lambda c: (c.withdrawn.date if c.withdrawn else c.published, c.id), reverse=True)
+
+
 def publishable(claims: Iterable[Claim], today: date | None = None) -> list[Claim]:
-    """The claims a build publishes, with `related` ids of the others removed, so that no
-    output names a draft. Every builder (the plugin, the generator) goes through here."""
+    """The claims a build publishes as current, with `related` ids of the others removed, so
+    that no output names a draft. Every builder (the plugin, the generator) goes through here."""
     day = today or build_date()
     public = [claim for claim in claims if stage(claim, day) == "published"]
     ids = {claim.id for claim in public}
@@ -133,7 +147,7 @@ def _without_related(claim: Claim, keep: set[str]) -> Claim:
 def check(claim: Claim, marks: Marks, policy: Policy, today: date) -> list[ClaimError]:
     """Every finding for one claim: errors, and warnings (raised to errors where the site says so)."""
     findings = [*_date_errors(claim, marks, policy, today), *_review_errors(claim, marks, policy, today),
-                *_warnings(claim, marks)]
+                *_withdrawal_errors(claim, marks, today), *_warnings(claim, marks)]
     return [f.as_error() if f.code in policy.strict else f for f in findings]
 
 
@@ -174,8 +188,25 @@ def _date_errors(claim: Claim, marks: Marks, policy: Policy, today: date) -> Ite
                            "correction; developments before publication belong in the analysis")
 
 
+def _withdrawal_errors(claim: Claim, marks: Marks, today: date) -> Iterator[ClaimError]:
+    """A withdrawal says when and why, and only on a withdrawn check."""
+    if claim.status == "withdrawn" and claim.withdrawn is None:
+        yield _finding(claim, marks, "status", "withdrawal-incomplete",
+                       "a withdrawn check must say when and why it was withdrawn",
+                       "add `withdrawn:` with `date:` (the day it was withdrawn) and `note:` (why, for readers)")
+    elif claim.withdrawn is not None and claim.status != "withdrawn":
+        yield _finding(claim, marks, "withdrawn", "withdrawal-incomplete",
+                       f"this check has a `withdrawn` note but its status is {claim.status}",
+                       "set `status: withdrawn`, or remove the `withdrawn` block")
+    elif claim.withdrawn is not None and not claim.published <= claim.withdrawn.date <= max(today, claim.published):
+        yield _finding(claim, marks, "withdrawn.date", "withdrawal-incomplete",
+                       f"withdrawn {claim.withdrawn.date} is outside this check's dates "
+                       f"(published {claim.published} to the build's date {today})",
+                       "date it on the day the desk withdrew the check")
+
+
 def _review_errors(claim: Claim, marks: Marks, policy: Policy, today: date) -> Iterator[ClaimError]:
-    if claim.status != "published":
+    if claim.status != "published":  # a withdrawn check was reviewed when it went out
         return
     count = len(reviewers(claim))
     if claim.published > today and not embargoed(claim, policy, today):

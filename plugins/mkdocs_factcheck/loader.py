@@ -19,8 +19,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -136,6 +137,13 @@ class NameUse:
     column: int
 
 
+class RecordCheck(Protocol):
+    """Checks a load's claims against what was published before; gives the violations."""
+
+    def __call__(self, claim_set: ClaimSet, current: list[tuple[Claim, editorial.Marks]], claims_dir: Path,
+                 shown_dir: str) -> list[ClaimError]: ...
+
+
 @dataclass
 class ClaimSet:
     """Every valid claim by id, in id order, and every problem found."""
@@ -144,6 +152,8 @@ class ClaimSet:
     errors: list[ClaimError]
     files: int = 0
     warnings: list[ClaimError] = field(default_factory=list)
+    record: Any = None  # record.Record, when the load read the published record from git
+    history_note: str = ""  # why the record could not be read ("" when it was, or was not asked for)
 
     @property
     def ok(self) -> bool:
@@ -155,8 +165,10 @@ class ClaimLoader:
     long-lived loader (``mkdocs serve``) re-validates only the files that changed."""
 
     def __init__(self, scale: RatingScale, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                 policy: editorial.Policy | None = None, workers: int | None = None) -> None:
+                 policy: editorial.Policy | None = None, workers: int | None = None,
+                 record: RecordCheck | None = None) -> None:
         self.scale = scale
+        self.record = record  # checks the files against the published record (record.RecordCheck)
         self.max_bytes = max_bytes
         self.policy = policy or editorial.Policy()
         self.workers = workers  # processes for parsing (None: auto; see parallel.worker_count)
@@ -205,6 +217,9 @@ class ClaimLoader:
         # Outside the per-file cache: rules about today's date must be checked on every build.
         errors, claim_set.warnings = editorial.review_all(
             ((r.claim, r.marks) for r in results.values() if r.claim), self.policy)
+        if self.record is not None:  # git is read only where the record is asked for
+            errors += self.record(claim_set, [(r.claim, r.marks) for r in results.values() if r.claim],
+                                  claims_dir, _display(claims_dir, base))
         claim_set.errors = sorted([*claim_set.errors, *errors, *others])
         return claim_set
 
@@ -290,21 +305,51 @@ def parse_claim(raw: bytes, shown: str, claim_id: str, scale: RatingScale,
     return FileResult(claim.bind(claim_id, shown), [], related_marks, editorial.locate(node), names)
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What one version of a claim file says that its published record keeps: read from
+    git history (``history``), compared by the record rules (``record``)."""
+
+    FORMAT = 1  # of ``to_json``, for the on-disk cache
+
+    status: str
+    verdict: str
+    published: date
+    corrections: tuple[tuple[date, str], ...] = ()
+    withdrawn: tuple[date, str] | None = None
+
+    def to_json(self) -> list[Any]:
+        return [self.status, self.verdict, self.published.isoformat(),
+                [[d.isoformat(), note] for d, note in self.corrections],
+                [self.withdrawn[0].isoformat(), self.withdrawn[1]] if self.withdrawn else None]
+
+    @classmethod
+    def from_json(cls, entry: Any) -> Facts | None:
+        try:
+            status, verdict, published, corrections, withdrawn = entry
+            return cls(str(status), str(verdict), date.fromisoformat(published),
+                       tuple((date.fromisoformat(d), str(n)) for d, n in corrections),
+                       (date.fromisoformat(withdrawn[0]), str(withdrawn[1])) if withdrawn else None)
+        except (TypeError, ValueError):
+            return None  # a damaged entry: read from git again next time
+
+
+def version_facts(raw: bytes, scale: RatingScale) -> Facts | None:
+    """The facts of one version of a claim file, read exactly as the build reads it, or None
+    when the build would refuse that version (it was never published as it stands)."""
+    result = parse_claim(raw, "", "history", scale)
+    claim = result.claim
+    if claim is None:
+        return None
+    return Facts(claim.status, claim.verdict, claim.published,
+                 tuple((c.date, c.note) for c in claim.corrections),
+                 (claim.withdrawn.date, claim.withdrawn.note) if claim.withdrawn else None)
+
+
 def verdict_of(raw: bytes, scale: RatingScale) -> str | None:
-    """The verdict a version of a claim file gives, read as the build reads it (same YAML
-    rules), or None when that version has no valid verdict. Verdict history reads this."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
-    node, problem = _compose(text, "")
-    if problem or not isinstance(node, yaml.MappingNode) or next(_duplicate_keys(node, ""), None):
-        return None
-    data, problem = _construct(node, "")
-    value = data.get("verdict") if not problem and isinstance(data, dict) else None
-    if isinstance(value, bool):  # a bare true/false, as the model reads it
-        value = "true" if value else "false"
-    return value.strip() if isinstance(value, str) and value.strip() in scale else None
+    """The verdict a version of a claim file gives, read as the build reads it, or None."""
+    facts = version_facts(raw, scale)
+    return facts.verdict if facts else None
 
 
 def _capped(errors: list[ClaimError], shown: str, total: int) -> list[ClaimError]:

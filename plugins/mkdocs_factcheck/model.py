@@ -166,6 +166,13 @@ class Correction(_Strict):
     note: Text
 
 
+class Withdrawal(_Strict):
+    """Why and when the desk stopped standing behind a published check (its page stays, saying so)."""
+
+    date: Day
+    note: Text = Field(description="Why the check was withdrawn, for readers.")
+
+
 class Claim(_Strict):
     """One claim file. The id is the file's stem, not a field."""
 
@@ -189,9 +196,13 @@ class Claim(_Strict):
     updated: Day | None = None
     author: Text | None = Field(default=None, description="Who checked it.")
     corrections: list[Correction] = Field(default_factory=list)
-    status: Literal["draft", "review", "published"] = Field(
+    status: Literal["draft", "review", "published", "withdrawn"] = Field(
         default="published",
-        description="draft or review: kept out of every published output (shown only under mkdocs serve).",
+        description="draft or review: kept out of every published output (shown only under mkdocs serve); "
+                    "withdrawn: a published check the desk no longer stands behind (needs `withdrawn`).",
+    )
+    withdrawn: Withdrawal | None = Field(
+        default=None, description="With status: withdrawn, the day it was withdrawn and why."
     )
     reviewed_by: list[Text] = Field(
         default_factory=list, max_length=20, description="Who reviewed this check, besides its author."

@@ -10,6 +10,7 @@ site's ``mkdocs.yml`` does not matter (MkDocs runs higher priorities first; defa
 from __future__ import annotations
 
 import html as html_lib
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -70,6 +71,8 @@ class FactcheckConfig(Config):
     report_error = c.Optional(c.Type(str))  # an issue-form URL or an e-mail address
     card_fonts = c.Type(list, default=[])  # more font files for share cards (e.g. a CJK font)
     workers = c.Type((int, str), default="auto")  # processes for parsing and rendering claims
+    history = c.Type(str, default="auto")  # the published record from git: auto, required or off
+    record_starts = c.Optional(c.Type((str, date)))  # checks out before it may keep older dates
 
 
 class FactcheckPlugin(BasePlugin[FactcheckConfig]):
@@ -119,6 +122,10 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
                      "`mkdocs build -v` too)")
             for warning in claim_set.warnings:
                 log.debug(str(warning))
+        if claim_set.history_note:
+            # A shallow clone loses history that exists: loud. No git at all (a new site): a note.
+            shallow = claim_set.record is not None and "shallow" in claim_set.record.problem
+            (log.warning if shallow else log.info)(claim_set.history_note)
         if claim_set.errors:
             if self._command != "serve":
                 raise PluginError(format_report(claim_set.errors))

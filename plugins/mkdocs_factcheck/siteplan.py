@@ -17,6 +17,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from .history import claim_histories
 from .loader import DEFAULT_MAX_BYTES, ClaimLoader, ClaimSet
 from .model import ID_PATTERN, Claim
 from .pages import PageSpec, claim_page_inputs, headings, listing_inputs, plan_pages
+from .record import RecordPolicy, record_check
 from .render import Renderer, SiteInfo
 from .scale import RatingScale
 from .strings import UnknownStrings, strings_for
@@ -66,6 +68,8 @@ OPTIONS: dict[str, tuple[tuple[type, ...], Any]] = {
     "report_error": ((str, type(None)), None),  # an issue-form URL or an e-mail address
     "card_fonts": ((list,), []),  # more font files for share cards (e.g. a CJK font)
     "workers": ((int, str), parallel.AUTO),  # processes for parsing and rendering: a number or auto
+    "history": ((str,), "auto"),  # the published record from git: auto, required or off
+    "record_starts": ((str, date, type(None)), None),  # checks out before it may keep older dates
 }
 IDENTITY = ("about", "contact", "funding", "methodology", "corrections", "report_error")
 MINIMUMS = {"page_size": 1, "max_file_bytes": 1, "latest_count": 0, "feed_limit": 0, "min_reviewers": 0}
@@ -96,6 +100,7 @@ class Settings:
     policy: editorial.Policy = field(default_factory=editorial.Policy)
     card_fonts: tuple[str, ...] = ()  # font files added to the packaged ones
     workers: int | None = None  # processes for parsing and rendering claims (None: auto)
+    record: RecordPolicy = field(default_factory=RecordPolicy)
 
 
 def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str | Path, site_name: str,
@@ -117,6 +122,10 @@ def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str
         raise SettingsError(f"plugins.factcheck.strings: {exc}") from None
     try:
         policy = editorial.Policy.from_options(values["warnings_as_errors"], values["min_reviewers"])
+    except ValueError as exc:
+        raise SettingsError(f"plugins.factcheck.{exc}") from None
+    try:
+        record = RecordPolicy.from_options(values["history"], values["record_starts"])
     except ValueError as exc:
         raise SettingsError(f"plugins.factcheck.{exc}") from None
     organization = values["organization"] or site_name
@@ -144,7 +153,7 @@ def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str
         feed_limit=values["feed_limit"], search_full_text=values["search_full_text"],
         page_size=values["page_size"], policy=policy,
         card_fonts=tuple(str((config_dir / font).resolve()) for font in values["card_fonts"]),
-        workers=values["workers"],
+        workers=values["workers"], record=record,
     )
 
 
@@ -171,7 +180,8 @@ def _checked_options(options: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-_TYPE_NAMES = {str: "text", list: "a list", dict: "a mapping", int: "a whole number", bool: "true or false"}
+_TYPE_NAMES = {str: "text", list: "a list", dict: "a mapping", int: "a whole number", bool: "true or false",
+               date: "a date (YYYY-MM-DD)"}
 
 
 def _scale_location(loc: tuple[int | str, ...]) -> str:
@@ -393,7 +403,8 @@ class SitePlanner:
 
     def __post_init__(self) -> None:
         s = self.settings
-        self.loader = ClaimLoader(s.scale, max_bytes=s.max_file_bytes, policy=s.policy, workers=s.workers)
+        self.loader = ClaimLoader(s.scale, max_bytes=s.max_file_bytes, policy=s.policy, workers=s.workers,
+                                  record=record_check(s.scale, s.record, s.policy, s.cache_dir, s.config_dir))
         self.renderer = Renderer(dict(s.strings), s.scale, s.site, s.overrides,
                                  search_full_text=s.search_full_text, page_size=s.page_size,
                                  card_fonts=s.card_fonts)
@@ -424,8 +435,9 @@ class SitePlanner:
         self.renderer.render_markdown(catalog.claims, s.workers)
         pages = plan_pages(catalog, self.renderer, s.page_size)
         paths = {claim.id: (s.config_dir / claim.path).resolve() for claim in catalog.claims}
-        histories = claim_histories(s.claims_dir, s.site.repo_url, s.scale,
-                                    {paths[claim.id]: claim.published for claim in catalog.claims})
+        record = claim_set.record
+        histories = claim_histories(s.claims_dir, s.site.repo_url, s.scale, git_log=record.log if record else None,
+                                    record=record)
         for claim in catalog.claims:
             pages[urls.claim_src(claim.id)].context["history"] = histories.get(paths[claim.id])
         if show_errors:
