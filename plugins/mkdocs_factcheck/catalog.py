@@ -10,11 +10,11 @@ build; renderers only read it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from .editorial import Stage, build_date, publishable, stage
+from .editorial import Stage, build_date, publishable, stage, withdrawn
 from .model import Claim, Quote
 from .scale import Rating, RatingScale
 from .slugs import name_key, unique_slugs
@@ -62,6 +62,18 @@ class Tally:
         return [(rating, count) for rating, count in self.counts if count]
 
 
+@dataclass(frozen=True)
+class LogEntry:
+    """One line of the corrections log: a correction, a verdict change or a withdrawal."""
+
+    date: date
+    kind: str  # "correction", "verdict_change" or "withdrawal"
+    claim: Claim
+    note: str = ""
+    before: str = ""  # verdict keys, for a verdict change
+    after: str = ""
+
+
 @dataclass
 class Catalog:
     scale: RatingScale
@@ -76,6 +88,8 @@ class Catalog:
     expert_slug: dict[str, str]  # name key -> slug
     tag_slug: dict[str, str]  # name key -> slug
     previews: dict[str, Stage] = field(default_factory=dict)  # claim id -> stage, unpublished ones (serve)
+    withdrawn: list[Claim] = field(default_factory=list)  # withdrawn checks: a page each, in no count
+    log: list[LogEntry] = field(default_factory=list)  # the corrections log, newest first (see ``log_entries``)
 
     def tally(self, claims: Iterable[Claim] | None = None) -> Tally:
         counts = Counter(claim.verdict for claim in (self.claims if claims is None else claims))
@@ -95,12 +109,14 @@ def build_catalog(claims: Iterable[Claim], scale: RatingScale, *, preview: bool 
     every check, the unpublished ones listed in ``previews`` for their pages' banner."""
     day = today or build_date()
     previews: dict[str, Stage]
+    claims = list(claims)
+    gone = withdrawn(claims, day)
     if preview:
-        claims = list(claims)
         previews = {c.id: s for c in claims if (s := stage(c, day)) != "published"}
     else:
         claims, previews = publishable(claims, day), {}
-    ordered = newest_first(claims)
+    gone_ids = {claim.id for claim in gone}
+    ordered = newest_first(c for c in claims if c.id not in gone_ids)
     by_id = {claim.id: claim for claim in ordered}
 
     claimants, claimant_slugs = _group(ordered, lambda c: [c.claimant], "claimant")
@@ -117,8 +133,23 @@ def build_catalog(claims: Iterable[Claim], scale: RatingScale, *, preview: bool 
         claimant_of={c.id: claimant_slugs[name_key(c.claimant)] for c in ordered},
         expert_slug={name_key(e.name): slug for slug, e in experts.items()},
         tag_slug=tag_slugs,
-        previews=previews,
+        previews={key: value for key, value in previews.items() if key not in gone_ids},
+        withdrawn=gone,
     )
+
+
+def log_entries(catalog: Catalog, changes: Mapping[str, Iterable[tuple[date, str, str]]]) -> list[LogEntry]:
+    """Every correction, verdict change (``changes``: claim id -> (date, before, after), from
+    history) and withdrawal of the published and withdrawn checks, newest first."""
+    entries = []
+    for claim in [*catalog.claims, *catalog.withdrawn]:
+        entries += [LogEntry(c.date, "correction", claim, c.note) for c in claim.corrections]
+        entries += [LogEntry(day, "verdict_change", claim, before=b, after=a)
+                    for day, b, a in changes.get(claim.id, ())]
+        if claim.withdrawn is not None:
+            entries.append(LogEntry(claim.withdrawn.date, "withdrawal", claim, claim.withdrawn.note))
+    order = {"withdrawal": 0, "verdict_change": 1, "correction": 2}
+    return sorted(entries, key=lambda e: (-e.date.toordinal(), order[e.kind], e.claim.id, e.note))
 
 
 def _display_names(spellings: Iterable[str]) -> dict[str, str]:

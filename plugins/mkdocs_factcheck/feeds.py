@@ -33,7 +33,11 @@ def site_files(catalog: Catalog, renderer: Renderer, *, feed_limit: int = FEED_L
         urls.SCRIPT: renderer.asset("factcheck.js"),
         urls.FEED: atom_feed(catalog, title=f"{site.name}: {renderer.strings['feed_title']}", site_url=site.url,
                              use_directory_urls=directory_urls, html_of=renderer.claim_html,
-                             author=site.organization, limit=feed_limit),
+                             author=site.organization, limit=feed_limit,
+                             withdrawn_label=renderer.strings["withdrawn"]),
+        urls.CORRECTIONS_FEED: corrections_feed(catalog, title=f"{site.name}: {renderer.strings['corrections_log']}",
+                                                site_url=site.url, use_directory_urls=directory_urls,
+                                                author=site.organization, strings=renderer.strings, limit=feed_limit),
         urls.CLAIMS_DIRECTORY: claims_directory(catalog, use_directory_urls=directory_urls),
         urls.EXPORT_JSON: json_export(catalog, site_url=site.url, use_directory_urls=directory_urls),
         urls.EXPORT_CSV: csv_export(catalog, site_url=site.url, use_directory_urls=directory_urls,
@@ -45,8 +49,12 @@ def _timestamp(day: date) -> str:
     return datetime.combine(day, time(0, 0), tzinfo=UTC).isoformat().replace("+00:00", "Z")
 
 
+def _changed(claim: Claim) -> date:
+    return max(claim.last_changed, claim.withdrawn.date) if claim.withdrawn else claim.last_changed
+
+
 def atom_feed(catalog: Catalog, *, title: str, site_url: str, use_directory_urls: bool,
-              html_of: Any, author: str, limit: int = FEED_LIMIT) -> str:
+              html_of: Any, author: str, limit: int = FEED_LIMIT, withdrawn_label: str = "Withdrawn") -> str:
     """Atom 1.0, newest first. Text goes in as text: ElementTree escapes it."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
@@ -56,26 +64,66 @@ def atom_feed(catalog: Catalog, *, title: str, site_url: str, use_directory_urls
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=home)
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", type="application/atom+xml",
                   href=urls.absolute_url(site_url, urls.FEED))
-    newest = max((c.last_changed for c in catalog.claims), default=date(1970, 1, 1))
+    # Withdrawn checks stay in the feed, marked, dated by their withdrawal: readers who saw them learn it.
+    claims = sorted([*catalog.claims, *catalog.withdrawn], key=lambda c: (c.published, _changed(c), c.id),
+                    reverse=True)[:limit]
+    newest = max((_changed(c) for c in claims), default=date(1970, 1, 1))
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = _timestamp(newest)
     ET.SubElement(ET.SubElement(feed, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = author
-    for claim in catalog.claims[:limit]:
+    for claim in claims:
         rating = catalog.rating(claim)
         link = urls.absolute_url(site_url, urls.page_url(urls.claim_src(claim.id), use_directory_urls))
         html: ClaimHtml = html_of(claim)
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = f"{rating.label}: {claim.claim}"
+        label = f"{withdrawn_label} ({rating.label})" if claim.withdrawn else rating.label
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = f"{label}: {claim.claim}"
         ET.SubElement(entry, f"{{{ATOM}}}id").text = link if site_url else f"urn:factcheck:claim:{claim.id}"
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=link)
         ET.SubElement(entry, f"{{{ATOM}}}published").text = _timestamp(claim.published)
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _timestamp(claim.last_changed)
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _timestamp(_changed(claim))
         ET.SubElement(ET.SubElement(entry, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = (
             claim.author or author)
         ET.SubElement(entry, f"{{{ATOM}}}category", term=claim.verdict, label=rating.label)
+        if claim.withdrawn:
+            ET.SubElement(entry, f"{{{ATOM}}}category", term="withdrawn", label=withdrawn_label)
         for tag in claim.tags:
             ET.SubElement(entry, f"{{{ATOM}}}category", term=tag)
         # Sanitised HTML, carried as escaped text: feed readers show it, never run it.
         ET.SubElement(entry, f"{{{ATOM}}}summary", type="html").text = str(html.summary)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode")
+
+
+def corrections_feed(catalog: Catalog, *, title: str, site_url: str, use_directory_urls: bool, author: str,
+                     strings: dict[str, str], limit: int = FEED_LIMIT) -> str:
+    """The corrections log as Atom 1.0, newest first: one entry per correction, verdict change
+    or withdrawal, each linking to its check."""
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    log_url = urls.absolute_url(site_url, urls.page_url(urls.CORRECTIONS_LOG, use_directory_urls))
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = title
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = log_url if site_url else f"urn:factcheck:{title}"
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=log_url)
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", type="application/atom+xml",
+                  href=urls.absolute_url(site_url, urls.CORRECTIONS_FEED))
+    entries = catalog.log[:limit]
+    newest = max((e.date for e in entries), default=date(1970, 1, 1))
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _timestamp(newest)
+    ET.SubElement(ET.SubElement(feed, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = author
+    for index, item in enumerate(entries):
+        link = urls.absolute_url(site_url, urls.page_url(urls.claim_src(item.claim.id), use_directory_urls))
+        what = (f"{catalog.scale[item.before].label} → {catalog.scale[item.after].label}"
+                if item.kind == "verdict_change" else item.note)
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = f"{strings['log_' + item.kind]}: {item.claim.claim}"
+        # Stable across builds: the check, the kind and the day, and which of that day's it is.
+        same_day = sum(1 for other in entries[:index] if (other.claim.id, other.kind, other.date)
+                       == (item.claim.id, item.kind, item.date))
+        key = f"{item.claim.id}:{item.kind}:{item.date.isoformat()}:{same_day}"
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = f"{link}#{key}" if site_url else f"urn:factcheck:log:{key}"
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=link)
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _timestamp(item.date)
+        ET.SubElement(entry, f"{{{ATOM}}}category", term=item.kind)
+        ET.SubElement(entry, f"{{{ATOM}}}summary", type="text").text = what
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode")
 
 
@@ -91,7 +139,7 @@ def json_export(catalog: Catalog, *, site_url: str, use_directory_urls: bool) ->
     claims = [
         claim_record(c, urls.absolute_url(site_url, urls.page_url(urls.claim_src(c.id), use_directory_urls)),
                      catalog)
-        for c in catalog.claims
+        for c in [*catalog.claims, *catalog.withdrawn]  # withdrawn ones with their `status` and `withdrawn`
     ]
     document = {
         "version": EXPORT_VERSION,

@@ -22,6 +22,8 @@ from .model import Claim
 from .render import Renderer
 from .slugs import name_key
 
+WITHDRAWN_PAGE = "withdrawn.html"
+
 
 @dataclass
 class PageSpec:
@@ -99,6 +101,16 @@ def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = 500) -> di
                               context={"claim": claim, "history": None}, claim_id=claim.id,
                               meta={"hide": ["navigation", "toc"], "html_title": html.escape(
                                   f"{title} | {t['fact_check']} | {renderer.site.name}")}))
+    for claim in catalog.withdrawn:
+        assert claim.withdrawn is not None
+        title = f"{t['withdrawn']}: “{claim.claim}”"
+        # No claim_id: a withdrawn check carries no ClaimReview and no share card of its verdict.
+        specs.append(PageSpec(urls.claim_src(claim.id), WITHDRAWN_PAGE, title,
+                              description=_clip(f"{t['withdrawn_on']} {claim.withdrawn.date}: {claim.withdrawn.note}"),
+                              context={"claim": claim, "history": None},
+                              meta={"hide": ["navigation", "toc"], "html_title": html.escape(
+                                  f"{title} | {t['fact_check']} | {renderer.site.name}")}))
+    specs += _log_pages(catalog, t["corrections_log"], page_size)
     for slug, entity in catalog.claimants.items():
         specs.append(PageSpec(urls.claimant_src(slug), "claimant.html", entity.name,
                               f"{entity.name}: {len(entity.claims)} {t['claims_checked']}",
@@ -121,6 +133,18 @@ def _claims_pages(catalog: Catalog, title: str, page_size: int, description: str
                  description, in_nav=n == 1, searchable=False,
                  context={"claims": catalog.claims[(n - 1) * page_size : n * page_size], "page": n,
                           "pages": [urls.claims_page_src(i) for i in range(1, count + 1)]})
+        for n in range(1, count + 1)
+    ]
+
+
+def _log_pages(catalog: Catalog, title: str, page_size: int) -> list[PageSpec]:
+    """The corrections log, newest first, in pages of page_size entries."""
+    count = max(1, -(-len(catalog.log) // page_size))
+    pages = [urls.corrections_log_src(n) for n in range(1, count + 1)]
+    return [
+        PageSpec(pages[n - 1], "corrections_log.html", title if n == 1 else f"{title} ({n}/{count})",
+                 f"{title}: {len(catalog.log)}", searchable=False,
+                 context={"entries": catalog.log[(n - 1) * page_size : n * page_size], "page": n, "pages": pages})
         for n in range(1, count + 1)
     ]
 

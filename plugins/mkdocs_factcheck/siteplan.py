@@ -27,7 +27,7 @@ from pydantic import ValidationError
 from . import cache as disk_cache
 from . import editorial, parallel, urls
 from .cards import Card, CardMaker
-from .catalog import Catalog, build_catalog
+from .catalog import Catalog, build_catalog, log_entries
 from .errors import ClaimError, report_lines
 from .feeds import site_files
 from .history import claim_histories
@@ -327,8 +327,8 @@ class SitePlan:
     def source_of(self, spec: PageSpec) -> Path:
         """The file a page comes from, for tools that read its date or git history: a claim
         page's claim file (or, for a broken one, that file), a listing's claims folder."""
-        claim = self.catalog.by_id.get(spec.claim_id) if spec.claim_id else None
-        if claim is not None:
+        claim = self.catalog.by_id.get(spec.claim_id) if spec.claim_id else spec.context.get("claim")
+        if isinstance(claim, Claim) and claim.id in self.claim_files:
             return self.claim_files[claim.id]
         if spec.template == ERROR_PAGE:
             first: ClaimError = spec.context["errors"][0]
@@ -431,14 +431,18 @@ class SitePlanner:
         if claim_set.errors:
             banner = self.renderer.env.get_template(ERROR_PAGE).render(errors=report_lines(claim_set.errors))
         catalog = build_catalog(claim_set.claims.values(), s.scale, preview=preview)
-        self.renderer.forget_except(catalog.claims)
-        self.renderer.render_markdown(catalog.claims, s.workers)
-        pages = plan_pages(catalog, self.renderer, s.page_size)
-        paths = {claim.id: (s.config_dir / claim.path).resolve() for claim in catalog.claims}
+        shown = [*catalog.claims, *catalog.withdrawn]
+        self.renderer.forget_except(shown)
+        self.renderer.render_markdown(shown, s.workers)
+        paths = {claim.id: (s.config_dir / claim.path).resolve() for claim in shown}
         record = claim_set.record
         histories = claim_histories(s.claims_dir, s.site.repo_url, s.scale, git_log=record.log if record else None,
                                     record=record)
-        for claim in catalog.claims:
+        changes = {claim.id: [(c.date, c.before, c.after) for c in history.verdict_changes]
+                   for claim in shown if (history := histories.get(paths[claim.id]))}
+        catalog.log = log_entries(catalog, changes)
+        pages = plan_pages(catalog, self.renderer, s.page_size)
+        for claim in shown:
             pages[urls.claim_src(claim.id)].context["history"] = histories.get(paths[claim.id])
         if show_errors:
             pages.update(error_pages(claim_set.errors, catalog))

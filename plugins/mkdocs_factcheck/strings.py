@@ -90,6 +90,18 @@ ENGLISH: dict[str, str] = {
     "site_card_alt": "{site}: fact checks",
     "per_month": "Fact checks per month",
     "month": "Month",
+    "withdrawn": "Withdrawn",
+    "withdrawn_on": "Withdrawn on",
+    "withdrawn_note": "We no longer stand behind this fact check. It stays here, as it was published, so that "
+                      "the record stays whole; its verdict no longer counts in our scoreboard.",
+    "withdrawn_verdict": "Verdict when published",
+    "corrections_log": "Corrections log",
+    "corrections_log_intro": "Every correction, verdict change and withdrawal across our fact checks, newest first.",
+    "log_correction": "Correction",
+    "log_verdict_change": "Verdict changed",
+    "log_withdrawal": "Withdrawn",
+    "log_none": "No fact check has been corrected yet.",
+    "corrections_feed": "Corrections feed",
 }
 
 SPANISH: dict[str, str] = {
@@ -173,6 +185,19 @@ SPANISH: dict[str, str] = {
     "site_card_alt": "{site}: verificaciones",
     "per_month": "Verificaciones por mes",
     "month": "Mes",
+    "withdrawn": "Retirada",
+    "withdrawn_on": "Retirada el",
+    "withdrawn_note": "Ya no respaldamos esta verificación. Sigue aquí, tal como se publicó, para que el "
+                      "registro quede completo; su veredicto ya no cuenta en nuestro marcador.",
+    "withdrawn_verdict": "Veredicto al publicarse",
+    "corrections_log": "Registro de correcciones",
+    "corrections_log_intro": "Todas las correcciones, cambios de veredicto y retiradas de nuestras verificaciones, "
+                             "de la más reciente a la más antigua.",
+    "log_correction": "Corrección",
+    "log_verdict_change": "Cambio de veredicto",
+    "log_withdrawal": "Retirada",
+    "log_none": "Todavía no se ha corregido ninguna verificación.",
+    "corrections_feed": "Feed de correcciones",
 }
 
 GERMAN: dict[str, str] = {
@@ -256,6 +281,20 @@ GERMAN: dict[str, str] = {
     "site_card_alt": "{site}: Faktenchecks",
     "per_month": "Faktenchecks pro Monat",
     "month": "Monat",
+    "withdrawn": "Zurückgezogen",
+    "withdrawn_on": "Zurückgezogen am",
+    "withdrawn_note": "Wir stehen nicht mehr hinter diesem Faktencheck. Er bleibt hier, wie er veröffentlicht "
+                      "wurde, damit die Aufzeichnung vollständig bleibt; sein Urteil zählt nicht mehr in unserer "
+                      "Übersicht.",
+    "withdrawn_verdict": "Urteil bei Veröffentlichung",
+    "corrections_log": "Korrekturprotokoll",
+    "corrections_log_intro": "Alle Korrekturen, Urteilsänderungen und Rückzüge unserer Faktenchecks, "
+                             "die neuesten zuerst.",
+    "log_correction": "Korrektur",
+    "log_verdict_change": "Urteil geändert",
+    "log_withdrawal": "Zurückgezogen",
+    "log_none": "Bisher wurde kein Faktencheck korrigiert.",
+    "corrections_feed": "Feed der Korrekturen",
 }
 
 BUNDLED: dict[str, dict[str, str]] = {"en": ENGLISH, "es": SPANISH, "de": GERMAN}

@@ -37,7 +37,14 @@ def tag_src(slug: str) -> str:
     return f"tags/{slug}.md"
 
 
+def corrections_log_src(number: int) -> str:
+    """Page 1 of the corrections log, later pages under corrections-log/page/."""
+    return CORRECTIONS_LOG if number == 1 else f"corrections-log/page/{number}.md"
+
+
 CLAIMS_INDEX = "claims/index.md"
+CORRECTIONS_LOG = "corrections-log/index.md"
+CORRECTIONS_FEED = "corrections.xml"
 CLAIMS_DIRECTORY = "claims-index.json"
 SCOREBOARD = "scoreboard.md"
 CLAIMANTS_INDEX = "claimants/index.md"
@@ -55,7 +62,7 @@ SCRIPT = "assets/factcheck/factcheck.js"
 # at the site's root (whatever use_directory_urls is), so no claim may have them.
 RESERVED_IDS = frozenset({
     "index", "page", "claims", "claims-index", "feed", "scoreboard", "claimants", "experts", "tags",
-    "sources", "assets", "search", "sitemap", "404",
+    "sources", "assets", "search", "sitemap", "404", "corrections-log",
 })
 # `claims/<id>.html` (use_directory_urls: false) must stay a legal file name (255 bytes).
 MAX_ID_LENGTH = 100
