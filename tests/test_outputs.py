@@ -149,7 +149,9 @@ def commit_two_verdicts(site, first: str, second: str) -> None:
     git(site.root, "init", "-q")
     git(site.root, "add", ".")
     git(site.root, "commit", "-qm", "first")
-    site.write_claim("a.yml", claim_yaml(verdict=second))
+    # A verdict readers saw change comes with a correction saying so (the published record).
+    site.write_claim("a.yml", claim_yaml(verdict=second, updated="2025-02-03", corrections=[
+        {"date": "2025-02-03", "note": "New evidence changed the verdict."}]))
     git(site.root, "commit", "-qam", "new evidence")
 
 
@@ -177,13 +179,17 @@ def test_outside_git_the_page_falls_back_to_updated(make_site) -> None:
     assert 'Updated <time datetime="2025-02-05">February 5, 2025</time>' in html
 
 
-def test_shallow_clone_builds(make_site, tmp_path) -> None:
+def test_shallow_clone_builds_and_says_its_history_is_cut(make_site, tmp_path) -> None:
+    """A shallow clone (actions/checkout's default) builds, but never silently: the record
+    cannot be checked and no verdict history is shown, so a warning names the fix."""
     site = make_site()
     commit_two_verdicts(site, "unproven", "true")
     clone = tmp_path / "shallow"
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{site.root}", str(clone))
     from conftest import Site
 
-    result = Site(clone).build("--strict")
+    result = Site(clone).build()
     assert result.returncode == 0, result.output
     assert (clone / "site" / "claims" / "a" / "index.html").is_file()
+    assert "WARNING" in result.output and "shallow" in result.output and "fetch-depth: 0" in result.output
+    assert Site(clone).build("--strict").returncode == 1  # strict sites fail on it

@@ -649,7 +649,10 @@ def _forged_commit(root: Path, timestamp: int) -> None:
 
 @pytest.fixture
 def git_site(tmp_path: Path) -> Any:
-    site = make_site_in(tmp_path, config_extra="repo_url: https://github.com/example/checks\n")
+    # These tests are about what the page shows of forged history; the record rules (which
+    # would ask each verdict change for a correction) have tests of their own (test_record.py).
+    site = make_site_in(tmp_path, config_extra="repo_url: https://github.com/example/checks\n",
+                        plugin_options="history: off")
     _git(site.root, "init", "-q", "-b", "main")
     _commit_file(site.root, "a.yml", claim_yaml(verdict="unproven"), "first")
     return site

@@ -150,9 +150,11 @@ def _stamp(commit: str, stamp: str, today: date) -> int | None:
 def _read_facts(blobs: list[str], cwd: Path, scale: RatingScale, cache_dir: Path | None) -> None:
     """Read each version not seen before (one `git cat-file` for all of them) and keep its facts."""
     keys = tuple(scale.keys)
-    if cache_dir is not None:
-        _load_cache(cache_dir, keys)
-    missing = sorted({b for b in blobs if b != NO_BLOB and (b, keys) not in _facts})
+    wanted = {b for b in blobs if b != NO_BLOB}
+    on_disk = _load_cache(cache_dir, keys) if cache_dir is not None else set()
+    missing = sorted(b for b in wanted if (b, keys) not in _facts)
+    if cache_dir is not None and not wanted <= on_disk and not missing:
+        _save_cache(cache_dir, keys, wanted)  # known in this process, not yet on disk
     if not missing:
         return
     try:
@@ -175,26 +177,30 @@ def _read_facts(blobs: list[str], cwd: Path, scale: RatingScale, cache_dir: Path
         at += size + 1
         _facts[blob, keys] = version_facts(raw, scale) if size <= DEFAULT_MAX_BYTES else None
     if cache_dir is not None:
-        _save_cache(cache_dir, keys)
+        _save_cache(cache_dir, keys, wanted)
 
 
 def _cache_name(keys: tuple[str, ...]) -> str:
     return json.dumps(list(keys))
 
 
-def _load_cache(folder: Path, keys: tuple[str, ...]) -> None:
+def _load_cache(folder: Path, keys: tuple[str, ...]) -> set[str]:
+    """The facts cached on disk, added to the ones in memory; gives the blob ids found there."""
     try:
         data = json.loads((folder / FACTS_CACHE).read_text(encoding="utf-8"))
-        entries = data["scales"][_cache_name(keys)] if data.get("format") == Facts.FORMAT else {}
+        entries = dict(data["scales"][_cache_name(keys)]) if data.get("format") == Facts.FORMAT else {}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return
-    for blob, entry in dict(entries).items():
+        return set()
+    for blob, entry in entries.items():
         if (blob, keys) not in _facts:
             _facts[str(blob), keys] = Facts.from_json(entry)
+    return set(map(str, entries))
 
 
-def _save_cache(folder: Path, keys: tuple[str, ...]) -> None:
-    entries = {blob: facts.to_json() if facts else None for (blob, scale), facts in _facts.items() if scale == keys}
+def _save_cache(folder: Path, keys: tuple[str, ...], blobs: set[str]) -> None:
+    """The facts of this history's versions (``blobs``), and nothing else this process read."""
+    entries = {blob: facts.to_json() if facts else None for blob in sorted(blobs)
+               if (facts := _facts.get((blob, keys))) is not None or (blob, keys) in _facts}
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".record-", suffix=".json")

@@ -71,7 +71,7 @@ class FactcheckConfig(Config):
     report_error = c.Optional(c.Type(str))  # an issue-form URL or an e-mail address
     card_fonts = c.Type(list, default=[])  # more font files for share cards (e.g. a CJK font)
     workers = c.Type((int, str), default="auto")  # processes for parsing and rendering claims
-    history = c.Type(str, default="auto")  # the published record from git: auto, required or off
+    history = c.Type((str, bool), default="auto")  # the published record from git: auto, required or off
     record_starts = c.Optional(c.Type((str, date)))  # checks out before it may keep older dates
 
 

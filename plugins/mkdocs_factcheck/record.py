@@ -91,7 +91,7 @@ def _deleted(claim_record: ClaimRecord, claims_folder: str) -> ClaimError:
 
 def _rewrites(claim_record: ClaimRecord, item: Current, today: date,
               record_starts: date | None) -> Iterator[ClaimError]:
-    claim, last = item.claim, claim_record.public[-1].facts
+    claim = item.claim
     went_out = claim_record.went_out
     if claim.status not in PUBLIC_STATUSES:
         yield _at(item, "status", f"this check was published on {went_out}; status {claim.status} would take "
@@ -100,11 +100,13 @@ def _rewrites(claim_record: ClaimRecord, item: Current, today: date,
     yield from _published_moved(item, went_out, record_starts)
     yield from _corrections_dropped(claim_record, item)
     yield from _verdict_unexplained(claim_record, item, today)
-    if last.withdrawn is not None and (claim.withdrawn is None or (claim.withdrawn.date, claim.withdrawn.note)
-                                       != last.withdrawn or claim.status != "withdrawn"):
-        yield _at(item, "withdrawn", f"this check was withdrawn on {last.withdrawn[0]}, and readers were told why; "
+    withdrawal = next((v.facts.withdrawn for v in claim_record.public if v.facts.withdrawn), None)
+    if withdrawal is not None and (claim.status != "withdrawn" or claim.withdrawn is None
+                                   or (claim.withdrawn.date, claim.withdrawn.note) != withdrawal):
+        yield _at(item, "withdrawn" if claim.withdrawn else "status",
+                  f"this check was withdrawn on {withdrawal[0]}, and readers were told why; "
                   "a withdrawal stays on the record",
-                  f"keep `status: withdrawn` and the withdrawal as published (date {last.withdrawn[0]}, the same "
+                  f"keep `status: withdrawn` and the withdrawal as published (date {withdrawal[0]}, the same "
                   "note); to check the claim again, write a new check under a new id")
 
 
@@ -197,6 +199,8 @@ class RecordPolicy:
     @classmethod
     def from_options(cls, history: object = "auto", record_starts: object = None) -> RecordPolicy:
         """The policy from the plugin options; ValueError says what to write instead."""
+        if history is False:  # YAML reads a bare `off` as false
+            history = "off"
         if history not in HISTORY_MODES:
             raise ValueError(f"history is {history!r}; write one of {', '.join(HISTORY_MODES)}")
         if isinstance(record_starts, str):

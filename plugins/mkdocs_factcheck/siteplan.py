@@ -68,7 +68,7 @@ OPTIONS: dict[str, tuple[tuple[type, ...], Any]] = {
     "report_error": ((str, type(None)), None),  # an issue-form URL or an e-mail address
     "card_fonts": ((list,), []),  # more font files for share cards (e.g. a CJK font)
     "workers": ((int, str), parallel.AUTO),  # processes for parsing and rendering: a number or auto
-    "history": ((str,), "auto"),  # the published record from git: auto, required or off
+    "history": ((str, bool), "auto"),  # the published record from git: auto, required or off
     "record_starts": ((str, date, type(None)), None),  # checks out before it may keep older dates
 }
 IDENTITY = ("about", "contact", "funding", "methodology", "corrections", "report_error")
