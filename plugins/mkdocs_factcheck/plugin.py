@@ -125,7 +125,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         if claim_set.history_note:
             # A shallow clone loses history that exists: loud. No git at all (a new site): a note.
             shallow = claim_set.record is not None and "shallow" in claim_set.record.problem
-            (log.warning if shallow else log.info)(claim_set.history_note)
+            (log.warning if shallow else log.info)(claim_set.history_note.removeprefix("factcheck: "))
         if claim_set.errors:
             if self._command != "serve":
                 raise PluginError(format_report(claim_set.errors))
