@@ -386,6 +386,7 @@ def test_validate_workflow() -> None:
     script = runs(job)
     assert "python -m pip install -e ." in script
     assert "factcheck validate --format github" in script
+    assert 'factcheck validate --format github --base "$BASE_SHA"' in script  # against the published record
     assert "git diff" in script and "--diff-filter=ACMR" in script
     assert "mkdocs build --strict" in script
     assert script.index("factcheck validate") < script.index("mkdocs build --strict")
@@ -399,6 +400,8 @@ def test_deploy_workflow() -> None:
     build = steps(data, "build")
     assert uses(build) == ["actions/checkout", "actions/setup-python", "actions/configure-pages",
                            "actions/upload-pages-artifact"]
+    assert build[0]["with"]["fetch-depth"] == 0  # the published record is read from git
+    assert data["env"]["FACTCHECK_HISTORY"] == "required"
     assert build[1]["with"]["python-version"] == "3.11"
     assert "python -m pip install -e ." in runs(build)
     assert "mkdocs build --strict" in runs(build)

@@ -138,7 +138,9 @@ def validate(paths: Sequence[Path], site: Site, base: Path, *, against: str = ""
         claim_set = loader.load(root, base, site_root=site_root)
         if claim_set.history_note:
             print(claim_set.history_note, file=sys.stderr)
-        errors.update(e for e in claim_set.errors if _within(base / e.path, wanted))
+        # A deleted check's error names a file no path can name any more: always reported.
+        errors.update(e for e in claim_set.errors if _within(base / e.path, wanted)
+                      or (e.code == "record" and not (base / e.path).exists()))
         warnings.update(w for w in claim_set.warnings if _within(base / w.path, wanted))
     checked = {file for _, target in targets for file in _claim_files(target)}
     return Report(sorted(errors), len(checked), sorted(warnings))
