@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, tzinfo
 
-from .editorial import Stage, build_date, publishable, stage
+from .editorial import Clock, Policy, Stage, clock_at, publishable, stage
 from .model import Claim, Quote
 from .scale import Rating, RatingScale
 from .slugs import name_key, unique_slugs
@@ -76,6 +76,7 @@ class Catalog:
     expert_slug: dict[str, str]  # name key -> slug
     tag_slug: dict[str, str]  # name key -> slug
     previews: dict[str, Stage] = field(default_factory=dict)  # claim id -> stage, unpublished ones (serve)
+    zone: tzinfo = UTC  # the site's time zone: when a check dated by day went out (the feed says)
 
     def tally(self, claims: Iterable[Claim] | None = None) -> Tally:
         counts = Counter(claim.verdict for claim in (self.claims if claims is None else claims))
@@ -90,16 +91,16 @@ def newest_first(claims: Iterable[Claim]) -> list[Claim]:
 
 
 def build_catalog(claims: Iterable[Claim], scale: RatingScale, *, preview: bool = False,
-                  today: date | None = None) -> Catalog:
-    """The published checks (on ``today``, the build's date by default); with ``preview``,
-    every check, the unpublished ones listed in ``previews`` for their pages' banner."""
-    day = today or build_date()
+                  today: Clock | datetime | date | None = None) -> Catalog:
+    """The published checks at ``today`` (the build's clock by default: editorial.Clock); with
+    ``preview``, every check, the unpublished ones listed in ``previews`` for their pages' banner."""
+    clock = clock_at(today) if today is not None else Policy().clock()
     previews: dict[str, Stage]
     if preview:
         claims = list(claims)
-        previews = {c.id: s for c in claims if (s := stage(c, day)) != "published"}
+        previews = {c.id: s for c in claims if (s := stage(c, clock)) != "published"}
     else:
-        claims, previews = publishable(claims, day), {}
+        claims, previews = publishable(claims, clock), {}
     ordered = newest_first(claims)
     by_id = {claim.id: claim for claim in ordered}
 
@@ -118,6 +119,7 @@ def build_catalog(claims: Iterable[Claim], scale: RatingScale, *, preview: bool 
         expert_slug={name_key(e.name): slug for slug, e in experts.items()},
         tag_slug=tag_slugs,
         previews=previews,
+        zone=clock.zone,
     )
 
 

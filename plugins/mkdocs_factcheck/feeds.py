@@ -41,8 +41,10 @@ def site_files(catalog: Catalog, renderer: Renderer, *, feed_limit: int = FEED_L
     }
 
 
-def _timestamp(day: date) -> str:
-    return datetime.combine(day, time(0, 0), tzinfo=UTC).isoformat().replace("+00:00", "Z")
+def _timestamp(moment: datetime) -> str:
+    """RFC 3339, as Atom wants: the instant with its offset (a check dated by day: midnight in
+    the site's time zone, when it went out)."""
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def atom_feed(catalog: Catalog, *, title: str, site_url: str, use_directory_urls: bool,
@@ -56,7 +58,8 @@ def atom_feed(catalog: Catalog, *, title: str, site_url: str, use_directory_urls
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=home)
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", type="application/atom+xml",
                   href=urls.absolute_url(site_url, urls.FEED))
-    newest = max((c.last_changed for c in catalog.claims), default=date(1970, 1, 1))
+    newest = max((c.changed_at(catalog.zone) for c in catalog.claims),
+                 default=datetime.combine(date(1970, 1, 1), time(0, 0), tzinfo=UTC))
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = _timestamp(newest)
     ET.SubElement(ET.SubElement(feed, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = author
     for claim in catalog.claims[:limit]:
@@ -67,8 +70,8 @@ def atom_feed(catalog: Catalog, *, title: str, site_url: str, use_directory_urls
         ET.SubElement(entry, f"{{{ATOM}}}title").text = f"{rating.label}: {claim.claim}"
         ET.SubElement(entry, f"{{{ATOM}}}id").text = link if site_url else f"urn:factcheck:claim:{claim.id}"
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=link)
-        ET.SubElement(entry, f"{{{ATOM}}}published").text = _timestamp(claim.published)
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _timestamp(claim.last_changed)
+        ET.SubElement(entry, f"{{{ATOM}}}published").text = _timestamp(claim.release(catalog.zone))
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _timestamp(claim.changed_at(catalog.zone))
         ET.SubElement(ET.SubElement(entry, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = (
             claim.author or author)
         ET.SubElement(entry, f"{{{ATOM}}}category", term=claim.verdict, label=rating.label)

@@ -27,7 +27,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from . import editorial, share_tags, urls
 from .cards import CardJob
-from .errors import format_report
+from .errors import SiteError, format_report
 from .generate import owned_files
 from .loader import DEFAULT_MAX_BYTES, ClaimSet
 from .mkdocs_page import attach_generated_page
@@ -61,6 +61,7 @@ class FactcheckConfig(Config):
     cache_dir = c.Optional(c.Type(str))
     warnings_as_errors = c.Optional(c.Type((str, list)))
     min_reviewers = c.Type(int, default=0)
+    timezone = c.Type(str, default="UTC")  # IANA name: where a plain publication date's midnight is
     # The organisation's pages for readers and ClaimReview: a docs path or a URL each.
     about = c.Optional(c.Type(str))
     contact = c.Optional(c.Type(str))
@@ -111,7 +112,10 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             self._planner = SitePlanner(settings, keep_pages=self._command == "serve")
         # Claims are checked here: MkDocs empties site_dir after this hook, so a build that
         # fails on a bad claim leaves the last good site as it was.
-        claim_set = self._claim_set = self._planner.load()
+        try:
+            claim_set = self._claim_set = self._planner.load()
+        except SiteError as exc:  # a malformed SOURCE_DATE_EPOCH
+            raise PluginError(str(exc)) from None
         # Editorial warnings never fail a build (strict counts WARNING logs): a site that
         # wants them to raises them to errors with `warnings_as_errors`.
         if claim_set.warnings:
