@@ -216,6 +216,14 @@ def test_an_unknown_time_zone_is_a_config_error_naming_mkdocs_yml(tmp_path: Path
     assert "mkdocs.yml: plugins.factcheck.timezone is 'Europe/Atlantis'" in proc.stderr
 
 
+@pytest.mark.parametrize("name", ["America", "../../etc/passwd", "/usr/share/zoneinfo/UTC", "x" * 300, "",
+                                  "Mars/Olympus"])
+def test_a_time_zone_is_an_iana_name(name: str) -> None:
+    with pytest.raises(ValueError, match="timezone is"):
+        editorial.time_zone(name)
+    assert str(editorial.time_zone("Asia/Tokyo")) == "Asia/Tokyo"
+
+
 def test_the_schema_allows_a_date_time_only_with_its_offset() -> None:
     schema = json.loads((REPO / "schema" / "claim.schema.json").read_text(encoding="utf-8"))
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)

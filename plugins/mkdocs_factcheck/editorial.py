@@ -87,8 +87,8 @@ def time_zone(name: object) -> tzinfo:
                          "or America/New_York")
     try:
         return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"timezone is {name!r}, which is not an IANA time zone name; write one such as "
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America" is a folder of the database
+        raise ValueError(f"timezone is {name[:60]!r}, which is not an IANA time zone name; write one such as "
                          "UTC, Europe/Paris or America/New_York") from None
 
 
