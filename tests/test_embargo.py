@@ -114,6 +114,17 @@ def test_an_unreviewed_check_timed_in_the_future_is_an_error_naming_the_instant(
     assert "2025-03-05 04:00 (UTC)" in error.message
 
 
+def test_an_update_timed_before_the_release_is_an_error(tmp_path: Path) -> None:
+    site = make_site_in(tmp_path)
+    site.write_claim("a.yml", claim_yaml(published="2025-01-30T09:00:00-05:00", updated="2025-01-30T13:59:00Z"))
+    site.write_claim("b.yml", claim_yaml(published="2025-01-30T09:00:00-05:00", updated="2025-01-30T14:00:00Z"))
+    site.write_claim("c.yml", claim_yaml(published="2025-01-30T09:00:00-05:00", updated="2025-01-30"))
+    plan = SitePlanner(read_settings(site.root / "mkdocs.yml")).plan()
+    [error] = plan.errors
+    assert (error.path, error.code) == ("claims/a.yml", "updated-before-published")
+    assert "updated 2025-01-30T13:59:00+00:00 is before published 2025-01-30T09:00:00-05:00" in error.message
+
+
 def test_a_date_time_without_an_offset_is_a_located_error(tmp_path: Path) -> None:
     site = make_site_in(tmp_path)
     site.write_claim("naive.yml", claim_yaml(published="2025-03-05T09:00:00").replace("'", ""))

@@ -230,9 +230,12 @@ def _date_errors(claim: Claim, marks: Marks, policy: Policy, clock: Clock) -> It
         yield _finding(claim, marks, "claim_date", "future-date",
                        f"claim_date {claim.claim_date} is in the future (the build's date is {today})",
                        "write the day the claim was made")
-    if updated and updated < published:
+    # Both written with a time: the instants decide (same day, earlier hour); else the days.
+    timed = claim.updated_at is not None and claim.published_at is not None
+    if updated and (updated < published or (timed and claim.changed_at(UTC) < claim.release(UTC))):
+        shown = claim.updated_at.isoformat() if timed and claim.updated_at else updated
         yield _finding(claim, marks, "updated", "updated-before-published",
-                       f"updated {updated} is before published {published}",
+                       f"updated {shown} is before published {claim.published_text if timed else published}",
                        "write the day of the last change (on or after published), or remove `updated`")
     elif updated and updated > horizon:
         yield _finding(claim, marks, "updated", "future-date",
