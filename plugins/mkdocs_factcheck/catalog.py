@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, tzinfo
 
-from .editorial import Stage, build_date, publishable, stage, withdrawn
+from .editorial import Clock, Policy, Stage, clock_at, publishable, stage, withdrawn
 from .model import Claim, Quote
 from .scale import Rating, RatingScale
 from .slugs import name_key, unique_slugs
@@ -90,6 +90,7 @@ class Catalog:
     previews: dict[str, Stage] = field(default_factory=dict)  # claim id -> stage, unpublished ones (serve)
     withdrawn: list[Claim] = field(default_factory=list)  # withdrawn checks: a page each, in no count
     log: list[LogEntry] = field(default_factory=list)  # the corrections log, newest first (see ``log_entries``)
+    zone: tzinfo = UTC  # the site's time zone: when a check dated by day went out (the feed says)
 
     def tally(self, claims: Iterable[Claim] | None = None) -> Tally:
         counts = Counter(claim.verdict for claim in (self.claims if claims is None else claims))
@@ -104,17 +105,17 @@ def newest_first(claims: Iterable[Claim]) -> list[Claim]:
 
 
 def build_catalog(claims: Iterable[Claim], scale: RatingScale, *, preview: bool = False,
-                  today: date | None = None) -> Catalog:
-    """The published checks (on ``today``, the build's date by default); with ``preview``,
-    every check, the unpublished ones listed in ``previews`` for their pages' banner."""
-    day = today or build_date()
+                  today: Clock | datetime | date | None = None) -> Catalog:
+    """The published checks at ``today`` (the build's clock by default: editorial.Clock); with
+    ``preview``, every check, the unpublished ones listed in ``previews`` for their pages' banner."""
+    clock = clock_at(today) if today is not None else Policy().clock()
     previews: dict[str, Stage]
     claims = list(claims)
-    gone = withdrawn(claims, day)
+    gone = withdrawn(claims, clock)
     if preview:
-        previews = {c.id: s for c in claims if (s := stage(c, day)) != "published"}
+        previews = {c.id: s for c in claims if (s := stage(c, clock)) != "published"}
     else:
-        claims, previews = publishable(claims, day), {}
+        claims, previews = publishable(claims, clock), {}
     gone_ids = {claim.id for claim in gone}
     ordered = newest_first(c for c in claims if c.id not in gone_ids)
     by_id = {claim.id: claim for claim in ordered}
@@ -135,6 +136,7 @@ def build_catalog(claims: Iterable[Claim], scale: RatingScale, *, preview: bool 
         tag_slug=tag_slugs,
         previews={key: value for key, value in previews.items() if key not in gone_ids},
         withdrawn=gone,
+        zone=clock.zone,
     )
 
 

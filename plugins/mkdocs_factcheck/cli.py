@@ -73,7 +73,8 @@ def read_site(config_file: Path) -> Site:
         raise SiteError(f"{config_file}: plugins.factcheck: claims_dir must be text and "
                         "max_file_bytes a number")
     try:
-        policy = editorial.Policy.from_options(options.get("warnings_as_errors"), options.get("min_reviewers", 0))
+        policy = editorial.Policy.from_options(options.get("warnings_as_errors"), options.get("min_reviewers", 0),
+                                               options.get("timezone", "UTC"))
     except ValueError as exc:
         raise SiteError(f"{config_file}: plugins.factcheck.{exc}") from None
     try:

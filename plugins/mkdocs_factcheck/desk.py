@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -45,12 +45,16 @@ class Row:
     published: str = ""
 
 
-def queue(claim_set: ClaimSet, today: date, default_author: str, changed: dict[str, date]) -> list[Row]:
-    """Rows for every claim file that loaded, and for every file with errors; ``changed``
-    holds the day each file (by its shown path) last changed."""
+def queue(claim_set: ClaimSet, when: editorial.Clock | date, default_author: str,
+          changed: dict[str, date]) -> list[Row]:
+    """Rows for every claim file that loaded, and for every file with errors, at ``when`` (the
+    build's clock: stages by instant, ages in days of the site's zone); ``changed`` holds the day
+    each file (by its shown path) last changed."""
+    clock = editorial.clock_at(when)
+    today = clock.today
     warnings = _count(claim_set.warnings)
     errors = _count(claim_set.errors)
-    rows = [_row(claim, today, default_author, changed.get(claim.path), warnings, errors)
+    rows = [_row(claim, clock, default_author, changed.get(claim.path), warnings, errors)
             for claim in claim_set.claims.values()]
     loaded = {claim.path for claim in claim_set.claims.values()}
     for path, count in errors.items():
@@ -61,9 +65,10 @@ def queue(claim_set: ClaimSet, today: date, default_author: str, changed: dict[s
     return sorted(rows, key=lambda r: (ORDER.index(r.status), -(r.age_days or 0), r.id))
 
 
-def _row(claim: Claim, today: date, default_author: str, last: date | None,
+def _row(claim: Claim, clock: editorial.Clock, default_author: str, last: date | None,
          warnings: dict[str, int], errors: dict[str, int]) -> Row:
-    status = "invalid" if claim.path in errors else editorial.stage(claim, today)
+    today = clock.today
+    status = "invalid" if claim.path in errors else editorial.stage(claim, clock)
     return Row(claim.path, claim.id, status, claim.author or default_author, editorial.reviewers(claim),
                last.isoformat() if last else "", (today - last).days if last else None,
                warnings.get(claim.path, 0), errors.get(claim.path, 0), claim.published.isoformat())
@@ -101,12 +106,12 @@ def format_json(rows: list[Row]) -> list[str]:
 
 def run_status(args: argparse.Namespace) -> int:
     settings = read_settings(Path(args.config_file))
-    loader = ClaimLoader(settings.scale, max_bytes=settings.max_file_bytes, policy=settings.policy,
-                         workers=settings.workers)
+    clock = settings.policy.clock()  # once: the checks and the stages agree
+    loader = ClaimLoader(settings.scale, max_bytes=settings.max_file_bytes,
+                         policy=replace(settings.policy, today=clock.now), workers=settings.workers)
     claim_set = loader.load(settings.claims_dir, settings.config_dir)
-    today = settings.policy.today or editorial.build_date()
     changed = _last_changed(settings.claims_dir, settings.config_dir)
-    rows = queue(claim_set, today, settings.site.default_author, changed)
+    rows = queue(claim_set, clock, settings.site.default_author, changed)
     print("\n".join((format_json if args.format == "json" else format_text)(rows)))
     return 0
 

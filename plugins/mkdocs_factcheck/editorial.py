@@ -1,26 +1,33 @@
 """Editorial rules: what a desk checks before a fact check goes out, and what a build publishes.
 
 Takes validated claims with the YAML positions of their fields (``locate``, called by
-the loader) and a ``Policy`` (the site's options and the build's date). Gives located
+the loader) and a ``Policy`` (the site's options, its time zone and the build's instant). Gives located
 findings: errors for dates that cannot be true and for checks published with too few
 reviewers; warnings for what readers miss (no appearance link, no archived copy, an
 unsourced quote, a claim too long for search results), which a site may raise to
 errors by code. ``stage`` and ``publishable`` decide which claims a build publishes:
 drafts, checks in review and embargoed checks reach no output of a build.
+
+Time: a build happens at one instant (``Clock``: SOURCE_DATE_EPOCH, or now) in the site's
+time zone (the ``timezone`` option, default UTC). "Today" is the build's day in that zone;
+an embargo lifts at the instant ``published`` names: its own offset when it is a date-time,
+else midnight of that day in the site's zone.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from .errors import ClaimError
+from .errors import ClaimError, SiteError
 from .model import Claim
 from .slugs import name_key
 
@@ -44,11 +51,71 @@ Stage = Literal["draft", "review", "embargoed", "published", "withdrawn"]
 Marks = dict[str, tuple[int, int]]  # "published", "sources.0", "corrections.1.date" -> (line, column)
 
 
+# Past this (the year 9999 ends) a timestamp is no date Python can hold: a typo, not a build time.
+MAX_EPOCH = 253402300799
+_EPOCH = re.compile(r"[0-9]+")
+
+
+class EpochError(SiteError, ValueError):
+    """SOURCE_DATE_EPOCH is set but is not a time a build can happen at."""
+
+
+def build_moment() -> datetime:
+    """The build's instant (UTC): SOURCE_DATE_EPOCH when set (reproducible builds, tests), else now.
+    A value that is not a whole number of seconds since 1970 raises EpochError: a build must not
+    silently take another day (an embargo would lift, or not, by accident)."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH")
+    if raw is None or not raw.strip():
+        return datetime.now(UTC)
+    text = raw.strip()
+    if not _EPOCH.fullmatch(text) or int(text) > MAX_EPOCH:
+        raise EpochError(f"SOURCE_DATE_EPOCH is {raw[:40]!r}: write the build's time as a whole number of "
+                         "seconds since 1970-01-01 UTC (e.g. the last commit's: `git log -1 --format=%ct`), "
+                         "or unset it to build at the current time")
+    return datetime.fromtimestamp(int(text), UTC)
+
+
 def build_date() -> date:
-    """The build's day (UTC): from SOURCE_DATE_EPOCH when set (reproducible builds, tests), else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
-    return moment.date()
+    """The build's day in UTC (``Clock.today`` gives it in the site's time zone)."""
+    return build_moment().date()
+
+
+def time_zone(name: object) -> tzinfo:
+    """The site's time zone from the ``timezone`` option (an IANA name); ValueError says what to write."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"timezone is {name!r}; write an IANA time zone name such as UTC, Europe/Paris "
+                         "or America/New_York")
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America" is a folder of the database
+        raise ValueError(f"timezone is {name[:60]!r}, which is not an IANA time zone name; write one such as "
+                         "UTC, Europe/Paris or America/New_York") from None
+
+
+@dataclass(frozen=True)
+class Clock:
+    """One build's instant and the site's time zone: what "now" and "today" mean for every rule."""
+
+    now: datetime  # aware
+    zone: tzinfo = UTC
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.zone).date()
+
+    def released(self, claim: Claim) -> bool:
+        """Whether the check's publication instant has come."""
+        return claim.release(self.zone) <= self.now
+
+
+def clock_at(when: Clock | datetime | date, zone: tzinfo = UTC) -> Clock:
+    """A clock from a Clock, an instant, or a day (the last moment of that day in ``zone``:
+    every check dated that day is out, as a build on that day saw it before instants existed)."""
+    if isinstance(when, Clock):
+        return when
+    if isinstance(when, datetime):
+        return Clock(when if when.tzinfo else when.replace(tzinfo=zone), zone)
+    return Clock(datetime.combine(when, time.max, zone), zone)
 
 
 @dataclass(frozen=True)
@@ -57,10 +124,16 @@ class Policy:
 
     strict: frozenset[str] = frozenset()  # warning codes the site treats as errors
     min_reviewers: int = 0
-    today: date | None = None  # None: build_date() at each load
+    today: date | datetime | None = None  # None: the build's instant (build_moment) at each load
+    zone: tzinfo = field(default=UTC)  # the site's time zone (plugin option `timezone`)
+
+    def clock(self) -> Clock:
+        """The build's clock: ``today`` when the policy fixes it, else SOURCE_DATE_EPOCH or now."""
+        return clock_at(self.today if self.today is not None else build_moment(), self.zone)
 
     @classmethod
-    def from_options(cls, warnings_as_errors: object = None, min_reviewers: object = 0) -> Policy:
+    def from_options(cls, warnings_as_errors: object = None, min_reviewers: object = 0,
+                     timezone: object = "UTC") -> Policy:
         """The policy from the plugin options; ValueError says what to write instead."""
         names = [warnings_as_errors] if isinstance(warnings_as_errors, str) else warnings_as_errors or []
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
@@ -72,7 +145,7 @@ class Policy:
         if isinstance(min_reviewers, bool) or not isinstance(min_reviewers, int) or min_reviewers < 0:
             raise ValueError(f"min_reviewers is {min_reviewers!r}; write a whole number of at least 0")
         strict = frozenset(WARNINGS) if "all" in names else frozenset(names)
-        return cls(strict, min_reviewers)
+        return cls(strict, min_reviewers, zone=time_zone(timezone))
 
 
 def locate(root: yaml.Node) -> Marks:
@@ -106,35 +179,36 @@ def reviewers(claim: Claim) -> list[str]:
     return list({name_key(r): r for r in claim.reviewed_by if name_key(r) != author}.values())
 
 
-def embargoed(claim: Claim, policy: Policy, today: date) -> bool:
-    """A published, reviewed check whose publication date is still to come."""
-    return (claim.status == "published" and claim.published > today
+def embargoed(claim: Claim, policy: Policy, when: Clock | datetime | date) -> bool:
+    """A published, reviewed check whose publication instant is still to come."""
+    return (claim.status == "published" and not clock_at(when, policy.zone).released(claim)
             and len(reviewers(claim)) >= max(1, policy.min_reviewers))
 
 
-def stage(claim: Claim, today: date) -> Stage:
-    """Where a check stands on ``today``; "published" checks are the site's record and its
-    counts, "withdrawn" ones keep a page saying so; nothing else reaches a built site."""
+def stage(claim: Claim, when: Clock | datetime | date) -> Stage:
+    """Where a check stands at ``when`` (a build's clock; a day: at its end in UTC); "published"
+    checks are the site's record and its counts, "withdrawn" ones keep a page saying so; nothing
+    else reaches a built site."""
     if claim.status == "withdrawn":
         # Withdrawing a check that never went out publishes nothing: it stays embargoed.
-        return "embargoed" if claim.published > today else "withdrawn"
+        return "withdrawn" if clock_at(when).released(claim) else "embargoed"
     if claim.status != "published":
         return claim.status
-    return "embargoed" if claim.published > today else "published"
+    return "published" if clock_at(when).released(claim) else "embargoed"
 
 
-def withdrawn(claims: Iterable[Claim], today: date | None = None) -> list[Claim]:
+def withdrawn(claims: Iterable[Claim], when: Clock | datetime | date | None = None) -> list[Claim]:
     """The withdrawn checks a build keeps a page for, most recently withdrawn first."""
-    day = today or build_date()
-    found = [claim for claim in claims if stage(claim, day) == "withdrawn"]
+    clock = clock_at(when) if when is not None else Policy().clock()
+    found = [claim for claim in claims if stage(claim, clock) == "withdrawn"]
     return sorted(found, key=lambda c: (c.withdrawn.date if c.withdrawn else c.published, c.id), reverse=True)
 
 
-def publishable(claims: Iterable[Claim], today: date | None = None) -> list[Claim]:
+def publishable(claims: Iterable[Claim], when: Clock | datetime | date | None = None) -> list[Claim]:
     """The claims a build publishes as current, with `related` ids of the others removed, so
     that no output names a draft. Every builder (the plugin, the generator) goes through here."""
-    day = today or build_date()
-    public = [claim for claim in claims if stage(claim, day) == "published"]
+    clock = clock_at(when) if when is not None else Policy().clock()
+    public = [claim for claim in claims if stage(claim, clock) == "published"]
     ids = {claim.id for claim in public}
     return [c if set(c.related) <= ids else _without_related(c, ids) for c in public]
 
@@ -144,10 +218,11 @@ def _without_related(claim: Claim, keep: set[str]) -> Claim:
     return copy.bind(claim.id, claim.path)
 
 
-def check(claim: Claim, marks: Marks, policy: Policy, today: date) -> list[ClaimError]:
+def check(claim: Claim, marks: Marks, policy: Policy, when: Clock | datetime | date) -> list[ClaimError]:
     """Every finding for one claim: errors, and warnings (raised to errors where the site says so)."""
-    findings = [*_date_errors(claim, marks, policy, today), *_review_errors(claim, marks, policy, today),
-                *_withdrawal_errors(claim, marks, today), *_warnings(claim, marks)]
+    clock = clock_at(when, policy.zone)
+    findings = [*_date_errors(claim, marks, policy, clock), *_review_errors(claim, marks, policy, clock),
+                *_withdrawal_errors(claim, marks, clock.today), *_warnings(claim, marks)]
     return [f.as_error() if f.code in policy.strict else f for f in findings]
 
 
@@ -157,10 +232,10 @@ def _finding(claim: Claim, marks: Marks, where: str, code: str, message: str, hi
     return ClaimError(claim.path, line, column, message, hint, code, severity)
 
 
-def _date_errors(claim: Claim, marks: Marks, policy: Policy, today: date) -> Iterator[ClaimError]:
-    published, updated = claim.published, claim.updated
+def _date_errors(claim: Claim, marks: Marks, policy: Policy, clock: Clock) -> Iterator[ClaimError]:
+    published, updated, today = claim.published, claim.updated, clock.today
     # The latest day a change can carry: today, or the publication day of an embargoed check.
-    horizon = max(today, published) if claim.status != "published" or embargoed(claim, policy, today) else today
+    horizon = max(today, published) if claim.status != "published" or embargoed(claim, policy, clock) else today
     if claim.claim_date and claim.claim_date > published:
         yield _finding(claim, marks, "claim_date", "claim-after-published",
                        f"claim_date {claim.claim_date} is after published {published}",
@@ -169,9 +244,12 @@ def _date_errors(claim: Claim, marks: Marks, policy: Policy, today: date) -> Ite
         yield _finding(claim, marks, "claim_date", "future-date",
                        f"claim_date {claim.claim_date} is in the future (the build's date is {today})",
                        "write the day the claim was made")
-    if updated and updated < published:
+    # Both written with a time: the instants decide (same day, earlier hour); else the days.
+    timed = claim.updated_at is not None and claim.published_at is not None
+    if updated and (updated < published or (timed and claim.changed_at(UTC) < claim.release(UTC))):
+        shown = claim.updated_at.isoformat() if timed and claim.updated_at else updated
         yield _finding(claim, marks, "updated", "updated-before-published",
-                       f"updated {updated} is before published {published}",
+                       f"updated {shown} is before published {claim.published_text if timed else published}",
                        "write the day of the last change (on or after published), or remove `updated`")
     elif updated and updated > horizon:
         yield _finding(claim, marks, "updated", "future-date",
@@ -205,14 +283,15 @@ def _withdrawal_errors(claim: Claim, marks: Marks, today: date) -> Iterator[Clai
                        "date it on the day the desk withdrew the check")
 
 
-def _review_errors(claim: Claim, marks: Marks, policy: Policy, today: date) -> Iterator[ClaimError]:
+def _review_errors(claim: Claim, marks: Marks, policy: Policy, clock: Clock) -> Iterator[ClaimError]:
     if claim.status != "published":  # a withdrawn check was reviewed when it went out
         return
     count = len(reviewers(claim))
-    if claim.published > today and not embargoed(claim, policy, today):
+    if not clock.released(claim) and not embargoed(claim, policy, clock):
         needed = max(1, policy.min_reviewers)
         yield _finding(claim, marks, "published", "future-published",
-                       f"published {claim.published} is in the future (the build's date is {today})",
+                       f"published {claim.published_text} is in the future (the build's time is "
+                       f"{_shown(clock)})",
                        "write the day it goes out; to embargo a check until that day, list its "
                        f"{needed} reviewer{'s' if needed > 1 else ''} in `reviewed_by`, "
                        "or keep it as `status: review`")
@@ -255,16 +334,21 @@ def summary(warnings: list[ClaimError]) -> str:
            f"claim file{'s' if files != 1 else ''}: {each}"
 
 
+def _shown(clock: Clock) -> str:
+    """The build's instant in the site's zone, for messages: 2025-03-05 04:59 (America/New_York)."""
+    return f"{clock.now.astimezone(clock.zone):%Y-%m-%d %H:%M} ({clock.zone})"
+
+
 def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def review_all(items: Iterable[tuple[Claim, Marks]], policy: Policy) -> tuple[list[ClaimError], list[ClaimError]]:
-    """(errors, warnings) for every claim, on the policy's day."""
-    today = policy.today or build_date()
+    """(errors, warnings) for every claim, at the policy's clock."""
+    clock = policy.clock()
     errors: list[ClaimError] = []
     warnings: list[ClaimError] = []
     for claim, marks in items:
-        for finding in check(claim, marks, policy, today):
+        for finding in check(claim, marks, policy, clock):
             (warnings if finding.severity == "warning" else errors).append(finding)
     return errors, warnings

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -45,12 +45,16 @@ def site_files(catalog: Catalog, renderer: Renderer, *, feed_limit: int = FEED_L
     }
 
 
-def _timestamp(day: date) -> str:
-    return datetime.combine(day, time(0, 0), tzinfo=UTC).isoformat().replace("+00:00", "Z")
+def _timestamp(moment: datetime) -> str:
+    """RFC 3339, as Atom wants: the instant with its offset (a check dated by day: midnight in
+    the site's time zone, when it went out)."""
+    return moment.isoformat().replace("+00:00", "Z")
 
 
-def _changed(claim: Claim) -> date:
-    return max(claim.last_changed, claim.withdrawn.date) if claim.withdrawn else claim.last_changed
+def _changed(claim: Claim, zone: tzinfo) -> datetime:
+    """Its last change: a withdrawal is one (at midnight of its day in the site's zone)."""
+    changed = claim.changed_at(zone)
+    return max(changed, datetime.combine(claim.withdrawn.date, time(0), zone)) if claim.withdrawn else changed
 
 
 def atom_feed(catalog: Catalog, *, title: str, site_url: str, use_directory_urls: bool,
@@ -65,9 +69,10 @@ def atom_feed(catalog: Catalog, *, title: str, site_url: str, use_directory_urls
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", type="application/atom+xml",
                   href=urls.absolute_url(site_url, urls.FEED))
     # Withdrawn checks stay in the feed, marked, dated by their withdrawal: readers who saw them learn it.
-    claims = sorted([*catalog.claims, *catalog.withdrawn], key=lambda c: (c.published, _changed(c), c.id),
-                    reverse=True)[:limit]
-    newest = max((_changed(c) for c in claims), default=date(1970, 1, 1))
+    claims = sorted([*catalog.claims, *catalog.withdrawn],
+                    key=lambda c: (c.release(catalog.zone), _changed(c, catalog.zone), c.id), reverse=True)[:limit]
+    newest = max((_changed(c, catalog.zone) for c in claims),
+                 default=datetime.combine(date(1970, 1, 1), time(0, 0), tzinfo=UTC))
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = _timestamp(newest)
     ET.SubElement(ET.SubElement(feed, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = author
     for claim in claims:
@@ -79,8 +84,8 @@ def atom_feed(catalog: Catalog, *, title: str, site_url: str, use_directory_urls
         ET.SubElement(entry, f"{{{ATOM}}}title").text = f"{label}: {claim.claim}"
         ET.SubElement(entry, f"{{{ATOM}}}id").text = link if site_url else f"urn:factcheck:claim:{claim.id}"
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=link)
-        ET.SubElement(entry, f"{{{ATOM}}}published").text = _timestamp(claim.published)
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _timestamp(_changed(claim))
+        ET.SubElement(entry, f"{{{ATOM}}}published").text = _timestamp(claim.release(catalog.zone))
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _timestamp(_changed(claim, catalog.zone))
         ET.SubElement(ET.SubElement(entry, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = (
             claim.author or author)
         ET.SubElement(entry, f"{{{ATOM}}}category", term=claim.verdict, label=rating.label)
@@ -107,7 +112,7 @@ def corrections_feed(catalog: Catalog, *, title: str, site_url: str, use_directo
                   href=urls.absolute_url(site_url, urls.CORRECTIONS_FEED))
     entries = catalog.log[:limit]
     newest = max((e.date for e in entries), default=date(1970, 1, 1))
-    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _timestamp(newest)
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _timestamp(datetime.combine(newest, time(0), catalog.zone))
     ET.SubElement(ET.SubElement(feed, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = author
     for index, item in enumerate(entries):
         link = urls.absolute_url(site_url, urls.page_url(urls.claim_src(item.claim.id), use_directory_urls))
@@ -121,7 +126,7 @@ def corrections_feed(catalog: Catalog, *, title: str, site_url: str, use_directo
         key = f"{item.claim.id}:{item.kind}:{item.date.isoformat()}:{same_day}"
         ET.SubElement(entry, f"{{{ATOM}}}id").text = f"{link}#{key}" if site_url else f"urn:factcheck:log:{key}"
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=link)
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _timestamp(item.date)
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _timestamp(datetime.combine(item.date, time(0), catalog.zone))
         ET.SubElement(entry, f"{{{ATOM}}}category", term=item.kind)
         ET.SubElement(entry, f"{{{ATOM}}}summary", type="text").text = what
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode")

@@ -29,7 +29,7 @@ from pydantic_core import ErrorDetails
 
 from . import editorial, parallel
 from .errors import ClaimError
-from .model import Claim, claim_id_problem
+from .model import OFFSET_MISSING, Claim, claim_id_problem
 from .scale import RatingScale
 from .slugs import name_key, name_slug
 from .urls import MAX_ID_LENGTH, RESERVED_IDS
@@ -638,7 +638,7 @@ _FIELD_HINTS = {
     "verdict": "",
     "summary": "write the short answer in one to three sentences",
     "sources": "list at least one source with a title and a url",
-    "published": "write the publication date as YYYY-MM-DD",
+    "published": "write the publication date as YYYY-MM-DD (or a date-time with its offset: 2025-03-05T09:00:00-05:00)",
     "title": "give the source's title",
     "url": "write the full address starting with https://",
     "expert": "name the expert",
@@ -676,6 +676,10 @@ def _explain(error: ErrorDetails, root: yaml.Node, shown: str, scale: RatingScal
         message = f"unknown verdict {value!r}" if isinstance(value, str) else "the verdict must be a key of the scale"
         near = difflib.get_close_matches(str(value), scale.keys, n=1)
         hint = (f"did you mean {near[0]!r}? " if near else "") + f"write one of: {', '.join(scale.keys)}"
+    elif kind == "value_error" and OFFSET_MISSING in error["msg"]:
+        message = f"{where!r} {OFFSET_MISSING}: {str(value)[:40]!r}"
+        hint = ("add its UTC offset, e.g. 2025-03-05T09:00:00-05:00 (or Z for UTC), or write the date alone "
+                "(2025-03-05: out at midnight in the site's timezone)")
     elif kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact") or (
         kind == "value_error" and "YYYY-MM-DD" in error["msg"]
     ):

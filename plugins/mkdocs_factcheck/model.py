@@ -8,7 +8,7 @@ from them, and the export writes what they hold.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, time, tzinfo
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -21,8 +21,10 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
     WithJsonSchema,
     field_validator,
+    model_validator,
 )
 
 from .scale import DEFAULT_SCALE, KEY_PATTERN, RatingScale
@@ -111,6 +113,40 @@ Url = Annotated[
     AfterValidator(_check_url),
 ]
 Day = Annotated[date, BeforeValidator(_refuse_numbers)]
+OFFSET_MISSING = "is a date-time without a UTC offset"
+
+
+def _offset_required(value: Any) -> Any:
+    # A date-time with its offset never gets here (Claim keeps its instant); one without is
+    # ambiguous by hours, which is what decides when an embargo lifts.
+    if isinstance(value, datetime) or (isinstance(value, str) and _instant(value, naive=True) is not None):
+        raise ValueError(OFFSET_MISSING)
+    return value
+
+
+def _instant(value: Any, *, naive: bool = False) -> datetime | None:
+    """A date-time (with its UTC offset; with ``naive``, without one) from YAML's timestamp or text."""
+    if isinstance(value, str) and ("T" in value or " " in value.strip()):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    return value if (value.utcoffset() is None) == naive else None
+
+
+# The day a check went out or changed: a date (YYYY-MM-DD), or a date-time with its UTC
+# offset (2025-03-05T09:00:00-05:00), kept as the day it names there plus the instant.
+Moment = Annotated[
+    date,
+    BeforeValidator(_refuse_numbers),
+    BeforeValidator(_offset_required),
+    WithJsonSchema({"anyOf": [{"type": "string", "format": "date"},
+                              {"type": "string", "format": "date-time",
+                               "pattern": "(Z|z|[+-][0-9]{2}:[0-9]{2})$"}]}),
+]
+_INSTANT_FIELDS = ("published", "updated")
 ClaimId = Annotated[str, Field(pattern=ID_PATTERN)]
 
 
@@ -192,8 +228,9 @@ class Claim(_Strict):
     quotes: list[Quote] = Field(default_factory=list, max_length=100)
     tags: list[Text] = Field(default_factory=list, max_length=50)
     related: list[ClaimId] = Field(default_factory=list, max_length=50, description="Ids of other claims.")
-    published: Day = Field(description="When this fact check was published.")
-    updated: Day | None = None
+    published: Moment = Field(description="When this fact check was published: a date (out at midnight in the "
+                              "site's timezone) or a date-time with its UTC offset (out at that instant).")
+    updated: Moment | None = None
     author: Text | None = Field(default=None, description="Who checked it.")
     corrections: list[Correction] = Field(default_factory=list)
     status: Literal["draft", "review", "published", "withdrawn"] = Field(
@@ -210,6 +247,24 @@ class Claim(_Strict):
 
     _id: str = PrivateAttr(default="")
     _path: str = PrivateAttr(default="")
+    _instants: dict[str, datetime] = PrivateAttr(default_factory=dict)  # published/updated written with a time
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_instants(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        # The fields hold the day as written (pages show it); the instant waits beside them.
+        instants = {}
+        if isinstance(data, dict):
+            for key in _INSTANT_FIELDS:
+                moment = _instant(data.get(key))
+                if moment is not None:
+                    instants[key] = moment
+            if instants:
+                data = {**data, **{key: moment.date() for key, moment in instants.items()}}
+        claim = handler(data)
+        if instants and isinstance(claim, Claim):
+            claim._instants = instants
+        return claim
 
     @field_validator("verdict", mode="before")
     @classmethod
@@ -241,6 +296,32 @@ class Claim(_Strict):
     @property
     def last_changed(self) -> date:
         return self.updated or self.published
+
+    @property
+    def published_at(self) -> datetime | None:
+        """The instant ``published`` names, when it was written as a date-time (with its offset)."""
+        return self.__pydantic_private__["_instants"].get("published")  # type: ignore[index,no-any-return]
+
+    @property
+    def updated_at(self) -> datetime | None:
+        return self.__pydantic_private__["_instants"].get("updated")  # type: ignore[index,no-any-return]
+
+    @property
+    def published_text(self) -> str:
+        """``published`` as written: 2025-03-05 or 2025-03-05T09:00:00-05:00."""
+        return (self.published_at or self.published).isoformat()
+
+    def release(self, zone: tzinfo) -> datetime:
+        """When the check goes out: its date-time, or midnight of its day in the site's zone."""
+        return self.published_at or datetime.combine(self.published, time(0), zone)
+
+    def changed_at(self, zone: tzinfo) -> datetime:
+        """The instant of its last change: ``updated`` (a date: midnight in ``zone``, and never
+        before the release: an update on the day of a timed release came after it), else its release."""
+        released = self.release(zone)
+        if self.updated is None:
+            return released
+        return self.updated_at or max(released, datetime.combine(self.updated, time(0), zone))
 
     def bind(self, claim_id: str, path: str) -> Claim:
         self._id, self._path = claim_id, path

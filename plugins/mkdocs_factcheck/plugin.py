@@ -28,12 +28,12 @@ from mkdocs.utils.templates import TemplateContext
 
 from . import editorial, share_tags, urls
 from .cards import CardJob
-from .errors import format_report
+from .errors import SiteError, format_report
 from .generate import owned_files
 from .loader import DEFAULT_MAX_BYTES, ClaimSet
 from .mkdocs_page import attach_generated_page
 from .pages import PageSpec
-from .rebuilds import DirtyRebuilds, quiet_dirty_warning, search_plugin
+from .rebuilds import DirtyRebuilds, OwnedOutputs, quiet_dirty_warning, search_plugin
 from .searchview import searchable_part
 from .siteplan import Bodies, Settings, SettingsError, SitePlan, SitePlanner, settings_from
 from .spool import Packed, Spool
@@ -62,6 +62,7 @@ class FactcheckConfig(Config):
     cache_dir = c.Optional(c.Type(str))
     warnings_as_errors = c.Optional(c.Type((str, list)))
     min_reviewers = c.Type(int, default=0)
+    timezone = c.Type(str, default="UTC")  # IANA name: where a plain publication date's midnight is
     # The organisation's pages for readers and ClaimReview: a docs path or a URL each.
     about = c.Optional(c.Type(str))
     contact = c.Optional(c.Type(str))
@@ -90,14 +91,16 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._packed = Packed()  # our pages' HTML between MkDocs reading and building them (`build`)
         self._spool = Spool()  # the feed and exports of the build, on disk until MkDocs copies them
         self._full_content: dict[str, str] = {}  # page content held back from search (on_page_context)
-        self._rebuilds: DirtyRebuilds | None = None  # `serve --dirty`: what each rebuild redoes
+        self._rebuilds: DirtyRebuilds | None = None  # `--dirty`: what each (re)build redoes
+        self._owned: OwnedOutputs | None = None  # the files this build writes into site_dir, and the last one's
+        self._ours: set[str] = set()  # src_uri of the files factcheck adds (pages, feed, exports)
         self._search: Any = None  # material's search plugin, whose index dirty rebuilds keep whole
         self._compiled = MemoryBytecodeCache()  # the theme's templates, compiled once per `serve`
 
     # MkDocs keeps one plugin instance across `serve` rebuilds once on_startup exists.
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self._command = command
-        if command == "serve" and dirty:
+        if dirty:  # `build --dirty` too: a fresh DirtyRebuilds rebuilds every page (rebuilds.py)
             self._rebuilds = DirtyRebuilds()
             quiet_dirty_warning()  # it would abort a strict site's every build; rebuilds.py answers it
 
@@ -114,7 +117,10 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             self._planner = SitePlanner(settings, keep_pages=self._command == "serve")
         # Claims are checked here: MkDocs empties site_dir after this hook, so a build that
         # fails on a bad claim leaves the last good site as it was.
-        claim_set = self._claim_set = self._planner.load()
+        try:
+            claim_set = self._claim_set = self._planner.load()
+        except SiteError as exc:  # a malformed SOURCE_DATE_EPOCH
+            raise PluginError(str(exc)) from None
         # Editorial warnings never fail a build (strict counts WARNING logs): a site that
         # wants them to raises them to errors with `warnings_as_errors`.
         if claim_set.warnings:
@@ -161,7 +167,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             raise PluginError("pages clash (rename or remove the hand-written one; the claim URLs are "
                               "public and stay put):\n  " + "\n  ".join(clashes))
         # The feed and exports wait on disk (spool.py), not in memory, for MkDocs to copy them.
-        for src_uri, content in plan.take_files().items():
+        site_files = plan.take_files()
+        self._ours = {*site_files, *plan.pages}
+        for src_uri, content in site_files.items():
             files.append(File.generated(config, src_uri, abs_src_path=str(self._spool.write(src_uri, content))))
         # Bodies are rendered ahead while MkDocs reads the pages (serve reuses its own instead).
         self._bodies = None if serving else plan.prerender(self._planner.settings.workers)
@@ -184,6 +192,12 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     # Late, on the nav other plugins made; before MkDocs reads the pages it rebuilds.
     @event_priority(-90)
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self._plan is not None:
+            # What an earlier build wrote for checks no longer published goes, whatever the command.
+            ours = {file.dest_uri for file in files if file.src_uri in self._ours}
+            self._owned = OwnedOutputs(Path(config.site_dir), ours | {src for src, _ in self._plan.cards})
+            for gone in self._owned.prune(file.dest_uri for file in files if file.src_uri not in self._ours):
+                log.debug(f"deleted {gone}: an earlier build wrote it, this one does not")
         if self._rebuilds is not None and self._plan is not None:
             # The title MkDocs reads from a generated page's front matter (pages.PageSpec.stub).
             titles = {uri: spec.shown_title for uri, spec in self._plan.pages.items()}
@@ -299,6 +313,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             self._card_job = None
         if self._planner is not None:
             self._planner.save_cache()
+        if self._owned is not None:
+            self._owned.save()
+            self._owned = None
         if self._rebuilds is not None:
             self._rebuilds.succeeded()
 
@@ -308,6 +325,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._end_bodies()
         if self._card_job is not None:
             self._card_job.wait()  # no thread left writing into site_dir
+        if self._owned is not None:  # some of this build's files may be there, and the last one's
+            self._owned.save(also=self._owned.recorded())
+            self._owned = None
         if self._rebuilds is not None:
             self._rebuilds.failed()
 

@@ -20,12 +20,22 @@ source):
 - outputs of files the site no longer has are deleted;
 - the search entries of the pages not rebuilt are kept and the index is written whole, in
   page order, as a full build writes it.
+
+``mkdocs build --dirty`` runs in a fresh process, so it has no earlier build to compare
+with: it rebuilds every page (what a build that skips pages saves is the copying of
+unchanged theme and static files, and the clean-up). ``OwnedOutputs`` closes the other gap,
+for every build: each one records in site_dir which files factcheck wrote (its pages, the
+feed and exports, the share cards), and the next one deletes those it no longer writes, so a
+check that went back to draft, or whose embargo has not lifted, leaves nothing behind. It
+deletes only files on that record that no file of the current build writes: never the
+output of a hand-written page.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import logging
 import os
 import sysconfig
@@ -180,3 +190,62 @@ def search_plugin(plugins: dict[str, Any]) -> Any:
         if plugin is not None and hasattr(plugin, "search_index_prev"):
             return plugin
     return None
+
+
+# In site_dir, hidden: MkDocs neither cleans nor copies dot-files there, so the record of one
+# build survives the cleaning before the next (and a clean build rewrites it all the same).
+RECORD = ".factcheck-outputs.json"
+_RECORD_VERSION = 1
+
+
+@dataclass
+class OwnedOutputs:
+    """The files factcheck writes into site_dir (paths relative to it, '/'-separated): the
+    record of the last build, read at the start of this one, and this build's."""
+
+    site_dir: Path
+    current: set[str] = field(default_factory=set)
+
+    def recorded(self) -> set[str]:
+        """What the last build wrote; nothing when there is no readable record."""
+        try:
+            data = json.loads((self.site_dir / RECORD).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return set()
+        if not isinstance(data, dict) or data.get("version") != _RECORD_VERSION:
+            return set()
+        paths = data.get("files")
+        return {p for p in paths if isinstance(p, str)} if isinstance(paths, list) else set()
+
+    def prune(self, written_by_others: Iterable[str]) -> list[str]:
+        """Delete what the last build wrote and this one does not (nor any other file of this
+        build: ``written_by_others``, their paths in the site); the emptied folders go too.
+        Gives the deleted paths."""
+        keep = self.current | set(written_by_others)
+        site = os.path.realpath(self.site_dir)
+        deleted = []
+        for stale in sorted(self.recorded() - keep):
+            path = os.path.realpath(os.path.join(site, stale))
+            if not path.startswith(site + os.sep) or not os.path.isfile(path):
+                continue  # a tampered record points nowhere outside the site
+            os.unlink(path)
+            deleted.append(stale)
+            _remove_empty_folders(os.path.dirname(path), site)
+        return deleted
+
+    def save(self, also: Iterable[str] = ()) -> None:
+        """Record this build's files (with ``also``: after a failed build, the last build's too,
+        as some may still be there)."""
+        files = sorted(self.current | set(also))
+        with contextlib.suppress(OSError):  # no site_dir (nothing was written): nothing to record
+            text = json.dumps({"version": _RECORD_VERSION, "files": files}, indent=0)
+            (self.site_dir / RECORD).write_text(text + "\n", encoding="utf-8")
+
+
+def _remove_empty_folders(folder: str, site: str) -> None:
+    while folder.startswith(site + os.sep):
+        try:
+            os.rmdir(folder)  # only when empty
+        except OSError:
+            return
+        folder = os.path.dirname(folder)

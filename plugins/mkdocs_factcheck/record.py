@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from .editorial import Policy, build_date
+from .editorial import Policy
 from .errors import ClaimError
 from .history import PUBLIC_STATUSES, ClaimRecord, Record, build_record, read_log
 from .loader import ClaimSet
@@ -218,7 +218,7 @@ def record_check(scale: RatingScale, policy: RecordPolicy, editorial_policy: Pol
     """The loader's record check for a site: facts cached in the site's cache_dir (or, as
     mkdocs-material's plugins do, in .cache/plugin/factcheck beside mkdocs.yml)."""
     folder = policy.cache_dir or cache_dir or config_dir / ".cache" / "plugin" / "factcheck"
-    return RecordCheck(scale, replace(policy, cache_dir=folder), lambda: editorial_policy.today or build_date())
+    return RecordCheck(scale, replace(policy, cache_dir=folder), lambda: editorial_policy.clock().today)
 
 
 @dataclass

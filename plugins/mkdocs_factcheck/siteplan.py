@@ -16,7 +16,7 @@ import contextlib
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,7 @@ OPTIONS: dict[str, tuple[tuple[type, ...], Any]] = {
     "cache_dir": ((str, type(None)), None),
     "warnings_as_errors": ((str, list, type(None)), None),
     "min_reviewers": ((int,), 0),
+    "timezone": ((str,), "UTC"),  # an IANA name: plain publication dates go out at midnight there
     # The organisation's pages for readers and ClaimReview: a docs path or a URL each.
     "about": ((str, type(None)), None),
     "contact": ((str, type(None)), None),
@@ -121,7 +122,8 @@ def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str
     except UnknownStrings as exc:
         raise SettingsError(f"plugins.factcheck.strings: {exc}") from None
     try:
-        policy = editorial.Policy.from_options(values["warnings_as_errors"], values["min_reviewers"])
+        policy = editorial.Policy.from_options(values["warnings_as_errors"], values["min_reviewers"],
+                                               values["timezone"])
     except ValueError as exc:
         raise SettingsError(f"plugins.factcheck.{exc}") from None
     try:
@@ -400,6 +402,7 @@ class SitePlanner:
     loader: ClaimLoader = field(init=False)
     renderer: Renderer = field(init=False)
     _kept: dict[str, tuple[str, str]] = field(init=False, default_factory=dict)
+    clock: editorial.Clock | None = field(init=False, default=None)  # the last load's
 
     def __post_init__(self) -> None:
         s = self.settings
@@ -413,8 +416,11 @@ class SitePlanner:
             self.renderer.preload(disk_cache.load(s.cache_dir))
 
     def load(self) -> ClaimSet:
-        """Read and check every claim file (only the changed ones, for a kept planner)."""
+        """Read and check every claim file (only the changed ones, for a kept planner), at the
+        build's instant (taken here, once: the checks and the plan agree on what is out)."""
         s = self.settings
+        self.clock = s.policy.clock()  # EpochError (a SiteError) for a malformed SOURCE_DATE_EPOCH
+        self.loader.policy = replace(s.policy, today=self.clock.now)
         claim_set = self.loader.load(s.claims_dir, s.config_dir, site_root=s.config_dir)
         if not self.keep_pages:
             self.loader.forget()  # one build reuses no file's result: they would be held to its end
@@ -430,7 +436,7 @@ class SitePlanner:
         banner = ""
         if claim_set.errors:
             banner = self.renderer.env.get_template(ERROR_PAGE).render(errors=report_lines(claim_set.errors))
-        catalog = build_catalog(claim_set.claims.values(), s.scale, preview=preview)
+        catalog = build_catalog(claim_set.claims.values(), s.scale, preview=preview, today=self.clock)
         shown = [*catalog.claims, *catalog.withdrawn]
         self.renderer.forget_except(shown)
         self.renderer.render_markdown(shown, s.workers)
