@@ -133,7 +133,7 @@ def validate(paths: Sequence[Path], site: Site, base: Path, *, against: str = ""
     for root, wanted in by_root.items():
         site_root = site.root if root == _absolute(site.claims_dir) else None
         check = record_check(site.scale, replace(site.record, base=against), site.policy, site.cache_dir,
-                             site.root or root.parent) if site_root is not None else None
+                             site.root or root.parent, site.workers) if site_root is not None else None
         loader = ClaimLoader(site.scale, max_bytes=site.max_file_bytes, policy=site.policy, workers=site.workers,
                              record=check)
         claim_set = loader.load(root, base, site_root=site_root)

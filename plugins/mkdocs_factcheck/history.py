@@ -19,6 +19,7 @@ content), so facts are cached by blob id, in memory and, given a folder, on disk
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from . import parallel
 from .loader import CLAIM_SUFFIXES, DEFAULT_MAX_BYTES, Facts, version_facts
 from .scale import DEFAULT_SCALE, RatingScale
 
@@ -69,7 +71,7 @@ class GitLog:
 
 
 def read_log(claims_dir: Path, scale: RatingScale = DEFAULT_SCALE, *, ref: str = "HEAD",
-             today: date | None = None, cache_dir: Path | None = None) -> GitLog:
+             today: date | None = None, cache_dir: Path | None = None, workers: int | None = None) -> GitLog:
     """The claims folder's history along ``ref``'s first-parent line, each version with its facts."""
     top = _git(claims_dir, "rev-parse", "--show-toplevel")
     if top is None:
@@ -83,7 +85,7 @@ def read_log(claims_dir: Path, scale: RatingScale = DEFAULT_SCALE, *, ref: str =
     root = Path(top.strip())
     day = today or datetime.now(UTC).date()
     versions = _versions(claims_dir, root, ref, day)
-    _read_facts([v.blob for vs in versions.values() for v in vs], claims_dir, scale, cache_dir)
+    _read_facts([v.blob for vs in versions.values() for v in vs], claims_dir, scale, cache_dir, workers)
     keys = tuple(scale.keys)
     return GitLog({claim_id: [_with_facts(v, _facts.get((v.blob, keys))) for v in vs]
                    for claim_id, vs in versions.items()}, root=root)
@@ -147,7 +149,8 @@ def _stamp(commit: str, stamp: str, today: date) -> int | None:
     return value
 
 
-def _read_facts(blobs: list[str], cwd: Path, scale: RatingScale, cache_dir: Path | None) -> None:
+def _read_facts(blobs: list[str], cwd: Path, scale: RatingScale, cache_dir: Path | None,
+                workers: int | None = None) -> None:
     """Read each version not seen before (one `git cat-file` for all of them) and keep its facts."""
     keys = tuple(scale.keys)
     wanted = {b for b in blobs if b != NO_BLOB}
@@ -163,6 +166,7 @@ def _read_facts(blobs: list[str], cwd: Path, scale: RatingScale, cache_dir: Path
     except (OSError, subprocess.SubprocessError):
         return
     out, at = proc.stdout, 0
+    contents: list[tuple[str, bytes]] = []
     for blob in missing:
         end = out.find(b"\n", at)
         if end < 0:
@@ -173,9 +177,18 @@ def _read_facts(blobs: list[str], cwd: Path, scale: RatingScale, cache_dir: Path
             _facts[blob, keys] = None
             continue
         size = int(header[2])
-        raw = out[at:at + size]
+        if size <= DEFAULT_MAX_BYTES:
+            contents.append((blob, out[at:at + size]))
+        else:
+            _facts[blob, keys] = None
         at += size + 1
-        _facts[blob, keys] = version_facts(raw, scale) if size <= DEFAULT_MAX_BYTES else None
+    # Each version on its own, in worker processes when there are enough (a cold CI build
+    # of a long history reads thousands); the cache makes the next build skip them.
+    read = functools.partial(version_facts, scale=scale)
+    found = parallel.pmap(read, [raw for _, raw in contents], parallel.worker_count(workers, len(contents)),
+                          "history versions read")
+    for (blob, _), facts in zip(contents, found, strict=True):
+        _facts[blob, keys] = facts
     if cache_dir is not None:
         _save_cache(cache_dir, keys, wanted)
 

@@ -214,11 +214,11 @@ class RecordPolicy:
 
 
 def record_check(scale: RatingScale, policy: RecordPolicy, editorial_policy: Policy, cache_dir: Path | None,
-                 config_dir: Path) -> RecordCheck:
+                 config_dir: Path, workers: int | None = None) -> RecordCheck:
     """The loader's record check for a site: facts cached in the site's cache_dir (or, as
     mkdocs-material's plugins do, in .cache/plugin/factcheck beside mkdocs.yml)."""
     folder = policy.cache_dir or cache_dir or config_dir / ".cache" / "plugin" / "factcheck"
-    return RecordCheck(scale, replace(policy, cache_dir=folder), lambda: editorial_policy.clock().today)
+    return RecordCheck(scale, replace(policy, cache_dir=folder), lambda: editorial_policy.clock().today, workers)
 
 
 @dataclass
@@ -228,6 +228,7 @@ class RecordCheck:
     scale: RatingScale
     policy: RecordPolicy
     today: Callable[[], date]
+    workers: int | None = None  # processes for reading old versions (the `workers` option)
 
     def __call__(self, claim_set: ClaimSet, current: list[tuple[Claim, Marks]], claims_dir: Path,
                  shown_dir: str) -> list[ClaimError]:
@@ -236,7 +237,8 @@ class RecordCheck:
             return []
         today = self.today()
         ref = policy.base or "HEAD"
-        git_log = read_log(claims_dir, self.scale, ref=ref, today=today, cache_dir=policy.cache_dir)
+        git_log = read_log(claims_dir, self.scale, ref=ref, today=today, cache_dir=policy.cache_dir,
+                           workers=self.workers)
         claim_set.record = found = build_record(git_log, ref=ref)
         claim_set.history_note = missing_history_note(found, policy.mode == "required")
         if not found.usable and policy.mode == "required":

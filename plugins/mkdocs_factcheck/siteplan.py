@@ -406,8 +406,9 @@ class SitePlanner:
 
     def __post_init__(self) -> None:
         s = self.settings
+        record = record_check(s.scale, s.record, s.policy, s.cache_dir, s.config_dir, s.workers)
         self.loader = ClaimLoader(s.scale, max_bytes=s.max_file_bytes, policy=s.policy, workers=s.workers,
-                                  record=record_check(s.scale, s.record, s.policy, s.cache_dir, s.config_dir))
+                                  record=record)
         self.renderer = Renderer(dict(s.strings), s.scale, s.site, s.overrides,
                                  search_full_text=s.search_full_text, page_size=s.page_size,
                                  card_fonts=s.card_fonts)
