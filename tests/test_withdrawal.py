@@ -86,3 +86,16 @@ def test_a_withdrawal_without_a_note_is_a_located_error(tmp_path: Path) -> None:
     assert "claims/a.yml:22:9: a withdrawn check must say when and why" in result.output, result.output
     assert "claims/b.yml:22:1: this check has a `withdrawn` note but its status is published" in result.output
     assert "claims/c.yml:" in result.output and "withdrawn 2024-01-01 is outside this check's dates" in result.output
+
+
+def test_the_desks_queue_lists_withdrawn_checks(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from mkdocs_factcheck.cli import main
+
+    site = make_site_in(tmp_path)
+    site.write_claim("a.yml", claim_yaml())
+    site.write_claim("b.yml", claim_yaml(claim="B.", status="withdrawn", withdrawn=WITHDRAWN))
+    monkeypatch.chdir(tmp_path)
+    assert main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^withdrawn\s+b\s", out, re.M) and "1 published, 1 withdrawn" in out, out

@@ -25,7 +25,7 @@ from .loader import ClaimLoader, ClaimSet, claim_files
 from .mkdocs_yml import read_settings
 from .model import Claim
 
-ORDER = ("invalid", "draft", "review", "embargoed", "published")
+ORDER = ("invalid", "draft", "review", "embargoed", "published", "withdrawn")
 COLUMNS = ("status", "id", "author", "reviewers", "age", "warnings")
 
 
