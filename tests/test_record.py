@@ -258,7 +258,7 @@ def test_facts_are_cached_by_blob_and_a_damaged_cache_is_read_again(repo: Repo, 
     first = repo.validate(capsys, monkeypatch)
     cache = repo.root / ".cache" / "plugin" / "factcheck" / "record-facts.json"
     data = json.loads(cache.read_text())
-    assert data["format"] == 1 and len(next(iter(data["scales"].values()))) == 2
+    assert data["format"] == 2 and len(next(iter(data["scales"].values()))) == 2
     cache.write_text("{not json", encoding="utf-8")
     from mkdocs_factcheck import history
 
@@ -281,3 +281,28 @@ def test_the_record_of_a_real_history_repository(tmp_path: Path, capsys: Any, mo
     errors = record_errors(output)
     assert code == 1 and len(errors) == 2, output
     assert errors[0].startswith("claims/a.yml:0:0:") and errors[1].startswith("claims/c.yml:21:12: published")
+
+
+def test_an_embargo_lifts_in_the_sites_time_zone_for_the_record(tmp_path: Path, capsys: Any,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A New York desk's check dated 2025-02-10 goes out at 05:00 UTC: a version replaced at
+    03:00 UTC that day never went out, so its verdict asks for no correction."""
+    repo = Repo(tmp_path, plugin_options="timezone: America/New_York")
+    repo.commit("2025-02-08", a=claim_yaml(published="2025-02-10", reviewed_by=["R. Editor"], verdict="true"))
+    stamp = "2025-02-10T03:00:00+00:00"
+    repo.write("a", claim_yaml(published="2025-02-10", reviewed_by=["R. Editor"]))
+    repo.git("add", "-A")
+    subprocess.run(["git", "commit", "-qm", "before it lifts"], cwd=repo.root, check=True, env={
+        **os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp})
+    code, output = repo.validate(capsys, monkeypatch)
+    assert code == 0, output
+    utc = Repo(tmp_path / "utc")  # the same history in a UTC site: the first version was out for 3 hours
+    utc.commit("2025-02-08", a=claim_yaml(published="2025-02-10", reviewed_by=["R. Editor"], verdict="true"))
+    utc.write("a", claim_yaml(published="2025-02-10", reviewed_by=["R. Editor"]))
+    utc.git("add", "-A")
+    subprocess.run(["git", "commit", "-qm", "after it lifted"], cwd=utc.root, check=True, env={
+        **os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp})
+    code, output = utc.validate(capsys, monkeypatch)
+    assert code == 1 and "the verdict changed on 2025-02-10 with no correction" in output, output

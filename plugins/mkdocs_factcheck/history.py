@@ -27,7 +27,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
 from . import parallel
@@ -295,32 +295,33 @@ class Record:
         return not self.problem
 
 
-def build_record(git_log: GitLog, *, now: datetime | None = None, ref: str = "HEAD") -> Record:
+def build_record(git_log: GitLog, *, now: datetime | None = None, ref: str = "HEAD",
+                 zone: tzinfo = UTC) -> Record:
     """The public versions of every claim id in the log."""
     if not git_log.usable:
         return Record(problem=git_log.problem, ref=ref, log=git_log)
     moment = int((now or datetime.now(UTC)).timestamp())
     claims = {}
     for claim_id, versions in git_log.versions.items():
-        public = list(_public_versions(versions, moment))
+        public = list(_public_versions(versions, moment, zone))
         if public:
             claims[claim_id] = ClaimRecord(claim_id, versions[-1].path, public, versions[-1].blob == NO_BLOB)
     return Record(claims, ref=ref, log=git_log)
 
 
-def _public_versions(versions: list[Version], now: int) -> Iterator[PublicVersion]:
+def _public_versions(versions: list[Version], now: int, zone: tzinfo) -> Iterator[PublicVersion]:
     """The versions that readers could see: public status, valid, in force on their published day."""
     for index, version in enumerate(versions):
         facts = version.facts
         if facts is None or facts.status not in PUBLIC_STATUSES:
             continue
-        lifts = int(datetime.combine(facts.published, datetime.min.time(), UTC).timestamp())
+        lifts = int(facts.release(zone).timestamp())
         until = versions[index + 1].stamp if index + 1 < len(versions) else now
         # An undated commit is taken as in force: the record errs towards protecting readers.
         if until is not None and lifts >= until:
             continue  # replaced (or still embargoed) before it went out
         start = max(lifts, version.stamp) if version.stamp is not None else lifts
-        yield PublicVersion(version.commit, datetime.fromtimestamp(start, UTC).date(), facts,
+        yield PublicVersion(version.commit, datetime.fromtimestamp(start, zone).date(), facts,
                             version.stamp is not None)
 
 

@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -310,26 +310,33 @@ class Facts:
     """What one version of a claim file says that its published record keeps: read from
     git history (``history``), compared by the record rules (``record``)."""
 
-    FORMAT = 1  # of ``to_json``, for the on-disk cache
+    FORMAT = 2  # of ``to_json``, for the on-disk cache
 
     status: str
     verdict: str
     published: date
     corrections: tuple[tuple[date, str], ...] = ()
     withdrawn: tuple[date, str] | None = None
+    published_at: datetime | None = None  # when `published` was written as a date-time
+
+    def release(self, zone: tzinfo) -> datetime:
+        """When this version would go out: its instant, or midnight of its day in ``zone``."""
+        return self.published_at or datetime.combine(self.published, time(0), zone)
 
     def to_json(self) -> list[Any]:
         return [self.status, self.verdict, self.published.isoformat(),
                 [[d.isoformat(), note] for d, note in self.corrections],
-                [self.withdrawn[0].isoformat(), self.withdrawn[1]] if self.withdrawn else None]
+                [self.withdrawn[0].isoformat(), self.withdrawn[1]] if self.withdrawn else None,
+                self.published_at.isoformat() if self.published_at else None]
 
     @classmethod
     def from_json(cls, entry: Any) -> Facts | None:
         try:
-            status, verdict, published, corrections, withdrawn = entry
+            status, verdict, published, corrections, withdrawn, published_at = entry
             return cls(str(status), str(verdict), date.fromisoformat(published),
                        tuple((date.fromisoformat(d), str(n)) for d, n in corrections),
-                       (date.fromisoformat(withdrawn[0]), str(withdrawn[1])) if withdrawn else None)
+                       (date.fromisoformat(withdrawn[0]), str(withdrawn[1])) if withdrawn else None,
+                       datetime.fromisoformat(published_at) if published_at else None)
         except (TypeError, ValueError):
             return None  # a damaged entry: read from git again next time
 
@@ -343,7 +350,7 @@ def version_facts(raw: bytes, scale: RatingScale) -> Facts | None:
         return None
     return Facts(claim.status, claim.verdict, claim.published,
                  tuple((c.date, c.note) for c in claim.corrections),
-                 (claim.withdrawn.date, claim.withdrawn.note) if claim.withdrawn else None)
+                 (claim.withdrawn.date, claim.withdrawn.note) if claim.withdrawn else None, claim.published_at)
 
 
 def verdict_of(raw: bytes, scale: RatingScale) -> str | None:

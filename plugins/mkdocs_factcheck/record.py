@@ -3,10 +3,10 @@
 What "published" means in history: a version of a claim file is *public* when, on the
 first-parent line of the branch that deploys (``HEAD``, or the base branch of a pull
 request), the build would accept it (``history.version_facts``), its status is
-``published`` or ``withdrawn``, and it was still the file's current version on its
-``published`` day (midnight UTC): a version replaced before its embargo lifted was never
-public. The day a check first went out is the later of that first public version's commit
-day and its ``published`` date.
+``published`` or ``withdrawn``, and it was still the file's current version at its release
+(its ``published`` date-time, or midnight of its day in the site's time zone): a version
+replaced before its embargo lifted was never public. The day a check first went out is the
+later of that first public version's commit day and its ``published`` date.
 
 Once public, these are facts a later version may add to but never rewrite:
 
@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from .editorial import Policy
+from .editorial import Clock, Policy
 from .errors import ClaimError
 from .history import PUBLIC_STATUSES, ClaimRecord, Record, build_record, read_log
 from .loader import ClaimSet
@@ -218,7 +218,7 @@ def record_check(scale: RatingScale, policy: RecordPolicy, editorial_policy: Pol
     """The loader's record check for a site: facts cached in the site's cache_dir (or, as
     mkdocs-material's plugins do, in .cache/plugin/factcheck beside mkdocs.yml)."""
     folder = policy.cache_dir or cache_dir or config_dir / ".cache" / "plugin" / "factcheck"
-    return RecordCheck(scale, replace(policy, cache_dir=folder), lambda: editorial_policy.clock().today, workers)
+    return RecordCheck(scale, replace(policy, cache_dir=folder), editorial_policy.clock, workers)
 
 
 @dataclass
@@ -227,7 +227,7 @@ class RecordCheck:
 
     scale: RatingScale
     policy: RecordPolicy
-    today: Callable[[], date]
+    clock: Callable[[], Clock]  # the build's instant and the site's time zone
     workers: int | None = None  # processes for reading old versions (the `workers` option)
 
     def __call__(self, claim_set: ClaimSet, current: list[tuple[Claim, Marks]], claims_dir: Path,
@@ -235,11 +235,12 @@ class RecordCheck:
         policy = self.policy
         if policy.mode == "off":
             return []
-        today = self.today()
+        clock = self.clock()
+        today = clock.today
         ref = policy.base or "HEAD"
         git_log = read_log(claims_dir, self.scale, ref=ref, today=today, cache_dir=policy.cache_dir,
                            workers=self.workers)
-        claim_set.record = found = build_record(git_log, ref=ref)
+        claim_set.record = found = build_record(git_log, ref=ref, now=clock.now, zone=clock.zone)
         claim_set.history_note = missing_history_note(found, policy.mode == "required")
         if not found.usable and policy.mode == "required":
             return [ClaimError(shown_dir, 0, 0, claim_set.history_note.removeprefix("factcheck: "),
