@@ -92,8 +92,8 @@ ENGLISH: dict[str, str] = {
     "month": "Month",
     "withdrawn": "Withdrawn",
     "withdrawn_on": "Withdrawn on",
-    "withdrawn_note": "We no longer stand behind this fact check. It stays here, as it was published, so that "
-                      "the record stays whole; its verdict no longer counts in our scoreboard.",
+    "withdrawn_note": "This fact check stays here as it was published, so that the record stays whole; its "
+                      "verdict no longer counts in our scoreboard.",
     "withdrawn_verdict": "Verdict when published",
     "corrections_log": "Corrections log",
     "corrections_log_intro": "Every correction, verdict change and withdrawal across our fact checks, newest first.",
@@ -187,8 +187,8 @@ SPANISH: dict[str, str] = {
     "month": "Mes",
     "withdrawn": "Retirada",
     "withdrawn_on": "Retirada el",
-    "withdrawn_note": "Ya no respaldamos esta verificación. Sigue aquí, tal como se publicó, para que el "
-                      "registro quede completo; su veredicto ya no cuenta en nuestro marcador.",
+    "withdrawn_note": "Esta verificación sigue aquí tal como se publicó, para que el registro quede completo; "
+                      "su veredicto ya no cuenta en nuestro marcador.",
     "withdrawn_verdict": "Veredicto al publicarse",
     "corrections_log": "Registro de correcciones",
     "corrections_log_intro": "Todas las correcciones, cambios de veredicto y retiradas de nuestras verificaciones, "
@@ -283,9 +283,8 @@ GERMAN: dict[str, str] = {
     "month": "Monat",
     "withdrawn": "Zurückgezogen",
     "withdrawn_on": "Zurückgezogen am",
-    "withdrawn_note": "Wir stehen nicht mehr hinter diesem Faktencheck. Er bleibt hier, wie er veröffentlicht "
-                      "wurde, damit die Aufzeichnung vollständig bleibt; sein Urteil zählt nicht mehr in unserer "
-                      "Übersicht.",
+    "withdrawn_note": "Dieser Faktencheck bleibt hier, wie er veröffentlicht wurde, damit die Aufzeichnung "
+                      "vollständig bleibt; sein Urteil zählt nicht mehr in unserer Übersicht.",
     "withdrawn_verdict": "Urteil bei Veröffentlichung",
     "corrections_log": "Korrekturprotokoll",
     "corrections_log_intro": "Alle Korrekturen, Urteilsänderungen und Rückzüge unserer Faktenchecks, "
