@@ -70,6 +70,7 @@ class FactcheckConfig(Config):
     report_error = c.Optional(c.Type(str))  # an issue-form URL or an e-mail address
     card_fonts = c.Type(list, default=[])  # more font files for share cards (e.g. a CJK font)
     workers = c.Type((int, str), default="auto")  # processes for parsing and rendering claims
+    allow_hosts = c.Type(list, default=[])  # hosts the network commands ask at non-public addresses
 
 
 class FactcheckPlugin(BasePlugin[FactcheckConfig]):
