@@ -1,5 +1,7 @@
 """A small web server on 127.0.0.1 for the network tests: routes with a status, headers,
-body and delay; every request recorded. Nothing in the tests reaches the internet."""
+body and delay, or raw bytes sent as they are (any status line, any header bytes), either
+of them trickled a byte at a time; every request recorded. Nothing in the tests reaches
+the internet."""
 
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ class Answer:
     body: bytes = b"ok"
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    raw: bytes | None = None  # the whole answer, status line included, sent as it is
+    trickle: float = 0.0  # seconds between bytes of the answer (a slow-loris server)
 
 
 @dataclass
@@ -72,6 +76,9 @@ def serve(routes: dict[str, Route], fallback: Route | None = None) -> Iterator[L
                 answer = route(request) if callable(route) else route
                 if answer.delay:
                     time.sleep(answer.delay)
+                if answer.raw is not None or answer.trickle:
+                    self._send_bytes(answer)
+                    return
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():
                     self.send_header(name, value)
@@ -82,6 +89,24 @@ def serve(routes: dict[str, Route], fallback: Route | None = None) -> Iterator[L
             finally:
                 with web.lock:
                     web.busy -= 1
+
+        def _send_bytes(self, answer: Answer) -> None:
+            data = answer.raw
+            if data is None:
+                head = [f"HTTP/1.1 {answer.status} Answer", *(f"{k}: {v}" for k, v in answer.headers.items()),
+                        f"Content-Length: {len(answer.body)}", "", ""]
+                data = "\r\n".join(head).encode("utf-8") + (b"" if self.command == "HEAD" else answer.body)
+            self.close_connection = True
+            try:
+                if not answer.trickle:
+                    self.wfile.write(data)
+                    return
+                for index in range(len(data)):
+                    self.wfile.write(data[index:index + 1])
+                    self.wfile.flush()
+                    time.sleep(answer.trickle)
+            except OSError:  # the client gave up: as it should
+                pass
 
         do_GET = do_HEAD = do_POST = _answer
 

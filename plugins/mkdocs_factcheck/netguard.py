@@ -21,12 +21,11 @@ report. Nothing from the network stack escapes as another exception.
 from __future__ import annotations
 
 import asyncio
-import http.cookiejar
 import ipaddress
 import re
 import socket
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from types import TracebackType
@@ -101,7 +100,8 @@ def address_problem(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> s
                 return "a NAT64 address of a non-public IPv4 address"
     checks = (("unspecified", address.is_unspecified), ("loopback", address.is_loopback),
               ("link-local", address.is_link_local), ("multicast", address.is_multicast),
-              ("private", address.is_private), ("reserved", address.is_reserved))
+              ("private", address.is_private), ("reserved", address.is_reserved),
+              ("site-local", isinstance(address, ipaddress.IPv6Address) and address.is_site_local))
     for name, hit in checks:
         if hit:
             return name
@@ -135,6 +135,8 @@ class Guard:
     """One run's answers to "may this host be asked?", and the addresses checked for each."""
 
     allow: frozenset[str] = frozenset()
+    # host, port -> addresses (the system's resolver by default; tests give their own)
+    resolver: Callable[[str, int], Awaitable[list[str]]] | None = None
     _resolved: dict[str, asyncio.Task[list[str]]] = field(default_factory=dict)
 
     def allows(self, host: str) -> bool:
@@ -148,10 +150,9 @@ class Guard:
 
     async def _resolve(self, host: str, port: int) -> list[str]:
         try:
-            found = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            addresses = await (self.resolver or _system_resolver)(host, port)
         except (OSError, UnicodeError) as exc:
-            raise Unreachable(f"cannot resolve {host}: {getattr(exc, 'strerror', None) or exc}") from None
-        addresses = list(dict.fromkeys(str(info[4][0]).split("%")[0] for info in found))
+            raise Unreachable(f"cannot resolve {host}: {_reason(exc)}") from None
         for text in addresses:
             problem = address_problem(ipaddress.ip_address(text))
             if problem:
@@ -160,6 +161,11 @@ class Guard:
         if not addresses:
             raise Unreachable(f"cannot resolve {host}: no address")
         return addresses
+
+
+async def _system_resolver(host: str, port: int) -> list[str]:
+    found = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]).split("%")[0] for info in found))
 
 
 def checked_url(text: str) -> httpx.URL:
@@ -357,18 +363,20 @@ class Fetcher:
 
         self.guard = guard
         self.timeout = timeout
-        no_cookies = http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-        self.client = httpx.AsyncClient(
-            transport=_transport(guard, max_keepalive), timeout=timeout, follow_redirects=False, trust_env=False,
-            cookies=no_cookies, headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"})
+        # The transport itself, not an httpx client: a client reads every Location header
+        # (and raises on a strange one) before its caller sees the answer; it also keeps
+        # cookies and proxies from the environment, neither of which a checker wants.
+        self.transport = _transport(guard, max_keepalive)
+        self.headers = {"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate", "Accept": "*/*"}
+        self.timeouts = httpx.Timeout(timeout).as_dict()
 
     async def __aenter__(self) -> Fetcher:
-        await self.client.__aenter__()
+        await self.transport.__aenter__()
         return self
 
     async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
                         trace: TracebackType | None) -> None:
-        await self.client.__aexit__(kind, error, trace)
+        await self.transport.__aexit__(kind, error, trace)
 
     async def check(self, url: str) -> httpx.URL:
         """The URL, checked and its host resolved to public addresses, or why it may not be asked."""
@@ -435,8 +443,11 @@ class Fetcher:
         if content is not None:
             headers = {**headers, "Content-Type": "application/x-www-form-urlencoded"}
         try:
-            request = self.client.build_request(method, url, content=content, headers=headers)
-            return await self.client.send(request, stream=True)
+            request = httpx.Request(method, url, content=content, headers={**self.headers, **headers},
+                                    extensions={"timeout": self.timeouts})
+            response = await self.transport.handle_async_request(request)
+            response.request = request
+            return response
         except httpx.TimeoutException:
             raise TimedOut(f"no answer within {self.timeout:g} s") from None
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, UnicodeError, ValueError) as exc:
