@@ -221,7 +221,7 @@ def test_a_server_sending_a_byte_a_second_cannot_stretch_a_request(tmp_path: Pat
     (finding,) = findings(proc).values()
     assert finding["status"] == "dead" and finding["message"] == "no answer within 2 s"
     # robots.txt (2 s) + two attempts of HEAD (2 s each) + the wait between them (1 s) + start-up
-    assert took < 14, took
+    assert took < 20, took  # about 9 s on a quiet machine; without the fix it ran past any limit
 
 
 def test_the_overall_deadline_reports_what_is_left_unchecked(tmp_path: Path) -> None:

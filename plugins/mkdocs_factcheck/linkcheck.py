@@ -598,7 +598,8 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     links.add_argument("--format", choices=sorted(FORMATS), default="text",
                        help="text (default), github (annotations) or json")
     links.add_argument("--timeout", type=float, default=Settings.timeout, metavar="SECONDS",
-                       help="give up on one request after this long (default: %(default)s)")
+                       help="give up on one request after this long in all, redirects and reads included "
+                            "(default: %(default)s)")
     links.add_argument("--retries", type=int, default=Settings.retries,
                        help="ask again this many times after a timeout, 429 or 5xx (default: %(default)s)")
     links.add_argument("--per-host", type=int, default=Settings.per_host, metavar="N",

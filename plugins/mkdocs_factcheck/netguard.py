@@ -40,6 +40,7 @@ MAX_REDIRECTS = 10
 MAX_ENCODINGS = 2  # Content-Encoding layers decoded; more are refused
 MAX_SHOWN = 300  # characters of a server's URL shown in a report
 STEP = 64 * 1024  # bytes decoded at a time
+DRAIN_BYTES = 16 * 1024  # raw bytes of an unwanted body read to keep the connection
 REDIRECTS = (301, 302, 303, 307, 308)
 _HOST_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
 _UNSAFE_IN_URL = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
@@ -423,7 +424,10 @@ class Fetcher:
                 location = response.headers.get("location") if response.status_code in REDIRECTS else None
                 if location is None:
                     body = await self._read(response, limit, truncate) if limit else b""
+                    if not limit:
+                        await _drain(response)
                     return Answer(response.status_code, shown(str(current)), hops, response.headers, body)
+                await _drain(response)
             finally:
                 await response.aclose()
             hops.append((response.status_code, shown(str(current))))
@@ -472,6 +476,21 @@ class Fetcher:
         except (httpx.HTTPError, httpx.StreamError, OSError, ValueError) as exc:
             raise Unreachable(_reason(exc)) from None
         return bytes(body)
+
+
+async def _drain(response: httpx.Response) -> None:
+    """Read a body nobody wants if it is short (HEAD's is empty), so the connection can be
+    kept for the next request; a longer one is left unread and the connection closed."""
+    import httpx
+
+    left = DRAIN_BYTES
+    try:
+        async for chunk in response.aiter_raw():
+            left -= len(chunk)
+            if left < 0:
+                return
+    except (httpx.HTTPError, httpx.StreamError, OSError, ValueError):
+        return
 
 
 def _redirect_target(current: httpx.URL, location: str) -> httpx.URL:
