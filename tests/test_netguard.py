@@ -182,6 +182,10 @@ def test_allow_hosts_in_mkdocs_yml_and_bad_hosts(tmp_path: Path) -> None:
     assert site.build().returncode == 0  # the build knows the option
     bad = run("links", "--allow-host", "exa mple.org", cwd=tmp_path)
     assert bad.returncode == 2 and "--allow-host / allow_hosts" in bad.stderr
+    with_port = run("links", "--allow-host", "127.0.0.1:8000", cwd=tmp_path)
+    assert with_port.returncode == 2 and "write the host without a port" in with_port.stderr
+    assert netguard.allowed_hosts(["[::1]", "Intranet.Example.ORG.", "b\u00fccher.example"]) == {
+        "::1", "intranet.example.org", "xn--bcher-kva.example"}
     (tmp_path / "mkdocs.yml").write_text((tmp_path / "mkdocs.yml").read_text(encoding="utf-8").replace(
         "allow_hosts: [127.0.0.1]", "allow_hosts: 127.0.0.1"), encoding="utf-8")
     config = run("links", cwd=tmp_path)

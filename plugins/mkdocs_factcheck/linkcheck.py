@@ -11,6 +11,12 @@ Requests go out concurrently (httpx), at most ``per_host`` at a time to one host
 HEAD first and GET when HEAD is refused, with retries and growing waits on
 timeouts, 429 and 5xx. Results are kept in ``.cache/factcheck/links.json`` for
 ``max_age`` seconds, so that a daily run asks each site at most once a day.
+
+Every request goes through ``netguard``: public addresses only unless allowed
+(``blocked``), redirects checked hop by hop (``invalid``), ``timeout`` seconds per
+request in all and ``deadline`` for the run (``unchecked``). Drafts, checks in review
+and embargoed checks are left out unless asked for; claim files whose real path is
+outside their claims folder are refused, as the loader refuses them.
 """
 
 from __future__ import annotations
@@ -202,8 +208,8 @@ class _Checker:
                                                        "with --allow-host or the plugin's allow_hosts option")
         except netguard.BadAddress as exc:
             return LinkResult(cited, "invalid", detail=f"not asked: {exc}")
-        except netguard.FetchError as exc:
-            return LinkResult(cited, "dead", detail=f"cannot connect: {exc}")
+        except netguard.FetchError:
+            pass  # a name that does not resolve (yet): asked below, with retries, like a refused connection
         if self.settings.robots and not await self._allowed(target):
             return LinkResult(cited, "skipped", detail="robots.txt asks checkers to stay away; not checked")
         # The host's turn first: a request waiting for a busy host must not hold one of the

@@ -118,8 +118,11 @@ def normal_host(host: str) -> str:
     text = host.strip().removeprefix("[").removesuffix("]").rstrip(".").lower()
     if not text or _CONTROL_OR_SPACE.search(text) or "/" in text or "@" in text:
         raise ValueError(f"{host!r} is not a host name or address")
-    if ":" in text:  # an IPv6 address
-        return str(ipaddress.IPv6Address(text))
+    if ":" in text:  # an IPv6 address, or a host with a port
+        try:
+            return str(ipaddress.IPv6Address(text))
+        except ValueError:
+            raise ValueError(f"{host!r} is not a host name or address (write the host without a port)") from None
     try:
         return httpx.URL(f"http://{text}/").raw_host.decode("ascii")
     except (httpx.InvalidURL, UnicodeError, ValueError):
@@ -147,7 +150,11 @@ class Guard:
         """The host's addresses, every one of them public; Blocked or Unreachable otherwise."""
         if host not in self._resolved:
             self._resolved[host] = asyncio.ensure_future(self._resolve(host, port))
-        return await asyncio.shield(self._resolved[host])
+        try:
+            return await asyncio.shield(self._resolved[host])
+        except Unreachable:
+            self._resolved.pop(host, None)  # a failed lookup may succeed on a retry; a refusal stays
+            raise
 
     async def _resolve(self, host: str, port: int) -> list[str]:
         try:
