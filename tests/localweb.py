@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 
 @dataclass
@@ -44,6 +45,7 @@ class LocalWeb:
     busy: int = 0
     most_busy: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    server: Any = None  # the ThreadingHTTPServer (a test may wrap its socket in TLS)
 
     @property
     def base(self) -> str:
@@ -117,6 +119,7 @@ def serve(routes: dict[str, Route], fallback: Route | None = None) -> Iterator[L
     server.daemon_threads = True
     server.block_on_close = False
     web.port = server.server_address[1]
+    web.server = server
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -11,6 +11,8 @@ import gzip
 import ipaddress
 import json
 import os
+import shutil
+import ssl
 import subprocess
 import sys
 import time
@@ -155,6 +157,36 @@ def test_the_connection_goes_to_the_address_that_was_checked() -> None:
             netguard.address_problem = original  # type: ignore[assignment]
     assert statuses == [200, 200, 200] and asked == ["rebind.test"]
     assert {r.headers["host"] for r in web.requests} == {f"rebind.test:{web.port}"}
+
+
+@pytest.mark.skipif(not shutil.which("openssl"), reason="needs the openssl command to make a certificate")
+def test_tls_is_checked_against_the_host_name_not_the_address(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Connecting to the checked address must not weaken HTTPS: the certificate is still
+    checked against the URL's host name."""
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out",
+                    "cert.pem", "-days", "2", "-subj", "/CN=rebind.test", "-addext", "subjectAltName=DNS:rebind.test"],
+                   cwd=tmp_path, capture_output=True, check=True, timeout=60)
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "cert.pem"))
+    original = netguard.address_problem
+    monkeypatch.setattr(netguard, "address_problem", lambda a: "" if str(a) == "127.0.0.1" else original(a))
+
+    async def resolver(host: str, port: int) -> list[str]:
+        return ["127.0.0.1"]
+
+    async def ask(host: str, port: int) -> str:
+        async with netguard.Fetcher(netguard.Guard(resolver=resolver), timeout=5, user_agent="t") as fetcher:
+            try:
+                answer = await fetcher.request("GET", f"https://{host}:{port}/", limit=100)
+            except netguard.FetchError as exc:
+                return str(exc)
+            return answer.body.decode()
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    with serve({"/": Answer(200, b"over TLS")}) as web:
+        web.server.socket = context.wrap_socket(web.server.socket, server_side=True)
+        assert in_thread(ask("rebind.test", web.port)) == "over TLS"
+        assert "certificate is not valid for 'other.test'" in in_thread(ask("other.test", web.port))
 
 
 def test_a_name_with_one_internal_address_among_public_ones_is_refused() -> None:
