@@ -74,7 +74,8 @@ def main() -> None:
         (root / "claims").mkdir()
         for n in range(args.claims):
             (root / "claims" / f"claim-{n}.yml").write_text(claim(n, ports), encoding="utf-8")
-        command = [sys.executable, "-m", "mkdocs_factcheck.cli", "links", "--format", "json"]
+        command = [sys.executable, "-m", "mkdocs_factcheck.cli", "links", "--format", "json",
+                   "--allow-host", "127.0.0.1"]  # the local servers: loopback is refused otherwise
         for label, extra in (("full check", ["--max-age", "0"]), ("cached rerun", [])):
             started, cpu = time.perf_counter(), _child_cpu()
             proc = subprocess.run([*command, *extra], cwd=root, capture_output=True, text=True)

@@ -1,5 +1,7 @@
 """A small web server on 127.0.0.1 for the network tests: routes with a status, headers,
-body and delay; every request recorded. Nothing in the tests reaches the internet."""
+body and delay, or raw bytes sent as they are (any status line, any header bytes), either
+of them trickled a byte at a time; every request recorded. Nothing in the tests reaches
+the internet."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 
 @dataclass
@@ -17,6 +20,8 @@ class Answer:
     body: bytes = b"ok"
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    raw: bytes | None = None  # the whole answer, status line included, sent as it is
+    trickle: float = 0.0  # seconds between bytes of the answer (a slow-loris server)
 
 
 @dataclass
@@ -40,6 +45,7 @@ class LocalWeb:
     busy: int = 0
     most_busy: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    server: Any = None  # the ThreadingHTTPServer (a test may wrap its socket in TLS)
 
     @property
     def base(self) -> str:
@@ -72,6 +78,9 @@ def serve(routes: dict[str, Route], fallback: Route | None = None) -> Iterator[L
                 answer = route(request) if callable(route) else route
                 if answer.delay:
                     time.sleep(answer.delay)
+                if answer.raw is not None or answer.trickle:
+                    self._send_bytes(answer)
+                    return
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():
                     self.send_header(name, value)
@@ -83,6 +92,24 @@ def serve(routes: dict[str, Route], fallback: Route | None = None) -> Iterator[L
                 with web.lock:
                     web.busy -= 1
 
+        def _send_bytes(self, answer: Answer) -> None:
+            data = answer.raw
+            if data is None:
+                head = [f"HTTP/1.1 {answer.status} Answer", *(f"{k}: {v}" for k, v in answer.headers.items()),
+                        f"Content-Length: {len(answer.body)}", "", ""]
+                data = "\r\n".join(head).encode("utf-8") + (b"" if self.command == "HEAD" else answer.body)
+            self.close_connection = True
+            try:
+                if not answer.trickle:
+                    self.wfile.write(data)
+                    return
+                for index in range(len(data)):
+                    self.wfile.write(data[index:index + 1])
+                    self.wfile.flush()
+                    time.sleep(answer.trickle)
+            except OSError:  # the client gave up: as it should
+                pass
+
         do_GET = do_HEAD = do_POST = _answer
 
         def log_message(self, format: str, *args: object) -> None:
@@ -92,6 +119,7 @@ def serve(routes: dict[str, Route], fallback: Route | None = None) -> Iterator[L
     server.daemon_threads = True
     server.block_on_close = False
     web.port = server.server_address[1]
+    web.server = server
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -86,7 +86,7 @@ def web() -> object:
 
 def run(web: LocalWeb, *args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*FACTCHECK, "archive", "--availability-api", web.url("/wayback/available"),
-                           "--wayback", web.base, "--poll", "0.01", *args],
+                           "--wayback", web.base, "--poll", "0.01", "--allow-host", "127.0.0.1", *args],
                           cwd=cwd, env=env or ENV, capture_output=True, text=True, timeout=120)
 
 

@@ -18,6 +18,7 @@ FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck.cli"]
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 MAPS = ["--map", "Mostly False=mostly-false", "--map", "true=true", "--map", "Half True=mixed",
         "--map", "Pants on Fire=false", "--map", "Mostly True=mostly-true", "--map", "False=false"]
+LOCAL = ["--allow-host", "127.0.0.1"]  # the test's server; the command refuses loopback otherwise
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -56,7 +57,7 @@ def test_every_review_becomes_a_valid_claim_file(site: Site) -> None:
                      "url": "https://factdesk.example.org/fact-checks/council-bicycle-ban/",
                      "publisher": "Example Fact Desk", "date": yaml.safe_load("2025-03-04")}],
         "published": yaml.safe_load("2025-03-04"), "updated": yaml.safe_load("2025-03-06"),
-        "author": "Example Fact Desk",
+        "author": "Example Fact Desk", "status": "draft",
     }
     parking = written["council-bicycle-ban-2"]  # the second review on the same page
     assert parking["claimant"] == "Brightport Residents Group" and parking["claimant_type"] == "organization"
@@ -156,6 +157,8 @@ def test_hostile_markup_arrives_as_inert_text(site: Site) -> None:
     assert data["appearance"] == "https://social.example.com/post/9"  # javascript: dropped
     assert "not carried over: itemReviewed.appearance without an http(s) url (1 review)" in proc.stdout
     assert "markup removed" in proc.stdout
+    (path,) = site.claims.glob("*.yml")  # imported as a draft: published here to see the page
+    path.write_text(text.replace("status: draft", "status: published"), encoding="utf-8")
     page = site.build().page("claims/vaccine-microchips/")
     assert "<svg/onload" not in page and "alert(document.cookie)" not in page and "onerror" not in page
 
@@ -198,9 +201,9 @@ def test_huge_feeds_are_refused_not_half_imported(site: Site) -> None:
 def test_a_page_fetched_over_http(site: Site) -> None:
     page = (FIXTURES / "microdata-page.html").read_bytes()
     with serve({"/check.html": Answer(200, page, {"Content-Type": "text/html"})}) as web:
-        proc = run("import", web.url("/check.html"), web.url("/missing.html"), *MAPS, cwd=site.root)
+        proc = run("import", web.url("/check.html"), web.url("/missing.html"), *MAPS, *LOCAL, cwd=site.root)
         assert proc.returncode == 1 and f"{web.url('/missing.html')}: the server answered 404" in proc.stdout
-        assert run("import", web.url("/check.html"), *MAPS, cwd=site.root).returncode == 0
+        assert run("import", web.url("/check.html"), *MAPS, *LOCAL, cwd=site.root).returncode == 0
     assert set(claims(site)) == {"river-cleaner-1990"}
 
 

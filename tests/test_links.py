@@ -21,9 +21,12 @@ from mkdocs_factcheck.linkcheck import USER_AGENT, Settings, _Progress, check_ur
 from mkdocs_factcheck.scale import DEFAULT_SCALE
 
 T = TypeVar("T")
+ALLOW_LOCAL = frozenset({"127.0.0.1"})
 
 FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck.cli"]
-FAST = ["--timeout", "1", "--retries", "1", "--slow", "0.4", "--max-age", "0"]
+# The local servers are on 127.0.0.1, which the checker refuses unless allowed.
+LOCAL = ["--allow-host", "127.0.0.1"]
+FAST = ["--timeout", "1", "--retries", "1", "--slow", "0.4", "--max-age", "0", *LOCAL]
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -155,14 +158,14 @@ def test_a_read_only_cache_folder_still_gives_the_report(tmp_path: Path, web: Lo
 def test_results_are_cached_for_max_age(tmp_path: Path, web: LocalWeb) -> None:
     site = make_site_in(tmp_path)
     site.write_claim("one.yml", claim_file(web, appearance="/ok", sources=["/gone"]))
-    first = run("links", "--timeout", "1", cwd=tmp_path)
+    first = run("links", "--timeout", "1", *LOCAL, cwd=tmp_path)
     asked = len(web.requests)
     assert first.returncode == 1 and asked >= 3
     cache = json.loads((tmp_path / ".cache" / "factcheck" / "links.json").read_text(encoding="utf-8"))
     assert set(cache["results"]) == {web.url("/ok"), web.url("/gone")}
-    second = run("links", "--timeout", "1", cwd=tmp_path)
+    second = run("links", "--timeout", "1", *LOCAL, cwd=tmp_path)
     assert second.stdout == first.stdout and len(web.requests) == asked  # nobody was asked again
-    run("links", "--timeout", "1", "--max-age", "0", cwd=tmp_path)
+    run("links", "--timeout", "1", "--max-age", "0", *LOCAL, cwd=tmp_path)
     assert len(web.requests) > asked
 
 
@@ -176,7 +179,7 @@ def run_checks(checks: Coroutine[Any, Any, T]) -> T:
 def test_requests_to_one_host_are_bounded() -> None:
     with serve({"/robots.txt": Answer(404)}, fallback=Answer(200, delay=0.5)) as web:
         urls = [web.url(f"/page/{i}") for i in range(12)]
-        results = run_checks(check_urls(urls, Settings(per_host=3, concurrency=10, retries=0)))
+        results = run_checks(check_urls(urls, Settings(per_host=3, concurrency=10, retries=0, allow_hosts=ALLOW_LOCAL)))
     assert {r.status for r in results.values()} == {"ok"}
     assert 2 <= web.most_busy <= 3  # in parallel, never past the bound (a loaded machine may see 2)
 
@@ -217,7 +220,7 @@ def test_the_repos_own_claims_pass_against_a_local_mirror() -> None:
     routes = mirror_of(urls)
     with serve(routes) as web:  # type: ignore[arg-type]
         settings = Settings(rewrite=lambda url: web.url(mirror_path(url)), per_host=4, retries=0,
-                            timeout=60, slow=60)  # a busy CI machine is not a slow source
+                            timeout=60, slow=60, allow_hosts=ALLOW_LOCAL)  # a busy CI machine is not a slow source
         results = run_checks(check_urls(sorted(urls), settings))
         asked = set(web.paths("HEAD"))
     assert {url: r.status for url, r in results.items() if r.status != "ok"} == {}

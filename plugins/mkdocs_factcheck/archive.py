@@ -11,6 +11,11 @@ line breaks: comments, key order, quoting and everything else stay byte for byte
 (checked before writing, as is that the file still validates). A capture URL is
 written only as the archive gave it (availability API) or from the timestamp and
 URL the archive reported for a finished save, and only on the archive's host.
+
+Drafts, checks in review and embargoed checks are left alone unless
+``--include-unpublished``: asking a public archive about a source tells of the check.
+The archive is asked through ``netguard`` (public addresses only unless ``--allow-host``,
+each answer read up to ``MAX_ANSWER_BYTES``), within ``--deadline`` for the whole run.
 """
 
 from __future__ import annotations
@@ -26,22 +31,22 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 
-from .errors import UsageError
+from . import editorial, netguard
+from .errors import ClaimError, UsageError
 from .loader import ClaimYamlLoader, parse_claim
-
-if TYPE_CHECKING:
-    import httpx
 
 AVAILABILITY_API = "https://archive.org/wayback/available"
 WAYBACK = "https://web.archive.org"
 # libyaml's line breaks, so that line numbers here are the parser's.
 _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _PLAIN_URL = re.compile(r"[A-Za-z0-9][A-Za-z0-9:/._~%?&=+\-@!$()*,;']*")
+MAX_ANSWER_BYTES = 1024 * 1024  # the APIs answer with a few hundred bytes of JSON
+DEADLINE = 1800.0  # seconds for a whole run, by default
 
 
 @dataclass(frozen=True)
@@ -125,9 +130,9 @@ class ArchiveError(Exception):
     """The archive did not answer as documented."""
 
 
-async def existing_capture(client: httpx.AsyncClient, endpoints: Endpoints, url: str) -> str | None:
+async def existing_capture(client: netguard.Fetcher, endpoints: Endpoints, url: str) -> str | None:
     """The closest capture the availability API lists for ``url`` (status 200 only)."""
-    response = await client.get(endpoints.availability, params={"url": url})
+    response = await client.request("GET", endpoints.availability, params={"url": url}, limit=MAX_ANSWER_BYTES)
     data = _json(response, "the availability API")
     snapshots = data.get("archived_snapshots")
     closest = snapshots.get("closest") if isinstance(snapshots, dict) else None
@@ -141,18 +146,20 @@ async def existing_capture(client: httpx.AsyncClient, endpoints: Endpoints, url:
     return capture
 
 
-async def save_page(client: httpx.AsyncClient, endpoints: Endpoints, url: str, auth: str,
+async def save_page(client: netguard.Fetcher, endpoints: Endpoints, url: str, auth: str,
                     poll: float, patience: float) -> str:
     """Ask Save Page Now for a capture and wait for it; the capture URL."""
     headers = {"Accept": "application/json", "Authorization": f"LOW {auth}"}
-    response = await client.post(endpoints.save, data={"url": url}, headers=headers)
+    response = await client.request("POST", endpoints.save, data={"url": url}, headers=headers,
+                                    limit=MAX_ANSWER_BYTES)
     job = _json(response, "Save Page Now").get("job_id")
     if not isinstance(job, str) or not re.fullmatch(r"[A-Za-z0-9_.-]+", job):
         message = _json(response, "Save Page Now").get("message") or "no job id in its answer"
         raise ArchiveError(f"Save Page Now refused {url}: {str(message)[:200]}")
     deadline = time.monotonic() + patience
     while True:
-        status = _json(await client.get(endpoints.status(job), headers=headers), "Save Page Now")
+        status = _json(await client.request("GET", endpoints.status(job), headers=headers, limit=MAX_ANSWER_BYTES),
+                       "Save Page Now")
         state = status.get("status")
         if state == "success":
             timestamp, original = status.get("timestamp"), status.get("original_url")
@@ -168,12 +175,12 @@ async def save_page(client: httpx.AsyncClient, endpoints: Endpoints, url: str, a
         await asyncio.sleep(poll)
 
 
-def _json(response: httpx.Response, what: str) -> dict[str, Any]:
-    if response.status_code >= 400:
-        raise ArchiveError(f"{what} answered {response.status_code} {response.reason_phrase}")
+def _json(response: netguard.Answer, what: str) -> dict[str, Any]:
+    if response.status >= 400:
+        raise ArchiveError(f"{what} answered {response.status} {response.reason}".rstrip())
     try:
-        data = response.json()
-    except ValueError:
+        data = json.loads(response.body)
+    except (ValueError, RecursionError):
         raise ArchiveError(f"{what} did not answer with JSON") from None
     if not isinstance(data, dict):
         raise ArchiveError(f"{what} answered with JSON of an unexpected shape")
@@ -189,19 +196,19 @@ class Options:
     poll: float = 5.0
     patience: float = 120.0
     concurrency: int = 2
+    deadline: float = DEADLINE
+    allow_hosts: frozenset[str] = frozenset()
 
 
 async def find_captures(urls: list[str], options: Options) -> tuple[dict[str, str], dict[str, str]]:
     """Capture URLs by source URL, and the reason for each source that has none."""
-    import httpx
-
     from .linkcheck import USER_AGENT
 
     captures: dict[str, str] = {}
     problems: dict[str, str] = {}
     gate = asyncio.Semaphore(options.concurrency)
-    async with httpx.AsyncClient(timeout=options.timeout, headers={"User-Agent": USER_AGENT},
-                                 follow_redirects=True) as client:
+    guard = netguard.Guard(options.allow_hosts)
+    async with netguard.Fetcher(guard, timeout=options.timeout, user_agent=USER_AGENT) as client:
 
         async def one(url: str) -> None:
             async with gate:
@@ -210,7 +217,7 @@ async def find_captures(urls: list[str], options: Options) -> tuple[dict[str, st
                     if capture is None and options.save:
                         capture = await save_page(client, options.endpoints, url, options.auth,
                                                   options.poll, options.patience)
-                except (ArchiveError, httpx.HTTPError) as exc:
+                except (ArchiveError, netguard.FetchError) as exc:
                     problems[url] = str(exc) or type(exc).__name__
                     return
                 if capture:
@@ -218,7 +225,17 @@ async def find_captures(urls: list[str], options: Options) -> tuple[dict[str, st
                 else:
                     problems[url] = "no capture yet" + ("" if options.save else " (--save asks for one)")
 
-        await asyncio.gather(*(one(url) for url in urls))
+        tasks = [asyncio.ensure_future(one(url)) for url in urls]
+        if tasks:
+            done, pending = await asyncio.wait(tasks, timeout=options.deadline)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            for task in done:
+                task.result()  # a bug is a crash (exit 3), not a missing capture
+    for url in urls:
+        if url not in captures and url not in problems:
+            problems[url] = f"not asked: the run's deadline ({options.deadline:g} s) passed first"
     return captures, problems
 
 
@@ -264,9 +281,12 @@ def _write(path: Path, data: bytes) -> None:
 
 def run_archive(args: argparse.Namespace) -> int:
     from .cli import read_site
-    from .linkcheck import claim_paths, display
+    from .linkcheck import allowed_hosts_option, claim_paths, display, read_claim_file
 
     site = read_site(Path(args.config_file))
+    if min(args.timeout, args.deadline, args.save_timeout) <= 0 or args.poll < 0:
+        raise UsageError("--timeout, --deadline and --save-timeout must be above 0, --poll 0 or more")
+    allow = allowed_hosts_option(args.allow_host, site.allow_hosts)
     auth = ""
     if args.save:
         access, secret = os.environ.get("IA_ACCESS_KEY", ""), os.environ.get("IA_SECRET_KEY", "")
@@ -274,22 +294,34 @@ def run_archive(args: argparse.Namespace) -> int:
             raise UsageError("--save needs your Internet Archive S3 keys in IA_ACCESS_KEY and IA_SECRET_KEY "
                              "(https://archive.org/account/s3.php)")
         auth = f"{access}:{secret}"
+    refused: list[ClaimError] = []
     # Relative to the working folder: the names shown in diffs and messages.
-    files = [Path(display(p)) for p in claim_paths([Path(p) for p in args.paths], site.claims_dir)]
-    problems: list[str] = []
+    files = [Path(display(p)) for p in claim_paths([Path(p) for p in args.paths], site.claims_dir,
+                                                    refused=refused, site_root=site.root)]
+    problems: list[str] = [f"{e} (not archived)" for e in refused]
     texts: dict[Path, tuple[bytes, str]] = {}
     wanted: list[str] = []
+    unpublished = 0
+    today = editorial.build_date()
     for path in files:
-        raw = path.read_bytes()
+        unreadable: list[ClaimError] = []
+        raw = read_claim_file(path, path.as_posix(), site.max_file_bytes, unreadable)
+        if raw is None:
+            problems += [str(e) for e in unreadable]
+            continue
         result = parse_claim(raw, path.as_posix(), path.stem, site.scale, site.max_file_bytes)
         if result.errors:
             problems += [f"{e} (not archived: fix the file first)" for e in result.errors]
+            continue
+        if not args.include_unpublished and result.claim and editorial.stage(result.claim, today) not in ("published", "withdrawn"):
+            unpublished += 1  # asking a public archive about its sources would tell of it
             continue
         text = raw.decode("utf-8-sig")
         texts[path] = (raw, text)
         wanted += [m.url for m in missing_archives(path, text)]
     options = Options(Endpoints(args.availability_api, args.wayback), args.save, auth,
-                      timeout=args.timeout, poll=args.poll, patience=args.save_timeout)
+                      timeout=args.timeout, poll=args.poll, patience=args.save_timeout, deadline=args.deadline,
+                      allow_hosts=allow)
     urls = list(dict.fromkeys(wanted))
     captures, lacking = asyncio.run(find_captures(urls, options)) if urls else ({}, {})
     changed = 0
@@ -314,13 +346,17 @@ def run_archive(args: argparse.Namespace) -> int:
     for problem in [*by_hand, *problems]:
         print(problem, file=sys.stderr)
     verb = "changed" if args.write else "would change (run with --write to apply)"
+    left_out = (f"; {unpublished} unpublished check{'s' if unpublished != 1 else ''} left out "
+                "(--include-unpublished archives them)") if unpublished else ""
     print(f"{len(urls)} sources without archive_url: {len(captures)} captures found; "
-          f"{changed} file{'s' if changed != 1 else ''} {verb}", file=sys.stderr)
+          f"{changed} file{'s' if changed != 1 else ''} {verb}{left_out}", file=sys.stderr)
     failed = problems or any(not reason.startswith("no capture yet") for reason in lacking.values())
     return 1 if failed else 0
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
+    from .linkcheck import add_network_options
+
     parser = commands.add_parser(
         "archive", parents=[common], help="add Internet Archive captures as archive_url",
         description="For each source without archive_url, find a capture on the Internet Archive (and with "
@@ -336,9 +372,14 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--wayback", default=WAYBACK, metavar="URL",
                         help="the Wayback Machine, for Save Page Now and capture URLs (default: %(default)s)")
     parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
-                        help="give up on one request after this long (default: %(default)s)")
+                        help="give up on one request after this long, redirects and reads included "
+                             "(default: %(default)s)")
     parser.add_argument("--poll", type=float, default=5.0, metavar="SECONDS",
                         help="how often to ask whether a save has finished (default: %(default)s)")
     parser.add_argument("--save-timeout", type=float, default=120.0, metavar="SECONDS",
                         help="how long to wait for one save (default: %(default)s)")
+    parser.add_argument("--include-unpublished", action="store_true",
+                        help="also archive the sources of drafts, checks in review and embargoed checks (left "
+                             "out by default: the archive would learn of a check before it is published)")
+    add_network_options(parser, deadline=DEADLINE)
     parser.set_defaults(run=run_archive)

@@ -12,7 +12,9 @@ and ``mkdocs build`` agree). Gives:
 - ``factcheck schema``: the claim file's JSON Schema for editors, or ``--check``
   that the committed one is current.
 
-Exit status: 0 when clean, 1 when problems were found, 2 on bad usage.
+Exit status: 0 when clean, 1 when problems were found, 2 on bad usage (and, for the
+commands that reach the network, a configuration they cannot use), 3 when the command
+itself failed (a bug: the report is incomplete, never to be read as clean or as findings).
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class Site:
     workers: int | None = None  # processes for parsing (None: auto)
     record: RecordPolicy = field(default_factory=RecordPolicy)
     cache_dir: Path | None = None
+    allow_hosts: tuple[str, ...] = ()  # hosts the network commands ask at non-public addresses
 
 
 def read_site(config_file: Path) -> Site:
@@ -86,8 +89,11 @@ def read_site(config_file: Path) -> Site:
     except ValueError as exc:
         raise SiteError(f"{config_file}: plugins.factcheck.{exc}") from None
     cache_dir = options.get("cache_dir")
+    allow = options.get("allow_hosts") or []
+    if not isinstance(allow, list) or not all(isinstance(host, str) for host in allow):
+        raise SiteError(f"{config_file}: plugins.factcheck.allow_hosts must be a list of host names")
     return Site(base / claims_dir, _scale(config_file, options.get("scale")), max_bytes, policy, base, workers,
-                record, base / cache_dir if isinstance(cache_dir, str) and cache_dir else None)
+                record, base / cache_dir if isinstance(cache_dir, str) and cache_dir else None, tuple(allow))
 
 
 def _scale(config_file: Path, entries: Any) -> RatingScale:
@@ -433,6 +439,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands whose exit status 1 means "findings to report" to a workflow: a configuration
+# they cannot use is 2, so that it is never taken for a (empty) report.
+NETWORK_COMMANDS = ("links", "archive", "import")
+CRASHED = 3
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -444,7 +456,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.exit(2, f"factcheck {args.command}: error: {printable(str(exc))}\n")
     except SiteError as exc:
         print(f"error: {printable(str(exc))}", file=sys.stderr)
-        return 1
+        return 2 if args.command in NETWORK_COMMANDS else 1
+    except Exception as exc:  # a bug, or memory exhausted: say so, and never exit as if checked
+        sys.stdout.flush()
+        print(f"factcheck {args.command}: the command failed: {type(exc).__name__}: "
+              f"{printable(str(exc))[:500]} (set FACTCHECK_TRACEBACK=1 to see where; please report it)",
+              file=sys.stderr)
+        if os.environ.get("FACTCHECK_TRACEBACK"):
+            raise
+        return CRASHED
     return code
 
 

@@ -13,16 +13,21 @@ Nothing is guessed and nothing is half-written: a rating without a mapping, a
 review missing what a claim file requires, or unreadable input is reported, and
 then no file at all is written. Every file is checked with the build's own
 validation before any is written, and an existing file is never overwritten.
-Text from the markup is reduced to plain text (markup and scripts dropped).
+Text from the markup is reduced to plain text (markup and scripts dropped). Files are
+written as ``status: draft`` (``--status``): an import is reviewed before it is published.
+URLs are fetched through ``netguard`` (public addresses only unless ``--allow-host``, each
+answer decoded up to ``--max-bytes``), all of them within ``--deadline``.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import html
 import json
 import os
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -36,12 +41,16 @@ import nh3
 import yaml
 from lxml import etree
 
+from . import netguard
 from .errors import UsageError
 from .loader import parse_claim
 from .scale import RatingScale
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_REVIEWS = 20_000
+DEFAULT_TIMEOUT = 30.0  # seconds for one URL, redirects and reading included
+DEFAULT_DEADLINE = 600.0  # seconds for every URL of a run
+STATUSES = ("draft", "review", "published")
 MAX_DEPTH = 40  # how deep to look for reviews in a JSON document
 ORGANIZATION_TYPES = {"Organization", "NewsMediaOrganization", "GovernmentOrganization", "Corporation",
                       "EducationalOrganization", "NGO", "PoliticalParty", "OnlineBusiness"}
@@ -53,6 +62,7 @@ CARRIED = {
     "reviewRating": {"@context", "@type", "alternateName", "name", "ratingExplanation"},
 }
 _SPACE = re.compile(r"\s+")
+_LONG_NUMBER = re.compile(r"\d{1000,}")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
@@ -95,26 +105,59 @@ class Draft:
 # --- Reading sources -------------------------------------------------------------------
 
 
-def read_source(source: str, max_bytes: int, timeout: float = 30.0) -> bytes:
-    """The bytes of a local file or an http(s) URL, at most ``max_bytes``."""
-    if re.match(r"(?i)https?://", source):
-        import httpx  # only when a URL is given
+@dataclass(frozen=True)
+class Network:
+    """How URL sources are fetched."""
 
-        try:
-            with httpx.stream("GET", source, timeout=timeout, follow_redirects=True,
-                              headers={"User-Agent": _user_agent()}) as response:
-                if response.status_code >= 400:
-                    raise SourceError(f"{source}: the server answered {response.status_code}")
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise SourceError(f"{source}: more than {max_bytes:,} bytes; raise --max-bytes")
-                    chunks.append(chunk)
-                return b"".join(chunks)
-        except httpx.HTTPError as exc:
-            raise SourceError(f"{source}: cannot fetch it: {exc}") from None
+    timeout: float = DEFAULT_TIMEOUT
+    deadline: float = DEFAULT_DEADLINE
+    allow_hosts: frozenset[str] = frozenset()
+
+
+def is_url(source: str) -> bool:
+    return bool(re.match(r"(?i)https?://", source))
+
+
+async def fetch_sources(urls: Sequence[str], max_bytes: int, network: Network) -> dict[str, bytes | SourceError]:
+    """Each URL's body (decoded, at most ``max_bytes``) or why there is none; all within the deadline."""
+    fetched: dict[str, bytes | SourceError] = {}
+    guard = netguard.Guard(network.allow_hosts)
+    async with netguard.Fetcher(guard, timeout=network.timeout, user_agent=_user_agent()) as fetcher:
+
+        async def one(url: str) -> None:
+            try:
+                answer = await fetcher.request("GET", url, limit=max_bytes)
+            except netguard.Oversized:
+                fetched[url] = SourceError(f"{url}: more than {max_bytes:,} bytes; raise --max-bytes")
+            except netguard.Blocked as exc:
+                fetched[url] = SourceError(f"{url}: not fetched: {exc} (allow your own host with --allow-host)")
+            except netguard.FetchError as exc:
+                fetched[url] = SourceError(f"{url}: cannot fetch it: {exc}")
+            else:
+                fetched[url] = (SourceError(f"{url}: the server answered {answer.status}")
+                                if answer.status >= 400 else answer.body)
+
+        tasks = [asyncio.ensure_future(one(url)) for url in dict.fromkeys(urls)]
+        if tasks:
+            done, pending = await asyncio.wait(tasks, timeout=network.deadline)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            for task in done:
+                task.result()  # a bug is a crash (exit 3), not a source error
+    for url in urls:
+        fetched.setdefault(url, SourceError(f"{url}: not fetched: the run's deadline ({network.deadline:g} s) "
+                                            "passed first"))
+    return fetched
+
+
+def read_source(source: str, max_bytes: int, fetched: dict[str, bytes | SourceError] | None = None) -> bytes:
+    """The bytes of a local file, or of an http(s) URL as ``fetch_sources`` gave them, at most ``max_bytes``."""
+    if is_url(source):
+        body = (fetched or {}).get(source) or SourceError(f"{source}: not fetched")
+        if isinstance(body, SourceError):
+            raise body
+        return body
     path = Path(source)
     try:
         size = path.stat().st_size
@@ -147,6 +190,11 @@ def _json(text: str, where: str, first_line: int) -> Any:
         raise SourceError(f"{where}:{line}: malformed JSON-LD: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
         raise SourceError(f"{where}: the JSON is nested too deeply to be a ClaimReview") from None
+    except ValueError:  # Python's limit on the digits of an integer (4,300), or the like
+        long_number = _LONG_NUMBER.search(text)
+        at = f":{first_line + text.count(chr(10), 0, long_number.start())}" if long_number else ""
+        raise SourceError(f"{where}{at}: malformed JSON-LD: a number too long to read "
+                          f"(more than {sys.get_int_max_str_digits():,} digits)") from None
 
 
 def _reviews_in(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
@@ -394,6 +442,7 @@ def draft(found: Found, mapping: dict[str, str]) -> Draft:
         data["updated"] = updated
     if author:
         data["author"] = author
+    data["status"] = "draft"  # until someone reviews it: run_import may say otherwise (--status)
     result.data = data
     result.dropped += [f"{k}" for k in review if k not in CARRIED["review"]]
     result.dropped += [f"itemReviewed.{k}" for k in item if k not in CARRIED["itemReviewed"]]
@@ -488,13 +537,16 @@ def write_all(files: dict[Path, str]) -> None:
         raise
 
 
-def gather(sources: Sequence[str], max_bytes: int, max_reviews: int) -> tuple[list[Found], list[str]]:
+def gather(sources: Sequence[str], max_bytes: int, max_reviews: int,
+           network: Network | None = None) -> tuple[list[Found], list[str]]:
     """Every review in the sources, each once, or why they cannot be read."""
     problems: list[str] = []
     found: list[Found] = []
+    urls = [source for source in sources if is_url(source)]
+    fetched = asyncio.run(fetch_sources(urls, max_bytes, network or Network())) if urls else {}
     for source in sources:
         try:
-            found += find_reviews(read_source(source, max_bytes), source)
+            found += find_reviews(read_source(source, max_bytes, fetched), source)
         except SourceError as exc:
             problems += str(exc).splitlines()
     if len(found) > max_reviews:
@@ -545,16 +597,21 @@ def _counted(count: int, noun: str) -> str:
 
 def run_import(args: argparse.Namespace) -> int:
     from .cli import SCHEMA_PATH, read_site
-    from .linkcheck import display
+    from .linkcheck import allowed_hosts_option, display
 
     site = read_site(Path(args.config_file))
+    if min(args.timeout, args.deadline) <= 0 or min(args.max_bytes, args.max_reviews) < 1:
+        raise UsageError("--timeout and --deadline must be above 0, --max-bytes and --max-reviews at least 1")
+    network = Network(args.timeout, args.deadline, allowed_hosts_option(args.allow_host, site.allow_hosts))
     mapping = parse_mapping(args.map or [], args.map_file or [], site.scale)
     folder = Path(args.dir) if args.dir else Path(display(site.claims_dir))
-    found, problems = gather(args.sources, args.max_bytes, args.max_reviews)
+    found, problems = gather(args.sources, args.max_bytes, args.max_reviews, network)
     cited = already_imported(folder, site.scale, site.max_file_bytes)
     skipped = [f"already imported: {cited[review_url(f)]} cites {review_url(f)}" for f in found
                if review_url(f) in cited]
     drafts = [draft(f, mapping) for f in found if review_url(f) not in cited]
+    for d in drafts:
+        d.data["status"] = args.status
     for d in drafts:
         problems += [str(p) for p in d.problems]
     unmapped = Counter(d.label for d in drafts if d.label and not d.data.get("verdict"))
@@ -586,11 +643,15 @@ def run_import(args: argparse.Namespace) -> int:
     for note, count in sorted(Counter(note for d in drafts for note in d.notes).items()):
         print(f"note: {note} ({_counted(count, 'review')})")
     done = "would be written" if args.dry_run else "written"
-    print(f"{_counted(len(files), 'claim file')} {done} from {_counted(len(args.sources), 'source')}")
+    print(f"{_counted(len(files), 'claim file')} {done} from {_counted(len(args.sources), 'source')}"
+          + (f" as status: {args.status} (review each, then publish it)" if args.status != "published" and files
+             else ""))
     return 0
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
+    from .linkcheck import add_network_options
+
     parser = commands.add_parser(
         "import", parents=[common], help="write claim files from ClaimReview markup",
         description="Read ClaimReview from HTML pages (JSON-LD, microdata), JSON files and DataFeeds, and write "
@@ -606,4 +667,10 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
                         help="refuse a source larger than this (default: %(default)s)")
     parser.add_argument("--max-reviews", type=int, default=DEFAULT_MAX_REVIEWS, metavar="N",
                         help="refuse more reviews than this in one run (default: %(default)s)")
+    parser.add_argument("--status", choices=STATUSES, default="draft",
+                        help="the status of the claim files written (default: %(default)s: review them first)")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help="give up on one URL after this long, redirects and reading included "
+                             "(default: %(default)s)")
+    add_network_options(parser, deadline=DEFAULT_DEADLINE)
     parser.set_defaults(run=run_import)

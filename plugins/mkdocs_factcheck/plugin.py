@@ -74,6 +74,7 @@ class FactcheckConfig(Config):
     workers = c.Type((int, str), default="auto")  # processes for parsing and rendering claims
     history = c.Type((str, bool), default="auto")  # the published record from git: auto, required or off
     record_starts = c.Optional(c.Type((str, date)))  # checks out before it may keep older dates
+    allow_hosts = c.Type(list, default=[])  # hosts the network commands ask at non-public addresses
 
 
 class FactcheckPlugin(BasePlugin[FactcheckConfig]):
