@@ -143,8 +143,8 @@ def validate(paths: Sequence[Path], site: Site, base: Path, *, against: str = ""
         loader = ClaimLoader(site.scale, max_bytes=site.max_file_bytes, policy=site.policy, workers=site.workers,
                              record=check)
         claim_set = loader.load(root, base, site_root=site_root)
-        if claim_set.history_note:
-            print(claim_set.history_note, file=sys.stderr)
+        if claim_set.history_note and claim_set.record is not None and "shallow" in claim_set.record.problem:
+            print(claim_set.history_note, file=sys.stderr)  # history that exists but was cut: say so
         # A deleted check's error names a file no path can name any more: always reported.
         errors.update(e for e in claim_set.errors if _within(base / e.path, wanted)
                       or (e.code == "record" and not (base / e.path).exists()))

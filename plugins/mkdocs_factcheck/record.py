@@ -242,8 +242,10 @@ class RecordCheck:
                            workers=self.workers)
         claim_set.record = found = build_record(git_log, ref=ref, now=clock.now, zone=clock.zone)
         claim_set.history_note = missing_history_note(found, policy.mode == "required")
-        if not found.usable and policy.mode == "required":
-            return [ClaimError(shown_dir, 0, 0, claim_set.history_note.removeprefix("factcheck: "),
-                               "or set the plugin's `history` option to `auto`", "history-missing")]
+        if not found.usable and (policy.mode == "required" or policy.base):  # --base names a history
+            hint = ("name a branch or commit this clone has (fetch it with its history first)" if policy.base
+                    else "or set the plugin's `history` option to `auto`")
+            return [ClaimError(shown_dir, 0, 0, claim_set.history_note.removeprefix("factcheck: "), hint,
+                               "history-missing")]
         return check(found, [Current(c, m) for c, m in current], claims_folder=shown_dir, today=today,
                      record_starts=policy.record_starts, new_files_public_today=bool(policy.base))
