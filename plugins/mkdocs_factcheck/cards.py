@@ -237,6 +237,19 @@ def _copy_cards(cards: list[tuple[str, Path]], site_dir: Path) -> None:
         return  # `write` copies what is missing (or short) and raises the error where a build reports it
 
 
+def font_problem(path: str) -> str:
+    """Why the cards cannot use a font file ("" when they can)."""
+    if not Path(path).is_file():
+        return "no such file"
+    try:
+        _coverage(path)
+        for size in SIZES:
+            _font(path, size)
+    except Exception as exc:
+        return f"not a font the cards can read ({_reason(exc)})"
+    return ""
+
+
 def uncovered(text: str, fonts: tuple[str, ...]) -> str:
     """The characters of text that none of the fonts has ("" when all are covered)."""
     if _latin(text):

@@ -143,7 +143,7 @@ def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str
         max_file_bytes=values["max_file_bytes"], latest_count=values["latest_count"],
         feed_limit=values["feed_limit"], search_full_text=values["search_full_text"],
         page_size=values["page_size"], policy=policy,
-        card_fonts=tuple(str((config_dir / font).resolve()) for font in values["card_fonts"]),
+        card_fonts=_card_fonts(values["card_fonts"], config_dir),
         workers=values["workers"],
     )
 
@@ -190,6 +190,22 @@ def _cache_folder(option: str | None, config_dir: Path, claims_dir: Path, docs_d
         raise SettingsError(f"plugins.factcheck.cache_dir ({option}) must not be inside the claims folder "
                             "or docs_dir; use e.g. .cache/plugin/factcheck")
     return folder
+
+
+def _card_fonts(option: list[Any], config_dir: Path) -> tuple[str, ...]:
+    """The site's card fonts, each checked now: a font the cards cannot read would otherwise
+    show up as cards without text, after MkDocs has emptied site_dir."""
+    paths = []
+    for font in option:
+        if not isinstance(font, str):
+            raise SettingsError(f"plugins.factcheck.card_fonts: {font!r} is not a file name")
+        path = (config_dir / font).resolve()
+        problem = cards.font_problem(str(path))
+        if problem:
+            raise SettingsError(f"plugins.factcheck.card_fonts: {font}: {problem}; name a TTF, OTF or TTC "
+                                "font file, relative to mkdocs.yml")
+        paths.append(str(path))
+    return tuple(paths)
 
 
 ERROR_PAGE = "errors.html"
