@@ -252,9 +252,8 @@ def test_a_build_with_hostile_cards_succeeds_with_located_warnings(
     assert "Traceback" not in result.output
     assert seconds < 120  # 1 MiB of words took many minutes in the card layout alone
     output = " ".join(result.output.split())  # MkDocs wraps long log lines
-    claim_line = site.claims.joinpath("bismillah.yml").read_text(encoding="utf-8").splitlines().index(
-        next(line for line in site.claims.joinpath("bismillah.yml").read_text(encoding="utf-8").splitlines()
-             if line.startswith("claim:"))) + 1
+    lines = site.claims.joinpath("bismillah.yml").read_text(encoding="utf-8").splitlines()
+    claim_line = next(number for number, line in enumerate(lines, 1) if line.startswith("claim:"))
     assert (f"claims/bismillah.yml:{claim_line}:8: warning: the share card could not be drawn "
             "(OSError: raster overflow); the page shows the site's card instead") in output
     assert re.search(r"claims/foundation\.yml:\d+:\d+: warning: the share card could not be drawn .* "
