@@ -299,3 +299,20 @@ def test_a_build_that_fails_leaves_the_last_site_untouched(tmp_path: Path) -> No
     assert re.search(r"claims/bismillah\.yml:\d+:\d+: the share card cannot draw U\+FDFD in the claim",
                      result.output)
     assert _tree(site.root / "site") == before
+
+
+def test_factcheck_generate_reports_the_fallback_cards_too(tmp_path: Path) -> None:
+    """The other adapter: `factcheck generate` draws the plan's cards through the same planner."""
+    from test_siteplan import planner_for
+
+    planner = planner_for(tmp_path)
+    text = claim_yaml(claimant=f"{BISMILLAH} Foundation")
+    (tmp_path / "claims" / "foundation.yml").write_text(text, encoding="utf-8")
+    plan = planner.plan()
+    images, warnings = planner.card_images(plan)
+    line = next(number for number, row in enumerate(text.splitlines(), 1) if row.startswith("claimant:"))
+    assert [(w.path, w.line, w.code, w.severity) for w in warnings] == [
+        ("claims/foundation.yml", line, "card-fallback", "warning")]
+    site_card = cards.card_src(planner.renderer.site_card(), planner.renderer.card_fonts)
+    claim_card_src = next(src for src, card in plan.cards if card.stem == "foundation")
+    assert images[claim_card_src] == images[site_card]

@@ -353,6 +353,11 @@ class SitePlan:
                                         f"({failure.reason}): its pages get a card without text",
                                         "check site_name and site_description", "card-fallback", "warning"))
                 continue
+            if failure.field in ("kicker", "label"):  # the site's name, a verdict's label: mkdocs.yml
+                found.append(ClaimError("mkdocs.yml", 0, 0, f"the share card of {claim.path} could not be "
+                                        f"drawn ({failure.reason}); the page shows the site's card instead",
+                                        "check site_name and the scale's labels", "card-fallback", "warning"))
+                continue
             key = "claimant" if failure.field == "byline" else "claim"
             line, column = field_position(self.claim_files[claim.id], key)
             found.append(ClaimError(claim.path, line, column, f"the share card could not be drawn "
