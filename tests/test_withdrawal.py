@@ -34,7 +34,8 @@ def test_a_withdrawn_check_keeps_its_page_saying_when_and_why(built: BuildResult
     assert re.search(r'Withdrawn on <time datetime="2025-02-12">', page)
     assert WITHDRAWN["note"] in page
     # The verdict readers saw, crossed out, never shown as a current rating.
-    assert re.search(r'Verdict when published: <del><span class="fc-badge fc-badge--big" data-verdict="mostly-false"', page)
+    assert re.search(r'Verdict when published: <del><span class="fc-badge fc-badge--big" '
+                     r'data-verdict="mostly-false"', page)
     assert "application/ld+json" not in page  # no ClaimReview: not a current rating
     assert 'property="og:image" content="https://checks.example.org/assets/factcheck/cards/site-' in page
 

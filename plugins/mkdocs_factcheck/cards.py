@@ -10,6 +10,15 @@ font covers is left off the card and reported, never drawn as empty boxes.
 Cards are cached by content (a hash of their words, colours, fonts and this
 module's code): in memory while ``serve`` runs, and in ``cache_dir`` across builds.
 Cold cards are drawn in worker processes when there are enough to pay for them.
+
+Card text is contributor text, so drawing is bounded and never fails a build: each
+field is cut to the ``MAX_CHARS`` a card could ever show before it is laid out
+(words are measured without being rasterised; only the lines drawn are), and any
+error while drawing one card (FreeType's "raster overflow" on U+FDFD, Pillow's
+decompression-bomb guard, ``MemoryError``, a worker that died) gives that page the
+site's card instead and a ``CardFailure`` naming the field, which the adapters
+report with the claim file and line. ``undrawable`` predicts the characters the
+renderer fails on, cheaply, for ``factcheck validate``.
 """
 
 from __future__ import annotations
@@ -20,10 +29,11 @@ import io
 import os
 import re
 import shutil
+import tempfile
 import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +49,12 @@ BUNDLED_PACKAGES = ("fontpkg_noto_sans", "fontpkg_noto_sans_arabic", "fontpkg_no
 # Below this many cold cards, starting worker processes costs more than it saves.
 PARALLEL_FROM = 24
 BATCH = 32
+# The most characters of one field a card considers. The widest headline (7 lines of
+# 1040 px at 42 px) holds at most ~1,340 characters that advance at all (the narrowest
+# covered glyph, U+2044, is 5.4 px wide there), so for such text the cut is past what is
+# drawn and the card is the same; text beyond it costs nothing, whatever the file's size.
+MAX_CHARS = 2000
+SIZES = (64, 56, 48, 42, 44, 30)  # every size a card sets text in: headline, badge, kicker and byline
 
 # The card is drawn as a greyscale image whose levels index a palette of two colour
 # ramps: 0-127 from ink to paper, 128-255 from the badge's text to the badge. Text
@@ -84,6 +100,18 @@ def bundled_fonts() -> tuple[str, ...]:
     return tuple(paths)
 
 
+@dataclass(frozen=True)
+class CardFailure:
+    """A card that could not be drawn (its page got the fallback card): which field's text
+    the renderer failed on ("headline", "byline", "kicker", "label"; "" when it cannot
+    tell) and the error, for a located warning."""
+
+    stem: str
+    field: str
+    reason: str
+    src: str = ""  # the card's path in the site (set by CardJob.result)
+
+
 class CardMaker:
     """Draws cards, or takes them from memory or the cache folder. Keep one across serve rebuilds."""
 
@@ -92,9 +120,10 @@ class CardMaker:
         self.drawn = 0  # cards drawn (not taken from a cache), for tests and the benchmark
 
     def start(self, cards: Iterable[tuple[str, Card]], fonts: Sequence[str],
-              cache_dir: Path | None = None) -> CardJob:
+              cache_dir: Path | None = None, fallback: Card | None = None) -> CardJob:
         """Cards for each (path in the site, card): cached ones at once, cold ones drawn in
-        worker processes (when there are enough) while the caller goes on."""
+        worker processes (when there are enough) while the caller goes on. A card that cannot
+        be drawn is replaced by ``fallback`` (the site's card; None: a card without text)."""
         wanted = dict(cards)
         folder = cache_dir / "cards" if cache_dir else None
         # With a cache folder a warm card stays on disk (its path) until it is copied into
@@ -114,47 +143,60 @@ class CardMaker:
         self._memory = {k: v for k, v in self._memory.items() if k in keep}  # serve must not grow forever
         self.drawn += len(cold)
         warm = [(src, card) for src, card in wanted.items() if src in ready]
-        return CardJob(self, ready, cold, tuple(fonts), folder, warm)
+        return CardJob(self, ready, cold, tuple(fonts), folder, warm, fallback)
 
     def make(self, cards: Iterable[tuple[str, Card]], fonts: Sequence[str],
-             cache_dir: Path | None = None) -> dict[str, bytes]:
+             cache_dir: Path | None = None, fallback: Card | None = None) -> dict[str, bytes]:
         """PNG bytes by path in the site, for each (path, card)."""
-        return {src: _bytes(data) for src, data in self.start(cards, fonts, cache_dir).result().items()}
+        job = self.start(cards, fonts, cache_dir, fallback)
+        return {src: _bytes(data) for src, data in job.result().items()}
 
 
 class CardJob:
     """Cards on their way: ``result()`` waits for the cold ones and caches them."""
 
     def __init__(self, maker: CardMaker, ready: dict[str, bytes | Path], cold: list[tuple[str, Card]],
-                 fonts: tuple[str, ...], folder: Path | None, ready_cards: Sequence[tuple[str, Card]] = ()) -> None:
+                 fonts: tuple[str, ...], folder: Path | None, ready_cards: Sequence[tuple[str, Card]] = (),
+                 fallback: Card | None = None) -> None:
         self._maker, self._ready, self._cold, self._fonts, self._folder = maker, ready, cold, fonts, folder
+        self._fallback = fallback
         # Stems of cards whose headline no font covers (drawn without it).
-        self.uncovered = [card.stem for _, card in [*cold, *ready_cards] if uncovered(card.headline, fonts)]
+        self.uncovered = [card.stem for _, card in [*cold, *ready_cards]
+                          if uncovered(_drawable(card.headline), fonts)]
+        self.failures: list[CardFailure] = []  # cards that got the fallback, once result() has run
         self._pool: ProcessPoolExecutor | None = None
-        self._futures: list[Future[list[bytes]]] = []
+        self._batches = [cold[i : i + BATCH] for i in range(0, len(cold), BATCH)]
+        self._futures: list[Future[list[tuple[bytes, CardFailure | None]]]] = []
         self._copier: threading.Thread | None = None
         workers = min(os.cpu_count() or 1, 4)
         if len(cold) >= PARALLEL_FROM and workers > 1:
             self._pool = ProcessPoolExecutor(workers)
-            batches = [cold[i : i + BATCH] for i in range(0, len(cold), BATCH)]
-            self._futures = [self._pool.submit(_draw_batch, [card for _, card in batch], self._fonts)
-                             for batch in batches]
+            self._futures = [self._pool.submit(_draw_batch, [card for _, card in batch], self._fonts, fallback)
+                             for batch in self._batches]
 
     def result(self) -> dict[str, bytes | Path]:
         """Each card by path in the site: its PNG bytes, or its file in the cache folder."""
+        drawn: list[tuple[bytes, CardFailure | None]] = []
         if self._pool is not None:
-            drawn = [data for future in self._futures for data in future.result()]
+            for batch, future in zip(self._batches, self._futures, strict=True):
+                try:
+                    drawn += future.result()
+                except Exception:  # a worker died (killed, out of memory): its cards are drawn here
+                    drawn += _draw_batch([card for _, card in batch], self._fonts, self._fallback)
             self._pool.shutdown()
             self._pool = None
         else:
-            drawn = _draw_batch([card for _, card in self._cold], self._fonts)
-        for (src, card), data in zip(self._cold, drawn, strict=True):
+            drawn = _draw_batch([card for _, card in self._cold], self._fonts, self._fallback)
+        for (src, card), (data, failure) in zip(self._cold, drawn, strict=True):
             key = card.key(self._fonts)
-            if self._folder:
+            if failure is not None:  # not cached: every build draws it again and says so
+                self.failures.append(replace(failure, src=src))
+                self._ready[src] = data
+            elif self._folder:
                 self._ready[src] = _write(self._folder / f"{key}.png", data)
             else:  # no cache folder: memory is the only cache (serve keeps the maker)
                 self._ready[src] = self._maker._memory[key] = data
-        self._cold = []
+        self._cold, self._batches, self._futures = [], [], []
         return self._ready
 
     def start_copying(self, site_dir: Path) -> None:
@@ -195,13 +237,99 @@ def _copy_cards(cards: list[tuple[str, Path]], site_dir: Path) -> None:
         return  # `write` copies what is missing (or short) and raises the error where a build reports it
 
 
+def font_problem(path: str) -> str:
+    """Why the cards cannot use a font file ("" when they can)."""
+    if not Path(path).is_file():
+        return "no such file"
+    try:
+        _coverage(path)
+        for size in SIZES:
+            _font(path, size)
+    except Exception as exc:
+        return f"not a font the cards can read ({_reason(exc)})"
+    return ""
+
+
 def uncovered(text: str, fonts: tuple[str, ...]) -> str:
     """The characters of text that none of the fonts has ("" when all are covered)."""
-    if all(ord(ch) < 0x250 or 0x2000 <= ord(ch) < 0x2070 for ch in text):
+    if _latin(text):
         return ""  # Latin and general punctuation: Noto Sans, always the first font, has them all
     coverage = [_coverage(path) for path in fonts]
     missing = {ch for ch in text if not ch.isspace() and not any(ord(ch) in cmap for cmap in coverage)}
     return "".join(sorted(missing))
+
+
+def undrawable(text: str, fonts: tuple[str, ...] | None = None, *, headline: bool = False) -> str:
+    """The characters of the part of text a card would show that the renderer cannot draw
+    in a font that has them, at some card size ("" for none): U+FDFD overflows FreeType's
+    rasteriser. Each character is tried once per process (a few ms for a new script), so
+    ``factcheck validate`` can predict a fallback card without drawing any card. A
+    ``headline`` that a font does not cover is left off the card, so it cannot fail it."""
+    shown = _drawable(text)
+    if _latin(shown):
+        return ""  # every one of these renders at every size (tests/test_card_safety.py)
+    fonts = fonts or bundled_fonts()
+    if headline and uncovered(shown, fonts):
+        return ""
+    coverage = {path: _coverage(path) for path in fonts}
+    bad = {ch for ch in set(shown) if not ch.isspace()
+           and any(ord(ch) in cmap and not _renders(path, ch) for path, cmap in coverage.items())}
+    return "".join(sorted(bad))
+
+
+@lru_cache(maxsize=8192)
+def _renders(path: str, ch: str) -> bool:
+    try:
+        for size in SIZES:
+            _piece.__wrapped__(path, size, ch)  # not kept: the cache is for the words of cards
+    except Exception:
+        return False
+    return True
+
+
+def _latin(text: str) -> bool:
+    return all(ord(ch) < 0x250 or 0x2000 <= ord(ch) < 0x2070 for ch in text)
+
+
+def draw_or_fallback(card: Card, fonts: tuple[str, ...],
+                     fallback: Card | None = None) -> tuple[bytes, CardFailure | None]:
+    """The card as PNG bytes; if the renderer fails on it, the fallback card (the site's;
+    None or failing too: a card without text) and what failed. Never raises."""
+    try:
+        return draw(card, fonts), None
+    except Exception as exc:  # MemoryError and Pillow's DecompressionBombError are Exceptions too
+        failure = CardFailure(card.stem, _failing_field(card, fonts), _reason(exc))
+    if fallback is not None:
+        try:
+            return draw(fallback, fonts), failure
+        except Exception:
+            pass
+    return draw(Card(card.stem, "", "", ""), ()), failure  # no text: no font is touched
+
+
+_FIELDS = ("headline", "byline", "kicker", "label")
+
+
+def _failing_field(card: Card, fonts: tuple[str, ...]) -> str:
+    """The field whose text makes drawing fail: the first that fails on a card of its own,
+    else the one the card draws without ("" if neither tells)."""
+    for name in _FIELDS:
+        try:
+            draw(replace(card, **{other: "" for other in _FIELDS if other != name}), fonts)
+        except Exception:
+            return name
+    for name in _FIELDS:
+        try:
+            draw(replace(card, **{name: ""}), fonts)
+        except Exception:
+            continue
+        return name
+    return ""
+
+
+def _reason(exc: BaseException) -> str:
+    detail = " ".join(str(exc).split())[:200]
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
 
 
 def draw(card: Card, fonts: tuple[str, ...]) -> bytes:
@@ -216,7 +344,8 @@ def draw(card: Card, fonts: tuple[str, ...]) -> bytes:
     if kicker:
         _draw_line(image, kicker[0], fonts, 30, MARGIN, 56, MUTED)
     top = 130
-    headline = card.headline if not uncovered(card.headline, fonts) else ""
+    headline = _drawable(card.headline)
+    headline = headline if not uncovered(headline, fonts) else ""
     bottom = 470 if card.label else 520
     for size in (64, 56, 48, 42):
         lines = _fit_lines(headline, fonts, size, (bottom - top) // int(size * 1.25))
@@ -312,20 +441,47 @@ def _pieces(text: str, fonts: tuple[str, ...], size: int) -> list[_Piece]:
 
 
 @lru_cache(maxsize=8192)
+def _advance(path: str, size: int, text: str) -> int:
+    """A piece's advance, as ``_piece`` has it, without rasterising it (layout measures
+    every word it considers; only the words drawn are rasterised)."""
+    return round(_font(path, size).getlength(text))
+
+
+@lru_cache(maxsize=8192)
 def _width(text: str, fonts: tuple[str, ...], size: int) -> int:
-    return sum(piece.advance for piece in _pieces(text, fonts, size))
+    return sum(_advance(path, size, word) for path, run in _runs(text, fonts)
+               for word in _WORDS_AND_SPACES.findall(run))
 
 
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _WORDS = re.compile(r"\S+\s*")
 _WORDS_AND_SPACES = re.compile(r"\S+|\s+")
+# Words, a long one in pieces: finding the first MAX_CHARS never reads (or copies) the rest.
+_CHUNKS = re.compile(rf"\S{{1,{MAX_CHARS + 1}}}")
+_CLOSING = ("”", "»", '"', "“")
+
+
+def _drawable(text: str) -> str:
+    """Text as a card lays it out: whitespace collapsed (as ``str.split`` does), cut to
+    MAX_CHARS characters, keeping a closing quotation mark (``_shorten`` ends on it)."""
+    words: list[str] = []
+    length = -1
+    for match in _CHUNKS.finditer(text):
+        words.append(match.group())
+        length += len(words[-1]) + 1
+        if length > MAX_CHARS:
+            break
+    else:
+        return " ".join(words)
+    last = text.rstrip()[-1:]
+    return " ".join(words)[:MAX_CHARS] + (last if last in _CLOSING else "")
 
 
 def _fit_lines(text: str, fonts: tuple[str, ...], size: int, limit: int,
                width: int = TEXT_WIDTH) -> list[str] | None:
     """Text wrapped into at most ``limit`` lines of ``width``; None if it does not fit.
     With ``limit`` 1 (or at the smallest size) the last line is shortened with an ellipsis."""
-    text = " ".join(text.split())
+    text = _drawable(text)
     if not text or limit < 1:
         return []
     lines: list[str] = []
@@ -358,7 +514,7 @@ def _tokens(text: str, fonts: tuple[str, ...], size: int, width: int) -> list[st
 
 def _shorten(text: str, fonts: tuple[str, ...], size: int, width: int) -> str:
     """The longest start of text, cut at a word where there is one, that fits with "…"."""
-    closing = text[-1] if text.endswith(("”", "»", '"', "“")) else ""
+    closing = text[-1] if text.endswith(_CLOSING) else ""
     room = width - _width("…" + closing, fonts, size)
     kept, used = "", 0
     for word in _WORDS.findall(text):
@@ -412,19 +568,33 @@ def _ramps(text_colour: str, colour: str) -> list[int]:
     return ramp(INK_RGB, PAPER_RGB) + ramp(rgb(text_colour), rgb(colour))
 
 
-def _draw_batch(cards: list[Card], fonts: tuple[str, ...]) -> list[bytes]:
-    return [draw(card, fonts) for card in cards]
+def _draw_batch(cards: list[Card], fonts: tuple[str, ...],
+                fallback: Card | None = None) -> list[tuple[bytes, CardFailure | None]]:
+    return [draw_or_fallback(card, fonts, fallback) for card in cards]
 
 
 def _bytes(data: bytes | Path) -> bytes:
     return data.read_bytes() if isinstance(data, Path) else data
 
 
-def _write(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)  # an interrupted build never leaves half a card
+def _write(path: Path, data: bytes) -> Path | bytes:
+    """The card into the cache folder (its path), or its bytes if the folder cannot take it:
+    the cache only saves time, so a full disk or a read-only folder never fails a build."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # A new file of a random name (O_EXCL: never one that is there, never a link someone
+        # planted under a name we would use), then renamed over: an interrupted build never
+        # leaves half a card.
+        handle, temporary = tempfile.mkstemp(prefix=".card-", suffix=".tmp", dir=path.parent)
+    except OSError:
+        return data
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+        return data
     return path
 
 

@@ -4,9 +4,10 @@ Takes validated claims with the YAML positions of their fields (``locate``, call
 the loader) and a ``Policy`` (the site's options, its time zone and the build's instant). Gives located
 findings: errors for dates that cannot be true and for checks published with too few
 reviewers; warnings for what readers miss (no appearance link, no archived copy, an
-unsourced quote, a claim too long for search results), which a site may raise to
-errors by code. ``stage`` and ``publishable`` decide which claims a build publishes:
-drafts, checks in review and embargoed checks reach no output of a build.
+unsourced quote, a claim too long for search results, a claim or claimant the share
+card cannot draw), which a site may raise to errors by code. ``stage`` and ``publishable``
+decide which claims a build publishes: drafts, checks in review and embargoed checks reach
+no output of a build.
 
 Time: a build happens at one instant (``Clock``: SOURCE_DATE_EPOCH, or now) in the site's
 time zone (the ``timezone`` option, default UTC). "Today" is the build's day in that zone;
@@ -27,6 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from . import cards
 from .errors import ClaimError, SiteError
 from .model import Claim
 from .slugs import name_key
@@ -43,6 +45,7 @@ WARNINGS: dict[str, str] = {
     "missing-archive": "a source has no archive_url",
     "quote-without-source": "a quote has no source",
     "claim-too-long": f"the claim is longer than the {CLAIM_REVIEWED_LENGTH} characters Google recommends",
+    "card-fallback": "the share card cannot draw the claim or claimant: the page shows the site's card",
 }
 ERRORS = ("claim-after-published", "updated-before-published", "correction-outside-dates",
           "future-date", "future-published", "too-few-reviewers", "withdrawal-incomplete")
@@ -312,6 +315,14 @@ def _warnings(claim: Claim, marks: Marks) -> Iterator[ClaimError]:
                        f"the claim is {len(claim.claim)} characters; search results show ClaimReview's "
                        f"claimReviewed best under {CLAIM_REVIEWED_LENGTH}",
                        "shorten it to its core; the full wording can go in the analysis")
+    for key, text in (("claim", claim.claim), ("claimant", claim.claimant)):
+        bad = cards.undrawable(text, headline=key == "claim")
+        if bad:
+            yield _finding(claim, marks, key, "card-fallback",
+                           f"the share card cannot draw {_code_points(bad)} in the {key}: the page will "
+                           "show the site's card instead",
+                           "to give the page a card of its own, write those characters another way, "
+                           "e.g. the ligature U+FDFD as its words")
     for index, source in enumerate(claim.sources):
         if not source.archive_url:
             yield _finding(claim, marks, f"sources.{index}", "missing-archive",
@@ -337,6 +348,11 @@ def summary(warnings: list[ClaimError]) -> str:
 def _shown(clock: Clock) -> str:
     """The build's instant in the site's zone, for messages: 2025-03-05 04:59 (America/New_York)."""
     return f"{clock.now.astimezone(clock.zone):%Y-%m-%d %H:%M} ({clock.zone})"
+
+
+def _code_points(chars: str, limit: int = 5) -> str:
+    shown = ", ".join(f"U+{ord(ch):04X}" for ch in chars[:limit])
+    return shown + (f" and {len(chars) - limit} more" if len(chars) > limit else "")
 
 
 def _short(text: str, limit: int = 60) -> str:

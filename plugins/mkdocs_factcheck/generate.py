@@ -200,9 +200,12 @@ class Generator:
             self.warn(format_report(plan.errors).splitlines()[0] + " nothing was written; fix them and run again")
             return 1
         head_template = bool(settings.custom_dir and (settings.custom_dir / HEAD_TEMPLATE).is_file())
+        images, card_warnings = self.planner.card_images(plan)
+        for warning in card_warnings:
+            self.warn(str(warning))
         try:
             outcome = write_site(plan, settings.docs_dir, claims_dir=settings.claims_dir,
-                                 head_template=head_template, images=self.planner.card_images(plan))
+                                 head_template=head_template, images=images)
         except GenerateError as exc:
             self.warn(f"error: {exc}")
             return 1

@@ -353,6 +353,17 @@ def version_facts(raw: bytes, scale: RatingScale) -> Facts | None:
                  (claim.withdrawn.date, claim.withdrawn.note) if claim.withdrawn else None, claim.published_at)
 
 
+def field_position(path: Path, key: str) -> tuple[int, int]:
+    """(line, column) of a top-level field of a claim file the loader accepted ((1, 1) if it
+    is not there any more), for findings made after loading (a share card that failed)."""
+    try:
+        node, problem = _compose(path.read_bytes().decode("utf-8-sig"), "")
+    except (OSError, UnicodeDecodeError):
+        return 1, 1
+    marks = editorial.locate(node) if node is not None and not problem else {}
+    return marks.get(key, (1, 1))
+
+
 def verdict_of(raw: bytes, scale: RatingScale) -> str | None:
     """The verdict a version of a claim file gives, read as the build reads it, or None."""
     facts = version_facts(raw, scale)

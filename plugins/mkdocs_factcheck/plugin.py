@@ -10,6 +10,7 @@ site's ``mkdocs.yml`` does not matter (MkDocs runs higher priorities first; defa
 from __future__ import annotations
 
 import html as html_lib
+import logging
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -20,7 +21,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel, get_files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -148,15 +149,32 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         config.extra_javascript.append(urls.SCRIPT)
         return config
 
-    # Early: our pages must exist before other plugins list the files (redirects,
-    # htmlproofer, blog, rss) and before `i18n` (-100) sorts them into languages.
-    @event_priority(100)
-    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+    # The site is planned here, the last event before MkDocs empties site_dir: whatever of
+    # ours can fail a build (a page that takes a hand-written page's URL, say) fails it with
+    # the last site untouched. Late, after other plugins' pre_build (none of ours needs theirs).
+    @event_priority(-50)
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
         assert self._planner is not None and self._claim_set is not None
         serving = self._command == "serve"
         # Drafts, checks in review and embargoed checks: previewed under serve, never built.
         plan = self._plan = self._planner.plan(self._claim_set, preview=serving, show_errors=serving)
         self._claim_set = None
+        # The same check as on_files (which sees other plugins' files too), on MkDocs' own list.
+        owned = set(owned_files(self._planner.settings.docs_dir))
+        docs = Path(config.docs_dir).name
+        clashes = plan.clashes({file.url: f"{docs}/{file.src_uri}" for file in _docs_files(config)
+                                if file.src_uri not in owned})
+        if clashes:
+            raise PluginError("pages clash (rename or remove the hand-written one; the claim URLs are "
+                              "public and stay put):\n  " + "\n  ".join(clashes))
+
+    # Early: our pages must exist before other plugins list the files (redirects,
+    # htmlproofer, blog, rss) and before `i18n` (-100) sorts them into languages.
+    @event_priority(100)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self._planner is not None and self._plan is not None
+        serving = self._command == "serve"
+        plan = self._plan
         # What `factcheck generate` wrote into docs_dir is ours: the plugin makes it afresh.
         for path in owned_files(self._planner.settings.docs_dir):
             file = files.get_file_from_path(path)
@@ -179,9 +197,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             files.append(file)
             if not spec.in_nav:  # a nav entry may give an in-nav page its own title: MkDocs makes those
                 attach_generated_page(file, spec, config)
-        # Share cards are drawn in worker processes while MkDocs renders the pages.
-        settings = self._planner.settings
-        self._card_job = self._planner.card_maker.start(plan.cards, plan.renderer.card_fonts, settings.cache_dir)
+        # Share cards are drawn in worker processes while MkDocs renders the pages. Drawing
+        # one never raises: a card the renderer fails on gets the site's card (reported in post_build).
+        self._card_job = self._planner.start_cards(plan)
         if not serving:  # MkDocs emptied site_dir before on_files; serve copies only new cards
             self._card_job.start_copying(Path(config.site_dir))
         for stem in self._card_job.uncovered:
@@ -311,6 +329,11 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._end_bodies()
         if self._card_job is not None:
             self._card_job.write(Path(config.site_dir))
+            # INFO, as editorial warnings: site_dir is written by now, and `--strict`
+            # counts WARNING lines, so a warning here would fail the build it cannot undo.
+            if self._plan is not None:
+                for warning in self._plan.card_warnings(self._card_job.failures):
+                    log.info(str(warning))
             self._card_job = None
         if self._planner is not None:
             self._planner.save_cache()
@@ -396,6 +419,17 @@ def _check_setup(config: MkDocsConfig, command: str) -> None:
         log.warning("mkdocs.yml: site_url is not set, so the feed, the ClaimReview markup, the share tags and "
                     "the JSON/CSV exports get root-relative URLs (/claims/...) and search engines ignore "
                     "the ClaimReview; set site_url to the site's public address")
+
+
+def _docs_files(config: MkDocsConfig) -> Files:
+    """MkDocs' own list of docs_dir, as on_files will see it, without its notices twice."""
+    logger = logging.getLogger("mkdocs.structure.files")
+    quiet = logging.Filter("-")  # passes no record: none is named "-..."
+    logger.addFilter(quiet)
+    try:
+        return get_files(config)
+    finally:
+        logger.removeFilter(quiet)
 
 
 def _language_note(option: str | None, theme_language: str | None) -> None:

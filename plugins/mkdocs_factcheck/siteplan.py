@@ -25,13 +25,13 @@ import jinja2
 from pydantic import ValidationError
 
 from . import cache as disk_cache
-from . import editorial, parallel, urls
-from .cards import Card, CardMaker
+from . import cards, editorial, parallel, urls
+from .cards import Card, CardFailure, CardJob, CardMaker
 from .catalog import Catalog, build_catalog, log_entries
 from .errors import ClaimError, report_lines
 from .feeds import site_files
 from .history import claim_histories
-from .loader import DEFAULT_MAX_BYTES, ClaimLoader, ClaimSet
+from .loader import DEFAULT_MAX_BYTES, ClaimLoader, ClaimSet, field_position
 from .model import ID_PATTERN, Claim
 from .pages import PageSpec, claim_page_inputs, headings, listing_inputs, plan_pages
 from .record import RecordPolicy, record_check
@@ -155,7 +155,7 @@ def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str
         max_file_bytes=values["max_file_bytes"], latest_count=values["latest_count"],
         feed_limit=values["feed_limit"], search_full_text=values["search_full_text"],
         page_size=values["page_size"], policy=policy,
-        card_fonts=tuple(str((config_dir / font).resolve()) for font in values["card_fonts"]),
+        card_fonts=_card_fonts(values["card_fonts"], config_dir),
         workers=values["workers"], record=record,
     )
 
@@ -203,6 +203,22 @@ def _cache_folder(option: str | None, config_dir: Path, claims_dir: Path, docs_d
         raise SettingsError(f"plugins.factcheck.cache_dir ({option}) must not be inside the claims folder "
                             "or docs_dir; use e.g. .cache/plugin/factcheck")
     return folder
+
+
+def _card_fonts(option: list[Any], config_dir: Path) -> tuple[str, ...]:
+    """The site's card fonts, each checked now: a font the cards cannot read would otherwise
+    show up as cards without text, after MkDocs has emptied site_dir."""
+    paths = []
+    for font in option:
+        if not isinstance(font, str):
+            raise SettingsError(f"plugins.factcheck.card_fonts: {font!r} is not a file name")
+        path = (config_dir / font).resolve()
+        problem = cards.font_problem(str(path))
+        if problem:
+            raise SettingsError(f"plugins.factcheck.card_fonts: {font}: {problem}; name a TTF, OTF or TTC "
+                                "font file, relative to mkdocs.yml")
+        paths.append(str(path))
+    return tuple(paths)
 
 
 ERROR_PAGE = "errors.html"
@@ -338,6 +354,30 @@ class SitePlan:
             return (self.config_dir / first.path).resolve()
         return self.claims_dir
 
+    def card_warnings(self, failures: list[CardFailure]) -> list[ClaimError]:
+        """A located warning for each share card that could not be drawn (its page shows the
+        site's card): at the claim file's field whose text the renderer failed on."""
+        site_card = cards.card_src(self.renderer.site_card(), self.renderer.card_fonts)
+        found = []
+        for failure in failures:
+            claim = self.catalog.by_id.get(failure.stem)
+            if failure.src == site_card or claim is None:  # site_name and site_description: trusted text
+                found.append(ClaimError("mkdocs.yml", 0, 0, f"the site's share card could not be drawn "
+                                        f"({failure.reason}): its pages get a card without text",
+                                        "check site_name and site_description", "card-fallback", "warning"))
+                continue
+            if failure.field in ("kicker", "label"):  # the site's name, a verdict's label: mkdocs.yml
+                found.append(ClaimError("mkdocs.yml", 0, 0, f"the share card of {claim.path} could not be "
+                                        f"drawn ({failure.reason}); the page shows the site's card instead",
+                                        "check site_name and the scale's labels", "card-fallback", "warning"))
+                continue
+            key = "claimant" if failure.field == "byline" else "claim"
+            line, column = field_position(self.claim_files[claim.id], key)
+            found.append(ClaimError(claim.path, line, column, f"the share card could not be drawn "
+                                    f"({failure.reason}); the page shows the site's card instead",
+                                    f"the renderer fails on the {key}'s text", "card-fallback", "warning"))
+        return found
+
     def take_files(self) -> dict[str, str]:
         """The site files, handed over once: the plan keeps only their paths (the JSON export
         is megabytes, and the plan lives as long as the build)."""
@@ -462,9 +502,18 @@ class SitePlanner:
                         reuse=self._kept if self.keep_pages else None, settings_key=repr(s), workers=s.workers,
                         claim_files=paths)
 
-    def card_images(self, plan: SitePlan) -> dict[str, bytes]:
-        """The plan's share cards as PNG bytes, by path in the site (drawn or from the caches)."""
-        return self.card_maker.make(plan.cards, self.renderer.card_fonts, self.settings.cache_dir)
+    def start_cards(self, plan: SitePlan) -> CardJob:
+        """The plan's share cards on their way (cold ones drawn in worker processes); a card
+        that cannot be drawn gets the site's card (``CardJob.failures``, ``plan.card_warnings``)."""
+        return self.card_maker.start(plan.cards, self.renderer.card_fonts, self.settings.cache_dir,
+                                     fallback=self.renderer.site_card())
+
+    def card_images(self, plan: SitePlan) -> tuple[dict[str, bytes], list[ClaimError]]:
+        """The plan's share cards as PNG bytes, by path in the site (drawn or from the caches),
+        and a located warning for each that could not be drawn."""
+        job = self.start_cards(plan)
+        images = {src: data if isinstance(data, bytes) else data.read_bytes() for src, data in job.result().items()}
+        return images, plan.card_warnings(job.failures)
 
     def save_cache(self) -> None:
         """Keep the rendered Markdown for the next build (when the site set cache_dir)."""
