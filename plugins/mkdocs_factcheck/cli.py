@@ -18,6 +18,7 @@ Exit status: 0 when clean, 1 when problems were found, 2 on bad usage.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import heapq
 import json
 import os
@@ -31,7 +32,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from . import __version__, archive, desk, editorial, generate, importer, linkcheck, parallel, urls
+from . import __version__, archive, desk, editorial, generate, importer, linkcheck, parallel, people, siteplan, urls
 from .errors import ClaimError, SiteError, UsageError, printable
 from .loader import CLAIM_SUFFIXES, DEFAULT_MAX_BYTES, ClaimLoader, claim_files
 from .mkdocs_yml import find_config, plugin_options, read_config
@@ -58,11 +59,13 @@ class Site:
     policy: editorial.Policy = field(default_factory=editorial.Policy)
     root: Path | None = None  # the folder of mkdocs.yml: the claims folder must be inside it
     workers: int | None = None  # processes for parsing (None: auto)
+    people_file: Path | None = None  # people.yml, read when it exists
 
 
 def read_site(config_file: Path) -> Site:
     """The factcheck plugin's options from ``config_file``; defaults when there is none."""
-    options = plugin_options(read_config(config_file)) if config_file.is_file() else {}
+    config = read_config(config_file) if config_file.is_file() else {}
+    options = plugin_options(config)
     base = config_file.parent
     claims_dir = options.get("claims_dir") or DEFAULT_CLAIMS_DIR
     max_bytes = options.get("max_file_bytes") or DEFAULT_MAX_BYTES
@@ -77,7 +80,21 @@ def read_site(config_file: Path) -> Site:
         workers = parallel.workers_option(options.get("workers", parallel.AUTO))
     except ValueError as exc:
         raise SiteError(f"{config_file}: plugins.factcheck.{exc}") from None
-    return Site(base / claims_dir, _scale(config_file, options.get("scale")), max_bytes, policy, base, workers)
+    # Checks without `author` are credited to the default author, as the build does (siteplan.settings_from).
+    site_name = config.get("site_name") if isinstance(config.get("site_name"), str) else ""
+    author = options.get("default_author") or options.get("organization") or site_name
+    policy = dataclasses.replace(policy, desk=people.Desk(author if isinstance(author, str) else ""))
+    try:
+        people_file = siteplan.people_file(_text_option(options, "people"), base)
+    except siteplan.SettingsError as exc:
+        raise SiteError(f"{config_file}: {exc}") from None
+    return Site(base / claims_dir, _scale(config_file, options.get("scale")), max_bytes, policy, base, workers,
+                people_file)
+
+
+def _text_option(options: dict[str, Any], name: str) -> str | None:
+    value = options.get(name)
+    return value if isinstance(value, str) and value else None
 
 
 def _scale(config_file: Path, entries: Any) -> RatingScale:
@@ -120,7 +137,8 @@ def validate(paths: Sequence[Path], site: Site, base: Path) -> Report:
     warnings: set[ClaimError] = set()
     for root, wanted in by_root.items():
         site_root = site.root if root == _absolute(site.claims_dir) else None
-        loader = ClaimLoader(site.scale, max_bytes=site.max_file_bytes, policy=site.policy, workers=site.workers)
+        loader = ClaimLoader(site.scale, max_bytes=site.max_file_bytes, policy=site.policy, workers=site.workers,
+                             people_file=site.people_file if site_root is not None else None)
         claim_set = loader.load(root, base, site_root=site_root)
         errors.update(e for e in claim_set.errors if _within(base / e.path, wanted))
         warnings.update(w for w in claim_set.warnings if _within(base / w.path, wanted))

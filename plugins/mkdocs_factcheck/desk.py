@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from .history import claim_histories
 from .loader import ClaimLoader, ClaimSet, claim_files
 from .mkdocs_yml import read_settings
 from .model import Claim
+from .people import Desk
 
 ORDER = ("invalid", "draft", "review", "embargoed", "published")
 COLUMNS = ("status", "id", "author", "reviewers", "age", "warnings")
@@ -50,7 +51,8 @@ def queue(claim_set: ClaimSet, today: date, default_author: str, changed: dict[s
     holds the day each file (by its shown path) last changed."""
     warnings = _count(claim_set.warnings)
     errors = _count(claim_set.errors)
-    rows = [_row(claim, today, default_author, changed.get(claim.path), warnings, errors)
+    people = replace(claim_set.desk, default_author=claim_set.desk.default_author or default_author)
+    rows = [_row(claim, today, default_author, changed.get(claim.path), warnings, errors, people)
             for claim in claim_set.claims.values()]
     loaded = {claim.path for claim in claim_set.claims.values()}
     for path, count in errors.items():
@@ -62,9 +64,9 @@ def queue(claim_set: ClaimSet, today: date, default_author: str, changed: dict[s
 
 
 def _row(claim: Claim, today: date, default_author: str, last: date | None,
-         warnings: dict[str, int], errors: dict[str, int]) -> Row:
+         warnings: dict[str, int], errors: dict[str, int], people: Desk) -> Row:
     status = "invalid" if claim.path in errors else editorial.stage(claim, today)
-    return Row(claim.path, claim.id, status, claim.author or default_author, editorial.reviewers(claim),
+    return Row(claim.path, claim.id, status, claim.author or default_author, people.review(claim)[0],
                last.isoformat() if last else "", (today - last).days if last else None,
                warnings.get(claim.path, 0), errors.get(claim.path, 0), claim.published.isoformat())
 
@@ -102,7 +104,7 @@ def format_json(rows: list[Row]) -> list[str]:
 def run_status(args: argparse.Namespace) -> int:
     settings = read_settings(Path(args.config_file))
     loader = ClaimLoader(settings.scale, max_bytes=settings.max_file_bytes, policy=settings.policy,
-                         workers=settings.workers)
+                         workers=settings.workers, people_file=settings.people_file)
     claim_set = loader.load(settings.claims_dir, settings.config_dir)
     today = settings.policy.today or editorial.build_date()
     changed = _last_changed(settings.claims_dir, settings.config_dir)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Literal
 
@@ -22,7 +22,7 @@ import yaml
 
 from .errors import ClaimError
 from .model import Claim
-from .slugs import name_key
+from .people import NAME_VARIANT, Desk
 
 # Google's fact-check structured data documentation, on `claimReviewed`: "A short summary
 # of the claim being evaluated. Try to keep this less than 75 characters to minimize
@@ -36,9 +36,10 @@ WARNINGS: dict[str, str] = {
     "missing-archive": "a source has no archive_url",
     "quote-without-source": "a quote has no source",
     "claim-too-long": f"the claim is longer than the {CLAIM_REVIEWED_LENGTH} characters Google recommends",
+    NAME_VARIANT: "a claimant, expert or tag is written another way than the name its page shows",
 }
 ERRORS = ("claim-after-published", "updated-before-published", "correction-outside-dates",
-          "future-date", "future-published", "too-few-reviewers")
+          "future-date", "future-published", "too-few-reviewers", "not-on-desk")
 
 Stage = Literal["draft", "review", "embargoed", "published"]
 Marks = dict[str, tuple[int, int]]  # "published", "sources.0", "corrections.1.date" -> (line, column)
@@ -58,6 +59,7 @@ class Policy:
     strict: frozenset[str] = frozenset()  # warning codes the site treats as errors
     min_reviewers: int = 0
     today: date | None = None  # None: build_date() at each load
+    desk: Desk = field(default_factory=Desk)  # default author and people.yml: who counts as a reviewer
 
     @classmethod
     def from_options(cls, warnings_as_errors: object = None, min_reviewers: object = 0) -> Policy:
@@ -97,16 +99,16 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def reviewers(claim: Claim) -> list[str]:
-    """The distinct reviewers other than the author."""
-    author = name_key(claim.author) if claim.author else ""
-    return list({name_key(r): r for r in claim.reviewed_by if name_key(r) != author}.values())
+def reviewers(claim: Claim, policy: Policy | None = None) -> list[str]:
+    """The distinct reviewers other than the author (the site's default author for a check
+    without one), counted by identity, never by spelling (``people.Desk.review``)."""
+    return (policy or Policy()).desk.review(claim)[0]
 
 
 def embargoed(claim: Claim, policy: Policy, today: date) -> bool:
     """A published, reviewed check whose publication date is still to come."""
     return (claim.status == "published" and claim.published > today
-            and len(reviewers(claim)) >= max(1, policy.min_reviewers))
+            and len(reviewers(claim, policy)) >= max(1, policy.min_reviewers))
 
 
 def stage(claim: Claim, today: date) -> Stage:
@@ -177,7 +179,8 @@ def _date_errors(claim: Claim, marks: Marks, policy: Policy, today: date) -> Ite
 def _review_errors(claim: Claim, marks: Marks, policy: Policy, today: date) -> Iterator[ClaimError]:
     if claim.status != "published":
         return
-    count = len(reviewers(claim))
+    counted, skipped = policy.desk.review(claim)
+    count = len(counted)
     if claim.published > today and not embargoed(claim, policy, today):
         needed = max(1, policy.min_reviewers)
         yield _finding(claim, marks, "published", "future-published",
@@ -188,8 +191,12 @@ def _review_errors(claim: Claim, marks: Marks, policy: Policy, today: date) -> I
     elif count < policy.min_reviewers:
         yield _finding(claim, marks, "reviewed_by" if claim.reviewed_by else "status", "too-few-reviewers",
                        f"published with {count} of the {policy.min_reviewers} reviewers this site "
-                       "requires (reviewed_by, not counting the author)",
+                       "requires (reviewed_by, not counting the author)" + _not_counted(skipped),
                        "list who reviewed it in `reviewed_by`, or set `status: review` until then")
+
+
+def _not_counted(skipped: list[tuple[str, str]]) -> str:
+    return "; not counted: " + ", ".join(f"{name!r} ({why})" for name, why in skipped) if skipped else ""
 
 
 def _warnings(claim: Claim, marks: Marks) -> Iterator[ClaimError]:

@@ -155,7 +155,7 @@ def listing_inputs(catalog: Catalog, spec: PageSpec, claim_json: Callable[[Claim
         extra = repr((entity.roles, [claim.quotes.index(quote) for claim, quote in entity.quotes]))
     else:
         claims, extra = entity.claims, ""
-    return "\x00".join([spec.template, entity.name, entity.slug, extra,
+    return "\x00".join([spec.template, entity.name, entity.slug, extra, repr(entity.person),
                         *(claim_json(claim) + " " + catalog.claimant_of[claim.id] for claim in claims)])
 
 
@@ -170,6 +170,7 @@ def claim_page_inputs(catalog: Catalog, claim_id: str, history: object) -> str:
         " ".join(catalog.tag_slug[name_key(tag)] for tag in claim.tags),
         repr([(other.id, other.claim, other.verdict) for other in catalog.related[claim_id]]),
         repr(history),
+        catalog.names.registry.digest if catalog.names.registry else "",  # names shown, sameAs
     ])
 
 

@@ -70,6 +70,7 @@ class FactcheckConfig(Config):
     report_error = c.Optional(c.Type(str))  # an issue-form URL or an e-mail address
     card_fonts = c.Type(list, default=[])  # more font files for share cards (e.g. a CJK font)
     workers = c.Type((int, str), default="auto")  # processes for parsing and rendering claims
+    people = c.Optional(c.Type(str))  # the people registry (default: people.yml beside mkdocs.yml, if there)
 
 
 class FactcheckPlugin(BasePlugin[FactcheckConfig]):
@@ -307,6 +308,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         if self._planner is not None:
             server.watch(str(self._planner.settings.claims_dir))
+            people_file = self._planner.settings.people_file
+            if people_file is not None and people_file.is_file():
+                server.watch(str(people_file))
         return server
 
     def on_shutdown(self) -> None:

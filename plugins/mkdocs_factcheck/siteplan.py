@@ -13,6 +13,7 @@ exports, claims index, CSS/JS). The MkDocs plugin turns a plan into MkDocs files
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import re
 from collections.abc import Mapping
@@ -24,7 +25,7 @@ import jinja2
 from pydantic import ValidationError
 
 from . import cache as disk_cache
-from . import editorial, parallel, urls
+from . import editorial, parallel, people, urls
 from .cards import Card, CardMaker
 from .catalog import Catalog, build_catalog
 from .errors import ClaimError, report_lines
@@ -66,6 +67,7 @@ OPTIONS: dict[str, tuple[tuple[type, ...], Any]] = {
     "report_error": ((str, type(None)), None),  # an issue-form URL or an e-mail address
     "card_fonts": ((list,), []),  # more font files for share cards (e.g. a CJK font)
     "workers": ((int, str), parallel.AUTO),  # processes for parsing and rendering: a number or auto
+    "people": ((str, type(None)), None),  # the people registry; default people.yml, when it exists
 }
 IDENTITY = ("about", "contact", "funding", "methodology", "corrections", "report_error")
 MINIMUMS = {"page_size": 1, "max_file_bytes": 1, "latest_count": 0, "feed_limit": 0, "min_reviewers": 0}
@@ -96,6 +98,7 @@ class Settings:
     policy: editorial.Policy = field(default_factory=editorial.Policy)
     card_fonts: tuple[str, ...] = ()  # font files added to the packaged ones
     workers: int | None = None  # processes for parsing and rendering claims (None: auto)
+    people_file: Path | None = None  # people.yml (read when it exists)
 
 
 def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str | Path, site_name: str,
@@ -120,12 +123,14 @@ def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str
     except ValueError as exc:
         raise SettingsError(f"plugins.factcheck.{exc}") from None
     organization = values["organization"] or site_name
+    default_author = values["default_author"] or organization
+    policy = dataclasses.replace(policy, desk=people.Desk(default_author))
     site = SiteInfo(
         name=site_name,
         url=site_url or "",
         organization=organization,
         organization_url=values["organization_url"] or site_url or "",
-        default_author=values["default_author"] or organization,
+        default_author=default_author,
         use_directory_urls=use_directory_urls,
         repo_url=repo_url or "",
         description=site_description or "",
@@ -144,8 +149,20 @@ def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str
         feed_limit=values["feed_limit"], search_full_text=values["search_full_text"],
         page_size=values["page_size"], policy=policy,
         card_fonts=tuple(str((config_dir / font).resolve()) for font in values["card_fonts"]),
-        workers=values["workers"],
+        workers=values["workers"], people_file=people_file(values["people"], config_dir),
     )
+
+
+def people_file(option: str | None, config_dir: Path) -> Path:
+    """The people registry's file: the ``people`` option (which must exist), else people.yml
+    beside mkdocs.yml (read when it exists)."""
+    if option:
+        path = config_dir / option
+        if not path.is_file():
+            raise SettingsError(f"plugins.factcheck.people: {option} does not exist; create it (see the README's "
+                                "people registry section) or remove the option")
+        return path
+    return config_dir / people.DEFAULT_FILE
 
 
 def _checked_options(options: Mapping[str, Any]) -> dict[str, Any]:
@@ -299,7 +316,7 @@ class SitePlan:
     def claim_review(self, spec: PageSpec) -> str:
         """The claim page's ClaimReview script element ("" for other pages)."""
         claim = self.catalog.by_id.get(spec.claim_id) if spec.claim_id else None
-        return str(self.renderer.claim_review(claim, self.url(spec.src_uri))) if claim else ""
+        return str(self.renderer.claim_review(claim, self.url(spec.src_uri), self.catalog)) if claim else ""
 
     def toc(self, html: str) -> list[tuple[str, str]]:
         """(anchor, text) of the page's sections, for the theme's table of contents."""
@@ -393,7 +410,8 @@ class SitePlanner:
 
     def __post_init__(self) -> None:
         s = self.settings
-        self.loader = ClaimLoader(s.scale, max_bytes=s.max_file_bytes, policy=s.policy, workers=s.workers)
+        self.loader = ClaimLoader(s.scale, max_bytes=s.max_file_bytes, policy=s.policy, workers=s.workers,
+                                  people_file=s.people_file)
         self.renderer = Renderer(dict(s.strings), s.scale, s.site, s.overrides,
                                  search_full_text=s.search_full_text, page_size=s.page_size,
                                  card_fonts=s.card_fonts)
@@ -419,7 +437,7 @@ class SitePlanner:
         banner = ""
         if claim_set.errors:
             banner = self.renderer.env.get_template(ERROR_PAGE).render(errors=report_lines(claim_set.errors))
-        catalog = build_catalog(claim_set.claims.values(), s.scale, preview=preview)
+        catalog = build_catalog(claim_set.claims.values(), s.scale, preview=preview, names=claim_set.names)
         self.renderer.forget_except(catalog.claims)
         self.renderer.render_markdown(catalog.claims, s.workers)
         pages = plan_pages(catalog, self.renderer, s.page_size)
