@@ -89,6 +89,15 @@ class Catalog:
     def rating(self, claim: Claim) -> Rating:
         return self.scale[claim.verdict]
 
+    def shown(self, kind: str, name: str) -> str:
+        """A claimant's, expert's or tag's name as its page shows it, however this check writes it."""
+        return self.names.shown(kind, name)
+
+    def byline(self, name: str) -> str:
+        """An author's name as people.yml writes it (as written, without a registry)."""
+        person = self.names.registry.find(name) if self.names.registry else None
+        return person.name if person else name
+
 
 def newest_first(claims: Iterable[Claim]) -> list[Claim]:
     return sorted(claims, key=lambda c: (c.published, c.last_changed, c.id), reverse=True)
