@@ -4,6 +4,7 @@ and a 500-check archive with messy names that builds strict with one page per pe
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import textwrap
@@ -13,9 +14,12 @@ from pathlib import Path
 import attacks
 import extruct
 import pytest
-from conftest import claim_yaml, make_site_in
+import yaml
+from conftest import REPO, claim_yaml, make_site_in
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from mkdocs_factcheck import jsonld
 from mkdocs_factcheck.catalog import build_catalog
+from mkdocs_factcheck.cli import PEOPLE_SCHEMA_PATH, people_schema_text
 from mkdocs_factcheck.editorial import Policy
 from mkdocs_factcheck.loader import ClaimLoader, ClaimSet
 from mkdocs_factcheck.people import Desk, registry_from
@@ -377,3 +381,11 @@ def test_the_archive_claim_review_uses_the_registry(archive) -> None:
     (review,) = [item for item in data if item.get("@type") == "ClaimReview"]
     assert review["itemReviewed"]["author"]["name"] == "James Snapp"
     assert "creator" not in review  # the desk itself wrote it
+
+
+def test_the_people_schema_is_committed_and_agrees_with_the_loader(tmp_path: Path) -> None:
+    assert (REPO / PEOPLE_SCHEMA_PATH).read_text(encoding="utf-8") == people_schema_text()
+    validator = Draft202012Validator(json.loads(people_schema_text()))
+    assert not list(validator.iter_errors(json.loads(json.dumps(yaml.safe_load(PEOPLE), default=str))))
+    bad = [{"id": "Not An Id", "name": "X", "desk": "yes", "colour": "red"}]
+    assert len(list(validator.iter_errors(bad))) >= 3

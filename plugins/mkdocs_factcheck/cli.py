@@ -42,6 +42,7 @@ from .slugs import slugify
 
 DEFAULT_CLAIMS_DIR = "claims"
 SCHEMA_PATH = Path("schema") / "claim.schema.json"
+PEOPLE_SCHEMA_PATH = Path("schema") / "people.schema.json"
 MAX_ID_LENGTH = 60
 COMMENT_COLUMN = 48
 
@@ -356,13 +357,19 @@ def schema_text(scale: RatingScale) -> str:
     return json.dumps({**first, **schema}, indent=2, ensure_ascii=False) + "\n"
 
 
+def people_schema_text() -> str:
+    """The people registry's schema (``factcheck schema --people``), as committed."""
+    return json.dumps(people.registry_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
 def run_schema(args: argparse.Namespace) -> int:
     site = read_site(Path(args.config_file))
-    output = Path(args.output)
-    text = schema_text(site.scale)
+    default = PEOPLE_SCHEMA_PATH if args.people else SCHEMA_PATH
+    output = Path(args.output or default)
+    text = people_schema_text() if args.people else schema_text(site.scale)
     if args.check:
         if output.is_dir():
-            output = output / SCHEMA_PATH.name
+            output = output / default.name
         current = output.read_text(encoding="utf-8") if output.is_file() else None
         if current != text:
             print(f"{output.as_posix()} is out of date; run `factcheck schema` and commit it",
@@ -371,7 +378,7 @@ def run_schema(args: argparse.Namespace) -> int:
         print(f"{output.as_posix()} is up to date")
         return 0
     if output.is_dir():  # --output DIR: the file goes inside it
-        output = output / SCHEMA_PATH.name
+        output = output / default.name
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
@@ -415,8 +422,11 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", parents=[common],
                                  help="write the claim file's JSON Schema",
                                  description="Write the JSON Schema editors use for claim files.")
-    schema.add_argument("--output", default=SCHEMA_PATH.as_posix(), metavar="PATH",
-                        help="where to write it (default: %(default)s)")
+    schema.add_argument("--output", default=None, metavar="PATH",
+                        help=f"where to write it (default: {SCHEMA_PATH.as_posix()}, "
+                             f"with --people {PEOPLE_SCHEMA_PATH.as_posix()})")
+    schema.add_argument("--people", action="store_true",
+                        help="the people registry's (people.yml) schema instead of the claim file's")
     schema.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if the file is missing or out of date")
     schema.set_defaults(run=run_schema)
