@@ -127,6 +127,7 @@ def spelling_key(name: str) -> str:
     return " ".join(_folded(name).split())
 
 
+@functools.lru_cache(maxsize=65536)
 def lookalike_trick(name: str) -> bool:
     """Whether ``name`` is written with characters that make it look like another spelling:
     invisible characters, compatibility forms (full-width letters) or letters of another script
