@@ -24,6 +24,7 @@ from mkdocs_factcheck.editorial import Policy
 from mkdocs_factcheck.loader import ClaimLoader, ClaimSet
 from mkdocs_factcheck.people import Desk, registry_from
 from mkdocs_factcheck.scale import DEFAULT_SCALE
+from mkdocs_factcheck.siteplan import SettingsError, settings_from
 from mkdocs_factcheck.slugs import identity_key, lookalike_trick, spelling_key
 
 TODAY = date(2025, 3, 1)
@@ -389,3 +390,21 @@ def test_the_people_schema_is_committed_and_agrees_with_the_loader(tmp_path: Pat
     assert not list(validator.iter_errors(json.loads(json.dumps(yaml.safe_load(PEOPLE), default=str))))
     bad = [{"id": "Not An Id", "name": "X", "desk": "yes", "colour": "red"}]
     assert len(list(validator.iter_errors(bad))) >= 3
+
+
+def test_the_people_option_names_the_registry(tmp_path: Path) -> None:
+    def settings(**options: object):
+        return settings_from(options, config_dir=tmp_path, docs_dir="docs", site_name="Test desk")
+
+    assert settings().people_file == tmp_path / "people.yml"  # read when it exists
+    assert settings().policy.desk.default_author == "Test desk"
+    with pytest.raises(SettingsError, match=re.escape("plugins.factcheck.people: team.yml does not exist")):
+        settings(people="team.yml")
+    (tmp_path / "team.yml").write_text(PEOPLE, encoding="utf-8")
+    chosen = settings(people="team.yml", default_author="Test desk")
+    loader = ClaimLoader(DEFAULT_SCALE, policy=Policy(today=TODAY, desk=chosen.policy.desk),
+                         people_file=chosen.people_file)
+    (tmp_path / "claims").mkdir()
+    (tmp_path / "claims" / "a.yml").write_text(claim_yaml(author="Nobody Known"), encoding="utf-8")
+    errors = loader.load(tmp_path / "claims", tmp_path).errors
+    assert [(e.code, e.message) for e in errors] == [("not-on-desk", "author: 'Nobody Known' is not in team.yml")]

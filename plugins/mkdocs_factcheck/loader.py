@@ -4,9 +4,10 @@ Reads every ``*.yml``/``*.yaml`` under the claims folder with PyYAML's safe
 loader, keeps the YAML node tree long enough to put a line and column on every
 problem, validates with the pydantic model, then checks what needs all files at
 once (duplicate ids, ``related`` ids that name no claim, who is who: ``people``), then
-the site's editorial rules (``editorial``). The site's people registry (``people.yml``) is
-read here too, with the same YAML rules and located errors. Nothing is raised for bad content: every problem comes back
-in ``ClaimSet.errors``, every editorial warning in ``ClaimSet.warnings``.
+the site's editorial rules (``editorial``). The site's people registry (``people.yml``)
+is read here too, with the same YAML rules and located errors. Nothing is raised for bad
+content: every problem comes back in ``ClaimSet.errors``, every editorial warning in
+``ClaimSet.warnings``.
 """
 
 from __future__ import annotations
