@@ -235,6 +235,7 @@ class Identity:
     slug: str = ""
     person: Person | None = None
     spellings: dict[str, Mention] = field(default_factory=dict)  # spelling -> its first mention
+    mentions: list[Mention] = field(default_factory=list)  # every one, first first
 
 
 @dataclass
@@ -279,6 +280,7 @@ def resolve(mentions: Iterable[Mention], registry: Registry | None = None,
         key = group_key(mention.kind, mention.name, registry)
         identity = names.identities.setdefault((mention.kind, key), Identity(mention.kind, key))
         identity.spellings.setdefault(mention.name, mention)
+        identity.mentions.append(mention)
     for identity in names.identities.values():
         first = next(iter(identity.spellings.values()))
         identity.person = registry.find(first.name) if registry and identity.key.startswith("@") else None
@@ -323,20 +325,20 @@ def _assign_slugs(names: Names) -> Iterator[ClaimError]:
 
 
 def _variants(names: Names) -> Iterator[ClaimError]:
-    """A warning at the first use of each spelling that is not the one shown, naming both files
-    (with a registry: each spelling that people.yml does not list)."""
+    """A warning in every file that writes a spelling other than the one shown, naming the file
+    it comes from (with a registry: every spelling that people.yml does not list)."""
     registry = names.registry
     for identity in names.identities.values():
-        mentions = list(identity.spellings.values())
-        for mention in mentions:
+        canonical = identity.mentions[0]
+        for mention in identity.mentions:
             if identity.person is not None and registry is not None:
                 if registry.lists(identity.person, mention.name):
                     continue
                 origin = f"{registry.path}: {identity.person.id}"
-            elif mention is mentions[0]:
+            elif mention.name == canonical.name:
                 continue
             else:
-                origin = f"as in {mentions[0].path}:{mentions[0].line}"
+                origin = f"as in {canonical.path}:{canonical.line}"
             tricky = lookalike_trick(mention.name)
             trick = " (written with invisible characters or look-alike letters)" if tricky else ""
             fix = "" if identity.kind == "tag" else ", or list the spelling in people.yml's aliases"
