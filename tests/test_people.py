@@ -19,7 +19,7 @@ from conftest import REPO, claim_yaml, make_site_in
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from mkdocs_factcheck import jsonld
 from mkdocs_factcheck.catalog import build_catalog
-from mkdocs_factcheck.cli import PEOPLE_SCHEMA_PATH, people_schema_text
+from mkdocs_factcheck.cli import PEOPLE_SCHEMA_PATH, main, people_schema_text
 from mkdocs_factcheck.editorial import Policy
 from mkdocs_factcheck.loader import ClaimLoader, ClaimSet
 from mkdocs_factcheck.people import Desk, registry_from
@@ -373,6 +373,9 @@ def test_the_archive_build_names_every_variant_and_both_files(archive) -> None:
     assert "J. Snapp" not in shown and "M. Lopez" not in shown
     maria = next(line for line in lines if "'MARIA LOPEZ'" in line and "claimant" in line)
     assert re.search(r"claims/check-\d{3}\.yml:\d+:\d+: warning: .*as in claims/check-001\.yml:\d+", maria), maria
+    # One in every file that writes it, so a desk can fix them all in one pass.
+    dotted = [name for name, text in _archive().items() if "claimant: James Snapp.\n" in text]
+    assert len([line for line in lines if "the claimant 'James Snapp.'" in line]) == len(dotted) > 1
     assert "editorial warnings" in archive.output  # the summary a non-verbose build shows
 
 
@@ -408,3 +411,16 @@ def test_the_people_option_names_the_registry(tmp_path: Path) -> None:
     (tmp_path / "claims" / "a.yml").write_text(claim_yaml(author="Nobody Known"), encoding="utf-8")
     errors = loader.load(tmp_path / "claims", tmp_path).errors
     assert [(e.code, e.message) for e in errors] == [("not-on-desk", "author: 'Nobody Known' is not in team.yml")]
+
+
+def test_validate_reports_the_registry_and_who_is_not_on_the_desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site_in(tmp_path)
+    (tmp_path / "people.yml").write_text("- id: Bad Id\n  name: X\n", encoding="utf-8")
+    site.write_claim("a.yml", claim_yaml(author="Nobody"))
+    monkeypatch.chdir(tmp_path)
+    for args in (["validate"], ["validate", "claims/a.yml"]):
+        assert main(args) == 1
+        out = capsys.readouterr().out
+        assert "people.yml:1:7: entry 1: the id 'Bad Id' is not a valid id" in out, out
+        assert "claims/a.yml:" in out and "author: 'Nobody' is not in people.yml" in out

@@ -141,7 +141,9 @@ def validate(paths: Sequence[Path], site: Site, base: Path) -> Report:
         loader = ClaimLoader(site.scale, max_bytes=site.max_file_bytes, policy=site.policy, workers=site.workers,
                              people_file=site.people_file if site_root is not None else None)
         claim_set = loader.load(root, base, site_root=site_root)
-        errors.update(e for e in claim_set.errors if _within(base / e.path, wanted))
+        # people.yml's own problems belong to every run over the site's claims: they decide who may sign them.
+        registry = [_absolute(site.people_file)] if site_root is not None and site.people_file else []
+        errors.update(e for e in claim_set.errors if _within(base / e.path, [*wanted, *registry]))
         warnings.update(w for w in claim_set.warnings if _within(base / w.path, wanted))
     checked = {file for _, target in targets for file in _claim_files(target)}
     return Report(sorted(errors), len(checked), sorted(warnings))
