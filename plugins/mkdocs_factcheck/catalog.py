@@ -2,8 +2,9 @@
 
 Keeps the checks a build publishes (``editorial.publishable``: no drafts, checks in
 review or embargoed checks, unless previewing under ``mkdocs serve``), groups them
-by claimant, expert, tag and source publisher, makes `related` links go both ways
-and counts verdicts. Everything here is computed once per
+by claimant, expert, tag and source publisher (one entity per identity, as ``people``
+resolves the spellings: the loader's ``ClaimSet.names``), makes `related` links go both
+ways and counts verdicts. Everything here is computed once per
 build; renderers only read it.
 """
 
@@ -16,8 +17,9 @@ from datetime import UTC, date, datetime, tzinfo
 
 from .editorial import Clock, Policy, Stage, clock_at, publishable, stage, withdrawn
 from .model import Claim, Quote
+from .people import Names, Person, mentions_of, resolve
 from .scale import Rating, RatingScale
-from .slugs import name_key, unique_slugs
+from .slugs import name_key
 
 
 @dataclass
@@ -27,6 +29,7 @@ class Entity:
     name: str
     slug: str
     claims: list[Claim] = field(default_factory=list)
+    person: Person | None = None  # the people.yml entry, when the registry lists them
 
 
 @dataclass
@@ -35,6 +38,7 @@ class Expert:
     slug: str
     roles: list[str] = field(default_factory=list)
     quotes: list[tuple[Claim, Quote]] = field(default_factory=list)
+    person: Person | None = None
 
 
 @dataclass
@@ -91,6 +95,7 @@ class Catalog:
     withdrawn: list[Claim] = field(default_factory=list)  # withdrawn checks: a page each, in no count
     log: list[LogEntry] = field(default_factory=list)  # the corrections log, newest first (see ``log_entries``)
     zone: tzinfo = UTC  # the site's time zone: when a check dated by day went out (the feed says)
+    names: Names = field(default_factory=Names)  # who is who (and people.yml, for ClaimReview's sameAs)
 
     def tally(self, claims: Iterable[Claim] | None = None) -> Tally:
         counts = Counter(claim.verdict for claim in (self.claims if claims is None else claims))
@@ -99,15 +104,25 @@ class Catalog:
     def rating(self, claim: Claim) -> Rating:
         return self.scale[claim.verdict]
 
+    def shown(self, kind: str, name: str) -> str:
+        """A claimant's, expert's or tag's name as its page shows it, however this check writes it."""
+        return self.names.shown(kind, name)
+
+    def byline(self, name: str) -> str:
+        """An author's name as people.yml writes it (as written, without a registry)."""
+        person = self.names.registry.find(name) if self.names.registry else None
+        return person.name if person else name
+
 
 def newest_first(claims: Iterable[Claim]) -> list[Claim]:
     return sorted(claims, key=lambda c: (c.published, c.last_changed, c.id), reverse=True)
 
 
 def build_catalog(claims: Iterable[Claim], scale: RatingScale, *, preview: bool = False,
-                  today: Clock | datetime | date | None = None) -> Catalog:
+                  today: Clock | datetime | date | None = None, names: Names | None = None) -> Catalog:
     """The published checks at ``today`` (the build's clock by default: editorial.Clock); with
-    ``preview``, every check, the unpublished ones listed in ``previews`` for their pages' banner."""
+    ``preview``, every check, the unpublished ones listed in ``previews`` for their pages' banner.
+    ``names``: who is who, as the loader resolved it (else resolved here, without a registry)."""
     clock = clock_at(today) if today is not None else Policy().clock()
     previews: dict[str, Stage]
     claims = list(claims)
@@ -119,24 +134,28 @@ def build_catalog(claims: Iterable[Claim], scale: RatingScale, *, preview: bool 
     gone_ids = {claim.id for claim in gone}
     ordered = newest_first(c for c in claims if c.id not in gone_ids)
     by_id = {claim.id: claim for claim in ordered}
+    if names is None:
+        names = resolve(mention for claim in ordered for mention in mentions_of(claim))[0]
 
-    claimants, claimant_slugs = _group(ordered, lambda c: [c.claimant], "claimant")
-    tags, tag_slugs = _group(ordered, lambda c: c.tags, "tag")
+    claimants, claimant_slugs = _group(ordered, lambda c: [c.claimant], "claimant", names)
+    tags, tag_slugs = _group(ordered, lambda c: c.tags, "tag", names)
+    experts, expert_slugs = _experts(ordered, names)
     return Catalog(
         scale=scale,
         claims=ordered,
         by_id=by_id,
         claimants=claimants,
-        experts=(experts := _experts(ordered)),
+        experts=experts,
         tags=tags,
         sources=_sources(ordered),
         related=_related(ordered, by_id),
         claimant_of={c.id: claimant_slugs[name_key(c.claimant)] for c in ordered},
-        expert_slug={name_key(e.name): slug for slug, e in experts.items()},
+        expert_slug=expert_slugs,
         tag_slug=tag_slugs,
         previews={key: value for key, value in previews.items() if key not in gone_ids},
         withdrawn=gone,
         zone=clock.zone,
+        names=names,
     )
 
 
@@ -154,41 +173,39 @@ def log_entries(catalog: Catalog, changes: Mapping[str, Iterable[tuple[date, str
     return sorted(entries, key=lambda e: (-e.date.toordinal(), order[e.kind], e.claim.id, e.note))
 
 
-def _display_names(spellings: Iterable[str]) -> dict[str, str]:
-    """For each name key, the spelling used most often (ties: the first in sort order)."""
-    counts: dict[str, Counter[str]] = {}
-    for spelling in spellings:
-        counts.setdefault(name_key(spelling), Counter())[" ".join(spelling.split())] += 1
-    return {key: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for key, c in counts.items()}
-
-
-def _group(
-    claims: list[Claim], names_of: Callable[[Claim], Iterable[str]], fallback: str
-) -> tuple[dict[str, Entity], dict[str, str]]:
-    """Entities by slug, and the slug of each name key."""
-    display = _display_names(name for claim in claims for name in names_of(claim))
-    slugs = unique_slugs(display.keys(), fallback)
-    entities = {slugs[key]: Entity(display[key], slugs[key]) for key in display}
+def _group(claims: list[Claim], names_of: Callable[[Claim], Iterable[str]], kind: str,
+           names: Names) -> tuple[dict[str, Entity], dict[str, str]]:
+    """Entities by slug, and the slug of each spelling's name key (for templates)."""
+    entities: dict[str, Entity] = {}
+    slugs: dict[str, str] = {}
     for claim in claims:
-        for key in dict.fromkeys(name_key(n) for n in names_of(claim)):
-            entities[slugs[key]].claims.append(claim)
+        for name in names_of(claim):
+            slug = slugs.setdefault(name_key(name), names.slug(kind, name))
+            entity = entities.get(slug)
+            if entity is None:
+                entity = entities[slug] = Entity(names.shown(kind, name), slug, person=names.person(kind, name))
+            if not entity.claims or entity.claims[-1] is not claim:  # a name written twice in one check
+                entity.claims.append(claim)
     return dict(sorted(entities.items(), key=lambda kv: kv[1].name.casefold())), slugs
 
 
-def _experts(claims: list[Claim]) -> dict[str, Expert]:
-    display = _display_names(q.expert for c in claims for q in c.quotes)
-    slugs = unique_slugs(display.keys(), "expert")
-    experts = {slugs[key]: Expert(display[key], slugs[key]) for key in display}
-    roles: dict[str, dict[str, None]] = {slug: {} for slug in experts}  # in order, each once
+def _experts(claims: list[Claim], names: Names) -> tuple[dict[str, Expert], dict[str, str]]:
+    experts: dict[str, Expert] = {}
+    slugs: dict[str, str] = {}
+    roles: dict[str, dict[str, None]] = {}  # in order, each once
     for claim in claims:
         for quote in claim.quotes:
-            slug = slugs[name_key(quote.expert)]
+            slug = slugs.setdefault(name_key(quote.expert), names.slug("expert", quote.expert))
+            if slug not in experts:
+                experts[slug] = Expert(names.shown("expert", quote.expert), slug,
+                                       person=names.person("expert", quote.expert))
+                roles[slug] = {}
             experts[slug].quotes.append((claim, quote))
             if quote.role:
                 roles[slug][quote.role] = None
     for slug, expert in experts.items():
         expert.roles = list(roles[slug])
-    return dict(sorted(experts.items(), key=lambda kv: kv[1].name.casefold()))
+    return dict(sorted(experts.items(), key=lambda kv: kv[1].name.casefold())), slugs
 
 
 def _sources(claims: list[Claim]) -> dict[str, list[CitedSource]]:

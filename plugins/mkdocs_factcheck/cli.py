@@ -20,6 +20,7 @@ itself failed (a bug: the report is incomplete, never to be read as clean or as 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import heapq
 import json
 import os
@@ -33,7 +34,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from . import __version__, archive, desk, editorial, generate, importer, linkcheck, parallel, urls
+from . import __version__, archive, desk, editorial, generate, importer, linkcheck, parallel, people, siteplan, urls
 from .errors import ClaimError, SiteError, UsageError, printable
 from .loader import CLAIM_SUFFIXES, DEFAULT_MAX_BYTES, ClaimLoader, claim_files
 from .mkdocs_yml import find_config, plugin_options, read_config
@@ -44,6 +45,7 @@ from .slugs import slugify
 
 DEFAULT_CLAIMS_DIR = "claims"
 SCHEMA_PATH = Path("schema") / "claim.schema.json"
+PEOPLE_SCHEMA_PATH = Path("schema") / "people.schema.json"
 MAX_ID_LENGTH = 60
 COMMENT_COLUMN = 48
 
@@ -64,11 +66,13 @@ class Site:
     record: RecordPolicy = field(default_factory=RecordPolicy)
     cache_dir: Path | None = None
     allow_hosts: tuple[str, ...] = ()  # hosts the network commands ask at non-public addresses
+    people_file: Path | None = None  # people.yml, read when it exists
 
 
 def read_site(config_file: Path) -> Site:
     """The factcheck plugin's options from ``config_file``; defaults when there is none."""
-    options = plugin_options(read_config(config_file)) if config_file.is_file() else {}
+    config = read_config(config_file) if config_file.is_file() else {}
+    options = plugin_options(config)
     base = config_file.parent
     claims_dir = options.get("claims_dir") or DEFAULT_CLAIMS_DIR
     max_bytes = options.get("max_file_bytes") or DEFAULT_MAX_BYTES
@@ -84,6 +88,14 @@ def read_site(config_file: Path) -> Site:
         workers = parallel.workers_option(options.get("workers", parallel.AUTO))
     except ValueError as exc:
         raise SiteError(f"{config_file}: plugins.factcheck.{exc}") from None
+    # Checks without `author` are credited to the default author, as the build does (siteplan.settings_from).
+    site_name = config.get("site_name") if isinstance(config.get("site_name"), str) else ""
+    author = options.get("default_author") or options.get("organization") or site_name
+    policy = dataclasses.replace(policy, desk=people.Desk(author if isinstance(author, str) else ""))
+    try:
+        people_file = siteplan.people_file(_text_option(options, "people"), base)
+    except siteplan.SettingsError as exc:
+        raise SiteError(f"{config_file}: {exc}") from None
     try:
         record = RecordPolicy.from_options(options.get("history", "auto"), options.get("record_starts"))
     except ValueError as exc:
@@ -93,7 +105,13 @@ def read_site(config_file: Path) -> Site:
     if not isinstance(allow, list) or not all(isinstance(host, str) for host in allow):
         raise SiteError(f"{config_file}: plugins.factcheck.allow_hosts must be a list of host names")
     return Site(base / claims_dir, _scale(config_file, options.get("scale")), max_bytes, policy, base, workers,
-                record, base / cache_dir if isinstance(cache_dir, str) and cache_dir else None, tuple(allow))
+                record, base / cache_dir if isinstance(cache_dir, str) and cache_dir else None, tuple(allow),
+                people_file)
+
+
+def _text_option(options: dict[str, Any], name: str) -> str | None:
+    value = options.get(name)
+    return value if isinstance(value, str) and value else None
 
 
 def _scale(config_file: Path, entries: Any) -> RatingScale:
@@ -141,12 +159,14 @@ def validate(paths: Sequence[Path], site: Site, base: Path, *, against: str = ""
         check = record_check(site.scale, replace(site.record, base=against), site.policy, site.cache_dir,
                              site.root or root.parent, site.workers) if site_root is not None else None
         loader = ClaimLoader(site.scale, max_bytes=site.max_file_bytes, policy=site.policy, workers=site.workers,
-                             record=check)
+                             record=check, people_file=site.people_file if site_root is not None else None)
         claim_set = loader.load(root, base, site_root=site_root)
         if claim_set.history_note and claim_set.record is not None and "shallow" in claim_set.record.problem:
             print(claim_set.history_note, file=sys.stderr)  # history that exists but was cut: say so
+        # people.yml's own problems belong to every run over the site's claims: they decide who may sign them.
+        registry = [_absolute(site.people_file)] if site_root is not None and site.people_file else []
         # A deleted check's error names a file no path can name any more: always reported.
-        errors.update(e for e in claim_set.errors if _within(base / e.path, wanted)
+        errors.update(e for e in claim_set.errors if _within(base / e.path, [*wanted, *registry])
                       or (e.code == "record" and not (base / e.path).exists()))
         warnings.update(w for w in claim_set.warnings if _within(base / w.path, wanted))
     checked = {file for _, target in targets for file in _claim_files(target)}
@@ -363,13 +383,19 @@ def schema_text(scale: RatingScale) -> str:
     return json.dumps({**first, **schema}, indent=2, ensure_ascii=False) + "\n"
 
 
+def people_schema_text() -> str:
+    """The people registry's schema (``factcheck schema --people``), as committed."""
+    return json.dumps(people.registry_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
 def run_schema(args: argparse.Namespace) -> int:
     site = read_site(Path(args.config_file))
-    output = Path(args.output)
-    text = schema_text(site.scale)
+    default = PEOPLE_SCHEMA_PATH if args.people else SCHEMA_PATH
+    output = Path(args.output or default)
+    text = people_schema_text() if args.people else schema_text(site.scale)
     if args.check:
         if output.is_dir():
-            output = output / SCHEMA_PATH.name
+            output = output / default.name
         current = output.read_text(encoding="utf-8") if output.is_file() else None
         if current != text:
             print(f"{output.as_posix()} is out of date; run `factcheck schema` and commit it",
@@ -378,7 +404,7 @@ def run_schema(args: argparse.Namespace) -> int:
         print(f"{output.as_posix()} is up to date")
         return 0
     if output.is_dir():  # --output DIR: the file goes inside it
-        output = output / SCHEMA_PATH.name
+        output = output / default.name
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
@@ -425,8 +451,11 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", parents=[common],
                                  help="write the claim file's JSON Schema",
                                  description="Write the JSON Schema editors use for claim files.")
-    schema.add_argument("--output", default=SCHEMA_PATH.as_posix(), metavar="PATH",
-                        help="where to write it (default: %(default)s)")
+    schema.add_argument("--output", default=None, metavar="PATH",
+                        help=f"where to write it (default: {SCHEMA_PATH.as_posix()}, "
+                             f"with --people {PEOPLE_SCHEMA_PATH.as_posix()})")
+    schema.add_argument("--people", action="store_true",
+                        help="the people registry's (people.yml) schema instead of the claim file's")
     schema.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if the file is missing or out of date")
     schema.set_defaults(run=run_schema)

@@ -24,6 +24,7 @@ from .history import claim_histories
 from .loader import ClaimLoader, ClaimSet, claim_files
 from .mkdocs_yml import read_settings
 from .model import Claim
+from .people import Desk
 
 ORDER = ("invalid", "draft", "review", "embargoed", "published", "withdrawn")
 COLUMNS = ("status", "id", "author", "reviewers", "age", "warnings")
@@ -54,7 +55,8 @@ def queue(claim_set: ClaimSet, when: editorial.Clock | date, default_author: str
     today = clock.today
     warnings = _count(claim_set.warnings)
     errors = _count(claim_set.errors)
-    rows = [_row(claim, clock, default_author, changed.get(claim.path), warnings, errors)
+    people = replace(claim_set.desk, default_author=claim_set.desk.default_author or default_author)
+    rows = [_row(claim, clock, default_author, changed.get(claim.path), warnings, errors, people)
             for claim in claim_set.claims.values()]
     loaded = {claim.path for claim in claim_set.claims.values()}
     for path, count in errors.items():
@@ -66,10 +68,10 @@ def queue(claim_set: ClaimSet, when: editorial.Clock | date, default_author: str
 
 
 def _row(claim: Claim, clock: editorial.Clock, default_author: str, last: date | None,
-         warnings: dict[str, int], errors: dict[str, int]) -> Row:
+         warnings: dict[str, int], errors: dict[str, int], people: Desk) -> Row:
     today = clock.today
     status = "invalid" if claim.path in errors else editorial.stage(claim, clock)
-    return Row(claim.path, claim.id, status, claim.author or default_author, editorial.reviewers(claim),
+    return Row(claim.path, claim.id, status, claim.author or default_author, people.review(claim)[0],
                last.isoformat() if last else "", (today - last).days if last else None,
                warnings.get(claim.path, 0), errors.get(claim.path, 0), claim.published.isoformat())
 
@@ -108,7 +110,8 @@ def run_status(args: argparse.Namespace) -> int:
     settings = read_settings(Path(args.config_file))
     clock = settings.policy.clock()  # once: the checks and the stages agree
     loader = ClaimLoader(settings.scale, max_bytes=settings.max_file_bytes,
-                         policy=replace(settings.policy, today=clock.now), workers=settings.workers)
+                         policy=replace(settings.policy, today=clock.now), workers=settings.workers,
+                         people_file=settings.people_file)
     claim_set = loader.load(settings.claims_dir, settings.config_dir)
     changed = _last_changed(settings.claims_dir, settings.config_dir)
     rows = queue(claim_set, clock, settings.site.default_author, changed)

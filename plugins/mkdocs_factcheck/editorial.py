@@ -31,7 +31,7 @@ import yaml
 from . import cards
 from .errors import ClaimError, SiteError
 from .model import Claim
-from .slugs import name_key
+from .people import NAME_VARIANT, Desk
 
 # Google's fact-check structured data documentation, on `claimReviewed`: "A short summary
 # of the claim being evaluated. Try to keep this less than 75 characters to minimize
@@ -46,9 +46,10 @@ WARNINGS: dict[str, str] = {
     "quote-without-source": "a quote has no source",
     "claim-too-long": f"the claim is longer than the {CLAIM_REVIEWED_LENGTH} characters Google recommends",
     "card-fallback": "the share card cannot draw the claim or claimant: the page shows the site's card",
+    NAME_VARIANT: "a claimant, expert or tag is written another way than the name its page shows",
 }
 ERRORS = ("claim-after-published", "updated-before-published", "correction-outside-dates",
-          "future-date", "future-published", "too-few-reviewers", "withdrawal-incomplete")
+          "future-date", "future-published", "too-few-reviewers", "withdrawal-incomplete", "not-on-desk")
 
 Stage = Literal["draft", "review", "embargoed", "published", "withdrawn"]
 Marks = dict[str, tuple[int, int]]  # "published", "sources.0", "corrections.1.date" -> (line, column)
@@ -133,6 +134,7 @@ class Policy:
     def clock(self) -> Clock:
         """The build's clock: ``today`` when the policy fixes it, else SOURCE_DATE_EPOCH or now."""
         return clock_at(self.today if self.today is not None else build_moment(), self.zone)
+    desk: Desk = field(default_factory=Desk)  # default author and people.yml: who counts as a reviewer
 
     @classmethod
     def from_options(cls, warnings_as_errors: object = None, min_reviewers: object = 0,
@@ -176,16 +178,16 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def reviewers(claim: Claim) -> list[str]:
-    """The distinct reviewers other than the author."""
-    author = name_key(claim.author) if claim.author else ""
-    return list({name_key(r): r for r in claim.reviewed_by if name_key(r) != author}.values())
+def reviewers(claim: Claim, policy: Policy | None = None) -> list[str]:
+    """The distinct reviewers other than the author (the site's default author for a check
+    without one), counted by identity, never by spelling (``people.Desk.review``)."""
+    return (policy or Policy()).desk.review(claim)[0]
 
 
 def embargoed(claim: Claim, policy: Policy, when: Clock | datetime | date) -> bool:
     """A published, reviewed check whose publication instant is still to come."""
     return (claim.status == "published" and not clock_at(when, policy.zone).released(claim)
-            and len(reviewers(claim)) >= max(1, policy.min_reviewers))
+            and len(reviewers(claim, policy)) >= max(1, policy.min_reviewers))
 
 
 def stage(claim: Claim, when: Clock | datetime | date) -> Stage:
@@ -289,7 +291,8 @@ def _withdrawal_errors(claim: Claim, marks: Marks, today: date) -> Iterator[Clai
 def _review_errors(claim: Claim, marks: Marks, policy: Policy, clock: Clock) -> Iterator[ClaimError]:
     if claim.status != "published":  # a withdrawn check was reviewed when it went out
         return
-    count = len(reviewers(claim))
+    counted, skipped = policy.desk.review(claim)
+    count = len(counted)
     if not clock.released(claim) and not embargoed(claim, policy, clock):
         needed = max(1, policy.min_reviewers)
         yield _finding(claim, marks, "published", "future-published",
@@ -301,8 +304,12 @@ def _review_errors(claim: Claim, marks: Marks, policy: Policy, clock: Clock) -> 
     elif count < policy.min_reviewers:
         yield _finding(claim, marks, "reviewed_by" if claim.reviewed_by else "status", "too-few-reviewers",
                        f"published with {count} of the {policy.min_reviewers} reviewers this site "
-                       "requires (reviewed_by, not counting the author)",
+                       "requires (reviewed_by, not counting the author)" + _not_counted(skipped),
                        "list who reviewed it in `reviewed_by`, or set `status: review` until then")
+
+
+def _not_counted(skipped: list[tuple[str, str]]) -> str:
+    return "; not counted: " + ", ".join(f"{name!r} ({why})" for name, why in skipped) if skipped else ""
 
 
 def _warnings(claim: Claim, marks: Marks) -> Iterator[ClaimError]:

@@ -2,6 +2,13 @@
 
 Follows Google's fact-check structured data: claimReviewed, reviewRating with
 alternateName, itemReviewed as a Claim, author, datePublished and url.
+
+With a people registry (``people.Registry``), whoever it lists is named as it names them,
+with their ``sameAs`` links: the claimant (``itemReviewed.author``), the organisation
+(``author``, which Google reads as the fact-checking publisher, so it stays the
+organisation) and the check's own author, a person on the desk, as ``creator`` (schema.org:
+"the same as the author property"), since putting a person in ``author`` would take the
+organisation's place.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ import json
 from typing import Any
 
 from .model import Claim
+from .people import Person, Registry
 from .scale import RatingScale
 
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
@@ -26,13 +34,15 @@ _POLICIES = {
 
 def claim_review(claim: Claim, scale: RatingScale, *, url: str, organization: str,
                  organization_url: str = "", summary_text: str = "",
-                 policies: dict[str, str] | None = None) -> dict[str, Any]:
+                 policies: dict[str, str] | None = None, registry: Registry | None = None,
+                 default_author: str = "") -> dict[str, Any]:
     rating = scale[claim.verdict]
     review_rating: dict[str, Any] = {"@type": "Rating", "alternateName": rating.label}
     if rating.value is not None:
         review_rating.update(ratingValue=rating.value, bestRating=scale.best, worstRating=scale.worst)
 
-    item: dict[str, Any] = {"@type": "Claim", "author": _party(claim.claimant, claim.claimant_type)}
+    claimant = registry.find(claim.claimant) if registry else None
+    item: dict[str, Any] = {"@type": "Claim", "author": _party(claim.claimant, claim.claimant_type, claimant)}
     if claim.claim_date:
         item["datePublished"] = claim.claim_date.isoformat()
     if claim.appearance:
@@ -42,6 +52,9 @@ def claim_review(claim: Claim, scale: RatingScale, *, url: str, organization: st
     author: dict[str, Any] = {"@type": "Organization", "name": organization}
     if organization_url:
         author["url"] = organization_url
+    desk = registry.find(organization) if registry else None
+    if desk is not None and desk.same_as:
+        author["sameAs"] = list(desk.same_as)
     for key, target in (policies or {}).items():
         for name in _POLICIES.get(key, ()):
             author[name] = target
@@ -59,6 +72,9 @@ def claim_review(claim: Claim, scale: RatingScale, *, url: str, organization: st
         "reviewRating": review_rating,
         "datePublished": claim.published.isoformat(),
     }
+    writer = registry.find(claim.author or default_author) if registry else None
+    if writer is not None and writer is not desk:
+        review["creator"] = _party(writer.name, writer.type, writer)
     if claim.updated:
         review["dateModified"] = claim.updated.isoformat()
     if summary_text:
@@ -66,10 +82,15 @@ def claim_review(claim: Claim, scale: RatingScale, *, url: str, organization: st
     return review
 
 
-def _party(name: str, kind: str | None) -> dict[str, str]:
+def _party(name: str, kind: str | None, person: Person | None = None) -> dict[str, Any]:
     # Without claimant_type we do not guess: schema.org's common parent stays truthful.
     types = {"person": "Person", "organization": "Organization"}
-    return {"@type": types.get(kind or "", "Thing"), "name": name}
+    if person is None:
+        return {"@type": types.get(kind or "", "Thing"), "name": name}
+    party: dict[str, Any] = {"@type": types[kind or person.type], "name": person.name}
+    if person.same_as:
+        party["sameAs"] = list(person.same_as)
+    return party
 
 
 def script_element(data: dict[str, Any]) -> str:

@@ -3,9 +3,11 @@
 Reads every ``*.yml``/``*.yaml`` under the claims folder with PyYAML's safe
 loader, keeps the YAML node tree long enough to put a line and column on every
 problem, validates with the pydantic model, then checks what needs all files at
-once (duplicate ids, ``related`` ids that name no claim), then the site's editorial
-rules (``editorial``). Nothing is raised for bad content: every problem comes back
-in ``ClaimSet.errors``, every editorial warning in ``ClaimSet.warnings``.
+once (duplicate ids, ``related`` ids that name no claim, who is who: ``people``), then
+the site's editorial rules (``editorial``). The site's people registry (``people.yml``)
+is read here too, with the same YAML rules and located errors. Nothing is raised for bad
+content: every problem comes back in ``ClaimSet.errors``, every editorial warning in
+``ClaimSet.warnings``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 from typing import Any, Protocol
@@ -27,11 +29,10 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from . import editorial, parallel
+from . import editorial, parallel, people
 from .errors import ClaimError
 from .model import OFFSET_MISSING, Claim, claim_id_problem
 from .scale import RatingScale
-from .slugs import name_key, name_slug
 from .urls import MAX_ID_LENGTH, RESERVED_IDS
 
 CLAIM_SUFFIXES = (".yml", ".yaml")
@@ -129,9 +130,10 @@ class FileResult:
 
 @dataclass(frozen=True)
 class NameUse:
-    """A claimant, expert or tag name as written in one file: each gets a page of its own."""
+    """A name as written in one file: a claimant, expert or tag (each gets a page of its own),
+    the author or a reviewer."""
 
-    kind: str  # "claimant", "expert" or "tag"
+    kind: str  # "claimant", "expert", "tag", "author" or "reviewer"
     name: str
     line: int
     column: int
@@ -154,6 +156,8 @@ class ClaimSet:
     warnings: list[ClaimError] = field(default_factory=list)
     record: Any = None  # record.Record, when the load read the published record from git
     history_note: str = ""  # why the record could not be read ("" when it was, or was not asked for)
+    names: people.Names = field(default_factory=people.Names)  # who is who, for the catalog's pages
+    desk: people.Desk = field(default_factory=people.Desk)  # the default author and registry used
 
     @property
     def ok(self) -> bool:
@@ -166,11 +170,12 @@ class ClaimLoader:
 
     def __init__(self, scale: RatingScale, *, max_bytes: int = DEFAULT_MAX_BYTES,
                  policy: editorial.Policy | None = None, workers: int | None = None,
-                 record: RecordCheck | None = None) -> None:
+                 record: RecordCheck | None = None, people_file: Path | None = None) -> None:
         self.scale = scale
         self.record = record  # checks the files against the published record (record.RecordCheck)
         self.max_bytes = max_bytes
         self.policy = policy or editorial.Policy()
+        self.people_file = people_file  # people.yml, read when it exists
         self.workers = workers  # processes for parsing (None: auto; see parallel.worker_count)
         self._cache: dict[tuple[str, str], tuple[str, FileResult]] = {}
         self.parsed = 0  # files actually parsed, for tests and the benchmark
@@ -213,15 +218,38 @@ class ClaimLoader:
             self._cache[(shown, digest)] = (digest, result)
         results = {shown: result for shown, result in found.items() if result is not None}
         self._cache = {key: value for key, value in self._cache.items() if key[0] in results}
-        claim_set = _link(results, self.scale)
+        registry, registry_errors = self.read_people(base)
+        policy = replace(self.policy, desk=replace(self.policy.desk, registry=registry))
+        claim_set = _link(results, self.scale, registry, people.NAME_VARIANT in policy.strict)
+        claim_set.desk = policy.desk
         # Outside the per-file cache: rules about today's date must be checked on every build.
-        errors, claim_set.warnings = editorial.review_all(
-            ((r.claim, r.marks) for r in results.values() if r.claim), self.policy)
+        errors, warnings = editorial.review_all(
+            ((r.claim, r.marks) for r in results.values() if r.claim), policy)
+        errors += _desk_problems(results, policy.desk)
+        claim_set.warnings = sorted([*claim_set.warnings, *warnings])
         if self.record is not None:  # git is read only where the record is asked for
             errors += self.record(claim_set, [(r.claim, r.marks) for r in results.values() if r.claim],
                                   claims_dir, _display(claims_dir, base))
-        claim_set.errors = sorted([*claim_set.errors, *errors, *others])
+        claim_set.errors = sorted([*claim_set.errors, *errors, *others, *registry_errors])
         return claim_set
+
+    def read_people(self, base: Path) -> tuple[people.Registry | None, list[ClaimError]]:
+        """The people registry (None when the site has none) and its problems, located."""
+        path = self.people_file
+        if path is None or not path.is_file():
+            return None, []
+        shown = _display(path, base)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            return None, [ClaimError(shown, 0, 0, f"cannot read the file: {exc.strerror}", "check its permissions")]
+        if len(raw) > self.max_bytes:
+            return None, [ClaimError(shown, 0, 0, f"the file is over {self.max_bytes:,} bytes", "shorten it")]
+        node, data, problems = read_yaml(raw, shown)
+        if problems:
+            return None, problems
+        registry, errors = people.registry_from(data, shown, lambda loc: _position(node, loc) if node else (1, 1))
+        return registry, errors
 
     def forget(self) -> None:
         """Let go of the per-file results (each file's claim, errors and positions): the next
@@ -302,6 +330,9 @@ def parse_claim(raw: bytes, shown: str, claim_id: str, scale: RatingScale,
     names += [NameUse("expert", q.expert, *_position(node, ("quotes", i, "expert")))
               for i, q in enumerate(claim.quotes)]
     names += [NameUse("tag", tag, *_position(node, ("tags", i))) for i, tag in enumerate(claim.tags)]
+    names += [NameUse("author", claim.author, *_position(node, ("author",)))] if claim.author else []
+    names += [NameUse("reviewer", name, *_position(node, ("reviewed_by", i)))
+              for i, name in enumerate(claim.reviewed_by)]
     return FileResult(claim.bind(claim_id, shown), [], related_marks, editorial.locate(node), names)
 
 
@@ -381,7 +412,43 @@ def _capped(errors: list[ClaimError], shown: str, total: int) -> list[ClaimError
                               "fix the ones above first")]
 
 
-def _link(results: dict[str, FileResult], scale: RatingScale) -> ClaimSet:
+def read_yaml(raw: bytes, shown: str) -> tuple[yaml.Node | None, Any, list[ClaimError]]:
+    """(node tree, values, problems) of a YAML file read with the claim files' rules (safe,
+    YAML 1.2 booleans, no aliases, tags or merge keys, no duplicate keys), for other files the
+    site keeps beside its claims (people.yml)."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, None, [ClaimError(shown, line, 1, "the file is not valid UTF-8", "save it with UTF-8 encoding")]
+    node, problem = _compose(text, shown)
+    if problem or node is None:
+        return None, None, [problem] if problem else []
+    duplicates = list(_duplicate_keys(node, shown))
+    if duplicates:
+        return node, None, duplicates
+    data, problem = _construct(node, shown)
+    return node, data, [problem] if problem else []
+
+
+def _desk_problems(results: dict[str, FileResult], desk: people.Desk) -> list[ClaimError]:
+    """With a registry: authors and reviewers that name nobody on the desk, and a default author
+    who is not on it while some check has no author of its own."""
+    errors: list[ClaimError] = []
+    unsigned = False
+    for shown, result in results.items():
+        claim = result.claim
+        if claim is None:
+            continue
+        unsigned = unsigned or not claim.author
+        uses = [people.Mention(u.kind, u.name, shown, u.line, u.column) for u in result.names]
+        errors.extend(desk.problems(claim, uses))
+    problem = desk.default_author_problem() if unsigned else None
+    return [*errors, problem] if problem else errors
+
+
+def _link(results: dict[str, FileResult], scale: RatingScale, registry: people.Registry | None = None,
+          strict_names: bool = False) -> ClaimSet:
     """Checks that need every file: one file per id, `related` ids that exist, one name per page."""
     errors = [error for result in results.values() for error in result.errors]
     by_id: dict[str, list[str]] = {}
@@ -410,13 +477,17 @@ def _link(results: dict[str, FileResult], scale: RatingScale) -> ClaimSet:
             elif other not in known:
                 late.setdefault(shown, []).append(ClaimError(
                     shown, line, column, f"related claim {other!r} does not exist", suggest(other)))
-    for error in _name_clashes(results, by_id):
+    names, clashes, variants = people.resolve(_mentions(results, by_id), registry, strict_names)
+    for error in clashes:
         late.setdefault(error.path, []).append(error)
     for shown, found in late.items():
         errors.extend(_capped(sorted(found), shown, len(found)))
     claims = {result.claim.id: result.claim for shown, result in results.items()
               if result.claim and len(by_id[result.claim.id]) == 1 and shown not in late}
-    return ClaimSet(dict(sorted(claims.items())), sorted(errors), files=len(results))
+    strict = [v for v in variants if v.severity == "error"]
+    warnings = [v for v in variants if v.severity == "warning"]
+    return ClaimSet(dict(sorted(claims.items())), sorted([*errors, *strict]), files=len(results),
+                    warnings=warnings, names=names)
 
 
 class _Suggestions:
@@ -443,29 +514,16 @@ class _Suggestions:
         return [c for c, _ in shared.most_common(50)] + self.known[max(0, at - 5):at + 5]
 
 
-def _name_clashes(results: dict[str, FileResult], by_id: dict[str, list[str]]) -> Iterator[ClaimError]:
-    """Two different names whose pages would have one URL: a located error in each file,
-    naming the other. Never a silent ``-2``: that would move a published page to a newcomer."""
-    spellings: dict[tuple[str, str], dict[str, tuple[str, NameUse]]] = {}  # (kind, slug) -> key -> first use
+def _mentions(results: dict[str, FileResult], by_id: dict[str, list[str]]) -> Iterator[people.Mention]:
+    """Every claimant, expert and tag name of the valid claims, at its place in its file."""
     for shown, result in results.items():
-        if result.claim is None or len(by_id[result.claim.id]) > 1:
+        claim = result.claim
+        if claim is None or len(by_id[claim.id]) > 1:
             continue
+        public = claim.status == "published"
         for use in result.names:
-            key = name_key(use.name)
-            spellings.setdefault((use.kind, name_slug(key, use.kind)), {}).setdefault(key, (shown, use))
-    for (kind, slug), found in spellings.items():
-        uses = list(found.values())
-        if slug == "index":  # the address of the section's list of them all
-            for shown, use in uses:
-                yield ClaimError(shown, use.line, use.column,
-                                 f"the {kind} name {use.name!r} would take the address of the list of all {kind}s",
-                                 "write the name in full")
-        for shown, use in uses if len(uses) > 1 else []:
-            others = "; ".join(f"{o.name!r} in {where}:{o.line}" for where, o in uses if o is not use)
-            yield ClaimError(shown, use.line, use.column,
-                             f"the {kind} {use.name!r} would share its page ({kind}s/{slug}/) with {others}",
-                             "write the same name the same way in every file, or tell the two apart "
-                             "with more than punctuation")
+            if use.kind in people.PAGE_KINDS:
+                yield people.Mention(use.kind, use.name, shown, use.line, use.column, claim.published, public)
 
 
 def claim_files(claims_dir: Path) -> Iterator[Path]:

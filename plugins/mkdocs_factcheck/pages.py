@@ -179,8 +179,9 @@ def listing_inputs(catalog: Catalog, spec: PageSpec, claim_json: Callable[[Claim
         extra = repr((entity.roles, [claim.quotes.index(quote) for claim, quote in entity.quotes]))
     else:
         claims, extra = entity.claims, ""
-    return "\x00".join([spec.template, entity.name, entity.slug, extra,
-                        *(claim_json(claim) + " " + catalog.claimant_of[claim.id] for claim in claims)])
+    return "\x00".join([spec.template, entity.name, entity.slug, extra, repr(entity.person),
+                        *(claim_json(claim) + " " + catalog.claimant_of[claim.id] + " "
+                          + catalog.shown("claimant", claim.claimant) for claim in claims)])
 
 
 def claim_page_inputs(catalog: Catalog, claim_id: str, history: object) -> str:
@@ -190,10 +191,13 @@ def claim_page_inputs(catalog: Catalog, claim_id: str, history: object) -> str:
     return "\x00".join([
         claim.model_dump_json(),
         catalog.claimant_of[claim_id],
+        repr([catalog.shown(kind, name) for kind, names in (("claimant", [claim.claimant]), ("tag", claim.tags),
+              ("expert", [q.expert for q in claim.quotes])) for name in names]),
         " ".join(catalog.expert_slug[name_key(q.expert)] for q in claim.quotes),
         " ".join(catalog.tag_slug[name_key(tag)] for tag in claim.tags),
         repr([(other.id, other.claim, other.verdict) for other in catalog.related[claim_id]]),
         repr(history),
+        catalog.names.registry.digest if catalog.names.registry else "",  # names shown, sameAs
     ])
 
 

@@ -76,6 +76,7 @@ class FactcheckConfig(Config):
     history = c.Type((str, bool), default="auto")  # the published record from git: auto, required or off
     record_starts = c.Optional(c.Type((str, date)))  # checks out before it may keep older dates
     allow_hosts = c.Type(list, default=[])  # hosts the network commands ask at non-public addresses
+    people = c.Optional(c.Type(str))  # the people registry (default: people.yml beside mkdocs.yml, if there)
 
 
 class FactcheckPlugin(BasePlugin[FactcheckConfig]):
@@ -358,6 +359,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         if self._planner is not None:
             server.watch(str(self._planner.settings.claims_dir))
+            people_file = self._planner.settings.people_file
+            if people_file is not None and people_file.is_file():
+                server.watch(str(people_file))
         return server
 
     def on_shutdown(self) -> None:

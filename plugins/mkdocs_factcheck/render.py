@@ -155,7 +155,7 @@ class Renderer:
         """Tags for the page's <head>: share tags and card on every page; on a claim page its
         ClaimReview JSON-LD (unless the adapter puts that in the body: ``claim_review=False``)
         and when it was published and last changed (git's date where there is a ``history``)."""
-        review = self.claim_review(claim, here) if claim is not None and claim_review else Markup("")
+        review = self.claim_review(claim, here, catalog) if claim is not None and claim_review else Markup("")
         links = urls.Links(here, self.site.use_directory_urls, self.site.url)
         card = self.claim_card(claim) if claim is not None else self.site_card()
         return self.page("head.html", catalog, here, claim=claim, claim_review=review, description=description,
@@ -202,13 +202,14 @@ class Renderer:
         made = [self.claim_card(claim) for claim in catalog.claims] + [self.site_card()]
         return [(cards.card_src(card, self.card_fonts), card) for card in made]
 
-    def claim_review(self, claim: Claim, here: str) -> Markup:
-        """The claim's ClaimReview in a script element."""
+    def claim_review(self, claim: Claim, here: str, catalog: Catalog | None = None) -> Markup:
+        """The claim's ClaimReview in a script element (with the catalog's people registry, their sameAs)."""
         links = urls.Links(here, self.site.use_directory_urls, self.site.url)
         return Markup(jsonld.script_element(jsonld.claim_review(
             claim, self.scale, url=links.absolute(urls.claim_src(claim.id)),
             organization=self.site.organization, organization_url=self.site.organization_url,
-            summary_text=self.claim_html(claim).summary_text, policies=self.policies(links))))
+            summary_text=self.claim_html(claim).summary_text, policies=self.policies(links),
+            registry=catalog.names.registry if catalog else None, default_author=self.site.default_author)))
 
     def templates_fingerprint(self) -> str:
         """Changes whenever a template in the search path is added, removed or edited."""

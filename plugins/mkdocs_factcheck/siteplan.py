@@ -13,6 +13,7 @@ exports, claims index, CSS/JS). The MkDocs plugin turns a plan into MkDocs files
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import re
 from collections.abc import Mapping
@@ -25,7 +26,7 @@ import jinja2
 from pydantic import ValidationError
 
 from . import cache as disk_cache
-from . import cards, editorial, parallel, urls
+from . import cards, editorial, parallel, people, urls
 from .cards import Card, CardFailure, CardJob, CardMaker
 from .catalog import Catalog, build_catalog, log_entries
 from .errors import ClaimError, report_lines
@@ -72,6 +73,7 @@ OPTIONS: dict[str, tuple[tuple[type, ...], Any]] = {
     "history": ((str, bool), "auto"),  # the published record from git: auto, required or off
     "record_starts": ((str, date, type(None)), None),  # checks out before it may keep older dates
     "allow_hosts": ((list,), []),  # hosts `factcheck links`/`archive`/`import` ask at non-public addresses
+    "people": ((str, type(None)), None),  # the people registry; default people.yml, when it exists
 }
 IDENTITY = ("about", "contact", "funding", "methodology", "corrections", "report_error")
 MINIMUMS = {"page_size": 1, "max_file_bytes": 1, "latest_count": 0, "feed_limit": 0, "min_reviewers": 0}
@@ -103,6 +105,7 @@ class Settings:
     card_fonts: tuple[str, ...] = ()  # font files added to the packaged ones
     workers: int | None = None  # processes for parsing and rendering claims (None: auto)
     record: RecordPolicy = field(default_factory=RecordPolicy)
+    people_file: Path | None = None  # people.yml (read when it exists)
 
 
 def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str | Path, site_name: str,
@@ -132,12 +135,14 @@ def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str
     except ValueError as exc:
         raise SettingsError(f"plugins.factcheck.{exc}") from None
     organization = values["organization"] or site_name
+    default_author = values["default_author"] or organization
+    policy = dataclasses.replace(policy, desk=people.Desk(default_author))
     site = SiteInfo(
         name=site_name,
         url=site_url or "",
         organization=organization,
         organization_url=values["organization_url"] or site_url or "",
-        default_author=values["default_author"] or organization,
+        default_author=default_author,
         use_directory_urls=use_directory_urls,
         repo_url=repo_url or "",
         description=site_description or "",
@@ -156,8 +161,20 @@ def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str
         feed_limit=values["feed_limit"], search_full_text=values["search_full_text"],
         page_size=values["page_size"], policy=policy,
         card_fonts=_card_fonts(values["card_fonts"], config_dir),
-        workers=values["workers"], record=record,
+        workers=values["workers"], record=record, people_file=people_file(values["people"], config_dir),
     )
+
+
+def people_file(option: str | None, config_dir: Path) -> Path:
+    """The people registry's file: the ``people`` option (which must exist), else people.yml
+    beside mkdocs.yml (read when it exists)."""
+    if option:
+        path = config_dir / option
+        if not path.is_file():
+            raise SettingsError(f"plugins.factcheck.people: {option} does not exist; create it (see the README's "
+                                "people registry section) or remove the option")
+        return path
+    return config_dir / people.DEFAULT_FILE
 
 
 def _checked_options(options: Mapping[str, Any]) -> dict[str, Any]:
@@ -328,7 +345,7 @@ class SitePlan:
     def claim_review(self, spec: PageSpec) -> str:
         """The claim page's ClaimReview script element ("" for other pages)."""
         claim = self.catalog.by_id.get(spec.claim_id) if spec.claim_id else None
-        return str(self.renderer.claim_review(claim, self.url(spec.src_uri))) if claim else ""
+        return str(self.renderer.claim_review(claim, self.url(spec.src_uri), self.catalog)) if claim else ""
 
     def toc(self, html: str) -> list[tuple[str, str]]:
         """(anchor, text) of the page's sections, for the theme's table of contents."""
@@ -449,7 +466,7 @@ class SitePlanner:
         s = self.settings
         record = record_check(s.scale, s.record, s.policy, s.cache_dir, s.config_dir, s.workers)
         self.loader = ClaimLoader(s.scale, max_bytes=s.max_file_bytes, policy=s.policy, workers=s.workers,
-                                  record=record)
+                                  record=record, people_file=s.people_file)
         self.renderer = Renderer(dict(s.strings), s.scale, s.site, s.overrides,
                                  search_full_text=s.search_full_text, page_size=s.page_size,
                                  card_fonts=s.card_fonts)
@@ -478,7 +495,8 @@ class SitePlanner:
         banner = ""
         if claim_set.errors:
             banner = self.renderer.env.get_template(ERROR_PAGE).render(errors=report_lines(claim_set.errors))
-        catalog = build_catalog(claim_set.claims.values(), s.scale, preview=preview, today=self.clock)
+        catalog = build_catalog(claim_set.claims.values(), s.scale, preview=preview, today=self.clock,
+                                names=claim_set.names)
         shown = [*catalog.claims, *catalog.withdrawn]
         self.renderer.forget_except(shown)
         self.renderer.render_markdown(shown, s.workers)
