@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .errors import UsageError
+from .errors import UsageError, printable
 from .loader import ClaimYamlLoader, parse_claim
 
 if TYPE_CHECKING:
@@ -305,14 +305,15 @@ def run_archive(args: argparse.Namespace) -> int:
             continue
         changed += 1
         sys.stdout.writelines(difflib.unified_diff(text.splitlines(keepends=True), new.splitlines(keepends=True),
-                                                   f"a/{path.as_posix()}", f"b/{path.as_posix()}"))
+                                                   f"a/{printable(path.as_posix())}",
+                                                   f"b/{printable(path.as_posix())}"))
         if args.write:
             bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
             _write(path, bom + new.encode("utf-8"))
     for url, reason in sorted(lacking.items()):
-        print(f"no capture for {url}: {reason}", file=sys.stderr)
-    for problem in [*by_hand, *problems]:
-        print(problem, file=sys.stderr)
+        print(printable(f"no capture for {url}: {reason}"), file=sys.stderr)
+    for problem in [*by_hand, *problems]:  # file names and answers from others' servers: escaped
+        print(printable(problem), file=sys.stderr)
     verb = "changed" if args.write else "would change (run with --write to apply)"
     print(f"{len(urls)} sources without archive_url: {len(captures)} captures found; "
           f"{changed} file{'s' if changed != 1 else ''} {verb}", file=sys.stderr)

@@ -150,8 +150,11 @@ def _target(path: Path, claims_dir: Path) -> tuple[Path, Path]:
 
 
 def _within(path: Path, wanted: Iterable[Path]) -> bool:
+    """Whether a problem at ``path`` concerns a target: it is the target, inside it, or a folder
+    the target is in (a folder that is not read leaves the files in it unread)."""
     shown = _absolute(path)
-    return any(shown == target or shown.is_relative_to(target) for target in wanted)
+    return any(shown == target or shown.is_relative_to(target) or target.is_relative_to(shown)
+               for target in wanted)
 
 
 def _claim_files(target: Path) -> set[Path]:
@@ -171,7 +174,7 @@ def format_github(report: Report) -> list[str]:
         if error.line > 0:
             props += [("line", str(error.line)), ("col", str(error.column))]
         props.append(("title", f"factcheck {error.code}" if error.code else "factcheck"))
-        message = f"{error.message} ({error.hint})" if error.hint else error.message
+        message = printable(f"{error.message} ({error.hint})" if error.hint else error.message)
         joined = ",".join(f"{key}={_escape_property(value)}" for key, value in props)
         lines.append(f"::{error.severity} {joined}::{_escape_data(message)}")
     return [*lines, summary(report)]

@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from .scale import DEFAULT_SCALE, KEY_PATTERN, RatingScale
-from .urls import MAX_ID_LENGTH, RESERVED_IDS
+from .urls import MAX_ID_LENGTH, RESERVED_IDS, is_device_name
 
 ID_PATTERN = KEY_PATTERN
 
@@ -79,6 +79,8 @@ def claim_id_problem(claim_id: str) -> str:
         return "is not a valid claim id"
     if claim_id in RESERVED_IDS:
         return f"is reserved: the site publishes a page or file of its own at claims/{claim_id}"
+    if is_device_name(claim_id):
+        return "is a device name on Windows, where no file or folder can have it"
     if len(claim_id) > MAX_ID_LENGTH:
         return f"is {len(claim_id)} characters long, over the limit of {MAX_ID_LENGTH} for a claim id"
     return ""
@@ -111,6 +113,21 @@ Url = Annotated[
     AfterValidator(_check_url),
 ]
 Day = Annotated[date, BeforeValidator(_refuse_numbers)]
+# The dates of a fact check itself: year 1 (`published: 0001-01-01`) sorted first on every
+# listing, took the scoreboard's month chart back two thousand years and overflowed date sums.
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+def _plausible(value: date) -> date:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"must be a date in a year from {MIN_YEAR} to {MAX_YEAR}")
+    return value
+
+
+CheckDay = Annotated[Day, AfterValidator(_plausible)]
+MAX_APPEARANCES = 20
+MAX_CORRECTIONS = 100
+MAX_NOTE_LENGTH = 2000
 ClaimId = Annotated[str, Field(pattern=ID_PATTERN)]
 
 
@@ -162,8 +179,8 @@ class Quote(_Strict):
 class Correction(_Strict):
     """A public note of a change to the verdict or the facts."""
 
-    date: Day
-    note: Text
+    date: CheckDay
+    note: Annotated[Text, Field(max_length=MAX_NOTE_LENGTH)]
 
 
 class Claim(_Strict):
@@ -174,9 +191,10 @@ class Claim(_Strict):
     claimant_type: Literal["person", "organization"] | None = Field(
         default=None, description="Whether the claimant is a person or an organization (for ClaimReview)."
     )
-    claim_date: Day | None = Field(default=None, description="When the claim was made.")
+    claim_date: CheckDay | None = Field(default=None, description="When the claim was made.")
     appearance: Appearances = Field(
-        default_factory=list, description="Where the claim was made: a URL or a list of URLs."
+        default_factory=list, max_length=MAX_APPEARANCES,
+        description="Where the claim was made: a URL or a list of URLs."
     )
     verdict: str = Field(description="A key of the site's rating scale.")
     summary: Text = Field(description="The short answer, one to three sentences (Markdown).")
@@ -185,10 +203,10 @@ class Claim(_Strict):
     quotes: list[Quote] = Field(default_factory=list, max_length=100)
     tags: list[Text] = Field(default_factory=list, max_length=50)
     related: list[ClaimId] = Field(default_factory=list, max_length=50, description="Ids of other claims.")
-    published: Day = Field(description="When this fact check was published.")
-    updated: Day | None = None
+    published: CheckDay = Field(description="When this fact check was published.")
+    updated: CheckDay | None = None
     author: Text | None = Field(default=None, description="Who checked it.")
-    corrections: list[Correction] = Field(default_factory=list)
+    corrections: list[Correction] = Field(default_factory=list, max_length=MAX_CORRECTIONS)
     status: Literal["draft", "review", "published"] = Field(
         default="published",
         description="draft or review: kept out of every published output (shown only under mkdocs serve).",

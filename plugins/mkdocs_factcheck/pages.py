@@ -17,7 +17,7 @@ import yaml
 
 from . import urls
 from .catalog import Catalog, CitedSource, Expert
-from .markup import plain_text
+from .markup import inert_braces, plain_text
 from .model import Claim
 from .render import Renderer
 from .slugs import name_key
@@ -54,7 +54,7 @@ class PageSpec:
     @property
     def shown_title(self) -> str:
         """The title as themes get it: they print titles as HTML, and ours can be contributor text."""
-        return html.escape(self.title)
+        return inert_braces(html.escape(self.title))
 
     def front(self, **meta: Any) -> dict[str, Any]:
         """The stub's front matter as data: what reading ``stub(**meta)``'s YAML gives, a new dict each time."""
@@ -62,7 +62,7 @@ class PageSpec:
         if not self.searchable:
             front["search"] = {"exclude": True}
         if self.description:
-            front["description"] = html.escape(self.description)
+            front["description"] = inert_braces(html.escape(self.description))
         front.update(copy.deepcopy(self.meta))
         front.update(meta)
         return front
@@ -97,8 +97,8 @@ def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = 500) -> di
         title = f"{rating.label}: “{claim.claim}”"
         specs.append(PageSpec(urls.claim_src(claim.id), "claim.html", title, description=_clip(summary),
                               context={"claim": claim, "history": None}, claim_id=claim.id,
-                              meta={"hide": ["navigation", "toc"], "html_title": html.escape(
-                                  f"{title} | {t['fact_check']} | {renderer.site.name}")}))
+                              meta={"hide": ["navigation", "toc"], "html_title": inert_braces(html.escape(
+                                  f"{title} | {t['fact_check']} | {renderer.site.name}"))}))
     for slug, entity in catalog.claimants.items():
         specs.append(PageSpec(urls.claimant_src(slug), "claimant.html", entity.name,
                               f"{entity.name}: {len(entity.claims)} {t['claims_checked']}",

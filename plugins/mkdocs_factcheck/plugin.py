@@ -30,6 +30,7 @@ from .cards import CardJob
 from .errors import format_report
 from .generate import owned_files
 from .loader import DEFAULT_MAX_BYTES, ClaimSet
+from .markup import inert_braces
 from .mkdocs_page import attach_generated_page
 from .pages import PageSpec
 from .rebuilds import DirtyRebuilds, quiet_dirty_warning, search_plugin
@@ -197,7 +198,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         ahead = self._bodies.take(spec, page.file.url) if self._bodies is not None else None
         html = ahead or self._prerendered.pop(spec.src_uri, "") or plan.body(spec, page.file.url)
         # Themes print TOC names as HTML; heading text can be contributor text.
-        page.toc = get_toc([{"level": 2, "id": anchor, "name": html_lib.escape(text), "children": []}
+        page.toc = get_toc([{"level": 2, "id": anchor, "name": inert_braces(html_lib.escape(text)), "children": []}
                             for anchor, text in plan.toc(html)])
         return html
 
