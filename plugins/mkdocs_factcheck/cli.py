@@ -174,7 +174,7 @@ def format_github(report: Report) -> list[str]:
         if error.line > 0:
             props += [("line", str(error.line)), ("col", str(error.column))]
         props.append(("title", f"factcheck {error.code}" if error.code else "factcheck"))
-        message = printable(f"{error.message} ({error.hint})" if error.hint else error.message)
+        message = f"{error.message} ({error.hint})" if error.hint else error.message
         joined = ",".join(f"{key}={_escape_property(value)}" for key, value in props)
         lines.append(f"::{error.severity} {joined}::{_escape_data(message)}")
     return [*lines, summary(report)]

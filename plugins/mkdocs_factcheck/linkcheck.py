@@ -436,8 +436,7 @@ def format_github(report: LinkReport) -> list[str]:
         c = f.citation
         title = _escape_property(f"{f.result.status} link")
         props = f"file={_escape_property(printable(c.path))},line={c.line},col={c.column},title={title}"
-        message = printable(f"{c.field} {c.url}: {f.result.detail}")
-        lines.append(f"::{f.severity} {props}::{_escape_data(message)}")
+        lines.append(f"::{f.severity} {props}::{_escape_data(f'{c.field} {c.url}: {f.result.detail}')}")
     return [*lines, link_summary(report)]
 
 

@@ -10,6 +10,8 @@ site's ``mkdocs.yml`` does not matter (MkDocs runs higher priorities first; defa
 from __future__ import annotations
 
 import html as html_lib
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,8 +29,9 @@ from mkdocs.utils.templates import TemplateContext
 
 from . import editorial, share_tags, urls
 from .cards import CardJob
-from .errors import format_report
+from .errors import format_report, printable
 from .generate import owned_files
+from .hostguard import HostGuard
 from .loader import DEFAULT_MAX_BYTES, ClaimSet
 from .markup import inert_braces
 from .mkdocs_page import attach_generated_page
@@ -71,6 +74,8 @@ class FactcheckConfig(Config):
     report_error = c.Optional(c.Type(str))  # an issue-form URL or an e-mail address
     card_fonts = c.Type(list, default=[])  # more font files for share cards (e.g. a CJK font)
     workers = c.Type((int, str), default="auto")  # processes for parsing and rendering claims
+    # Hosts besides loopback that `mkdocs serve` answers (hostguard.py); "*" for any.
+    preview_hosts = c.ListOfItems(c.Type(str), default=[])
 
 
 class FactcheckPlugin(BasePlugin[FactcheckConfig]):
@@ -95,6 +100,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     # MkDocs keeps one plugin instance across `serve` rebuilds once on_startup exists.
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self._command = command
+        if command == "serve":
+            _guard_new_servers(self._preview_hosts)
         if command == "serve" and dirty:
             self._rebuilds = DirtyRebuilds()
             quiet_dirty_warning()  # it would abort a strict site's every build; rebuilds.py answers it
@@ -144,11 +151,13 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         # Drafts, checks in review and embargoed checks: previewed under serve, never built.
         plan = self._plan = self._planner.plan(self._claim_set, preview=serving, show_errors=serving)
         self._claim_set = None
-        # What `factcheck generate` wrote into docs_dir is ours: the plugin makes it afresh.
+        # What `factcheck generate` wrote into docs_dir (and still holds what it wrote) is ours:
+        # the plugin makes it afresh.
         for path in owned_files(self._planner.settings.docs_dir):
             file = files.get_file_from_path(path)
             if file is not None:
                 files.remove(file)
+        _leave_out_claims(files, self._planner.settings.claims_dir)
         docs = Path(config.docs_dir).name
         clashes = plan.clashes({file.url: f"{docs}/{file.src_uri}" for file in files})
         if clashes:
@@ -308,7 +317,11 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         if self._planner is not None:
             server.watch(str(self._planner.settings.claims_dir))
+        guard(server, self._preview_hosts)
         return server
+
+    def _preview_hosts(self) -> list[str]:
+        return list(self.config.preview_hosts)
 
     def on_shutdown(self) -> None:
         if self._stubs is not None:
@@ -358,6 +371,55 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
                               plan.head_inputs(spec)])
         path = self._stubs.stub(spec.src_uri, inputs, spec.stub)
         return File.generated(config, spec.src_uri, abs_src_path=str(path), inclusion=inclusion)
+
+
+def guard(server: LiveReloadServer, extra_hosts: Callable[[], list[str]]) -> None:
+    """Let ``server`` answer only requests to a loopback host or one of ``extra_hosts()``:
+    the preview shows unpublished checks (hostguard.py)."""
+    app = server.get_app()
+    if app is not None and not isinstance(app, HostGuard):
+        server.set_app(HostGuard(app, extra_hosts, _refused_host))
+
+
+_REFUSED: set[str] = set()  # hosts already logged: a page asking again and again fills no log
+
+
+def _refused_host(host: str) -> None:
+    if host in _REFUSED or len(_REFUSED) > 100:
+        return
+    _REFUSED.add(host)
+    log.warning(f"refused a request for host {printable(host)!r}: the preview answers only localhost; "
+                "list the host in plugins.factcheck.preview_hosts to allow it")
+
+
+def _guard_new_servers(extra_hosts: Callable[[], list[str]]) -> None:
+    """Guard the server `mkdocs serve` is about to make, in every mode: it calls on_serve (the
+    usual place, above) only with live reload on, and `--no-livereload` serves previews too."""
+    module = sys.modules.get("mkdocs.commands.serve")
+    server_class = getattr(module, "LiveReloadServer", None)
+    if module is None or server_class is None or getattr(server_class, "factcheck_guarded", False):
+        return
+
+    class GuardedServer(server_class):  # type: ignore[misc,valid-type]
+        factcheck_guarded = True
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            guard(self, extra_hosts)
+
+    module.LiveReloadServer = GuardedServer  # type: ignore[attr-defined]
+
+
+def _leave_out_claims(files: Files, claims_dir: Path) -> None:
+    """A claims folder inside docs_dir would be published as it is: every claim file as raw
+    YAML, drafts and embargoed checks included. Its files are left out of the site."""
+    folder = claims_dir.resolve()
+    inside = [file for file in files if file.abs_src_path and Path(file.abs_src_path).resolve().is_relative_to(folder)]
+    for file in inside:
+        files.remove(file)
+    if inside:
+        log.info(f"{claims_dir.name}/: the claims folder is inside docs_dir; its {len(inside)} files are left out "
+                 "of the site (claim files are published as pages, never as they are)")
 
 
 def _check_setup(config: MkDocsConfig, command: str) -> None:

@@ -66,6 +66,7 @@ OPTIONS: dict[str, tuple[tuple[type, ...], Any]] = {
     "report_error": ((str, type(None)), None),  # an issue-form URL or an e-mail address
     "card_fonts": ((list,), []),  # more font files for share cards (e.g. a CJK font)
     "workers": ((int, str), parallel.AUTO),  # processes for parsing and rendering: a number or auto
+    "preview_hosts": ((list,), []),  # hosts besides loopback that `mkdocs serve` answers (plugin adapter only)
 }
 IDENTITY = ("about", "contact", "funding", "methodology", "corrections", "report_error")
 MINIMUMS = {"page_size": 1, "max_file_bytes": 1, "latest_count": 0, "feed_limit": 0, "min_reviewers": 0}
