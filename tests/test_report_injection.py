@@ -146,7 +146,8 @@ def test_links_reports_escape_folder_names_and_answers(name: str) -> None:
 def test_status_escapes_ids_authors_and_reviewers(site: Path, monkeypatch: pytest.MonkeyPatch,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     (site / "claims" / "hostile-author.yml").write_text(
-        clean_claim(author="Ann\n::error file=README.md::x", reviewed_by=["Bob\r\n```", "\u2028@octocat"]), encoding="utf-8")
+        clean_claim(author="Ann\n::error file=README.md::x", reviewed_by=["Bob\r\n```", "\u2028@octocat"]),
+        encoding="utf-8")
     try:
         monkeypatch.chdir(site)
         assert cli.main(["status"]) == 0
