@@ -14,11 +14,14 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import tempfile
 from pathlib import Path
 
 import cmarkgfm
 import lxml.html
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import ENV, MKDOCS, claim_yaml, make_site_in
 from mkdocs_factcheck import cli, desk, linkcheck
 from mkdocs_factcheck.errors import ClaimError, printable
@@ -159,3 +162,26 @@ def test_status_escapes_ids_authors_and_reviewers(site: Path, monkeypatch: pytes
     assert not any(line.startswith(("::", "```", "@")) for line in lines) and "\x1b" not in out
     assert any("Ann\\n::error" in line for line in lines)
     assert desk.format_text([])[-1] == "0 claim files: none"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)), min_size=1, max_size=40)
+       .filter(lambda name: name not in (".", "..")))
+def test_any_folder_name_gives_one_escaped_line_in_every_format(name: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        try:
+            (root / "claims" / name).mkdir(parents=True)
+        except OSError:  # too long in bytes for this file system
+            return
+        (root / "claims" / name / "claim-a.yml").write_text(clean_claim(), encoding="utf-8")
+        report = cli.validate([], cli.read_site(root / "mkdocs.yml"), root)
+    text = cli.format_text(report)
+    assert all("\n" not in line and "\r" not in line for line in text)
+    for line in text[:-1]:
+        assert line.startswith("claims/") and not any(char in line for char in "\x1b\x85\u2028\u2029"), line
+    for line in cli.format_github(report)[:-1]:
+        assert COMMAND.match(line), line
+    markdown = "\n".join(linkcheck.code_block(text))
+    page = lxml.html.fromstring(f"<div>{cmarkgfm.github_flavored_markdown_to_html(markdown)}</div>")
+    assert len(page) == 1 and len(page.findall(".//pre")) == 1
