@@ -20,9 +20,9 @@ from pathlib import Path
 import cmarkgfm
 import lxml.html
 import pytest
+from conftest import ENV, MKDOCS, claim_yaml, make_site_in
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from conftest import ENV, MKDOCS, claim_yaml, make_site_in
 from mkdocs_factcheck import cli, desk, linkcheck
 from mkdocs_factcheck.errors import ClaimError, printable
 

@@ -392,22 +392,27 @@ def _refused_host(host: str) -> None:
                 "list the host in plugins.factcheck.preview_hosts to allow it")
 
 
+# The serve commands of the engines we run under; each makes its server after on_startup.
+SERVE_MODULES = ("mkdocs.commands.serve", "properdocs.commands.serve")
+
+
 def _guard_new_servers(extra_hosts: Callable[[], list[str]]) -> None:
     """Guard the server `mkdocs serve` is about to make, in every mode: it calls on_serve (the
     usual place, above) only with live reload on, and `--no-livereload` serves previews too."""
-    module = sys.modules.get("mkdocs.commands.serve")
-    server_class = getattr(module, "LiveReloadServer", None)
-    if module is None or server_class is None or getattr(server_class, "factcheck_guarded", False):
-        return
+    for name in SERVE_MODULES:
+        module = sys.modules.get(name)
+        server_class = getattr(module, "LiveReloadServer", None)
+        if server_class is None or getattr(server_class, "factcheck_guarded", False):
+            continue
 
-    class GuardedServer(server_class):  # type: ignore[misc,valid-type]
-        factcheck_guarded = True
+        class GuardedServer(server_class):  # type: ignore[misc,valid-type]
+            factcheck_guarded = True
 
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            guard(self, extra_hosts)
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                guard(self, extra_hosts)
 
-    module.LiveReloadServer = GuardedServer  # type: ignore[attr-defined]
+        module.LiveReloadServer = GuardedServer  # type: ignore[union-attr]
 
 
 def _leave_out_claims(files: Files, claims_dir: Path) -> None:
