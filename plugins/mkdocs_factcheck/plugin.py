@@ -135,6 +135,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             log.info(format_report(claim_set.errors) + "\n(shown on every page while serving; "
                      "`mkdocs build` fails until they are fixed)")
         _add_theme_overrides(config)
+        _check_plugin_order(list(config.plugins))
         self._search = search_plugin(dict(config.plugins))
         if self._command == "serve":
             keep_compiled(config.theme, self._compiled)
@@ -413,6 +414,23 @@ def _guard_new_servers(extra_hosts: Callable[[], list[str]]) -> None:
                 guard(self, extra_hosts)
 
         module.LiveReloadServer = GuardedServer  # type: ignore[union-attr]
+
+
+# Plugins that replace `{{ ... }}` in the finished page, and plugins that rewrite it and turn
+# character references back into characters (our braces are `&#123;`: markup.inert_braces).
+SUBSTITUTING = ("blogging",)
+DECODING = ("minify", "glightbox")
+
+
+def _check_plugin_order(names: list[str]) -> None:
+    """Both kinds run on the finished page in the order listed: a rewriting plugin listed first
+    hands the substituting one contributor text with its braces again."""
+    for substituting in (name for name in names if name in SUBSTITUTING):
+        before = [name for name in names[:names.index(substituting)] if name in DECODING]
+        if before:
+            log.warning(f"mkdocs.yml: {', '.join(before)} is listed before {substituting}, so {substituting} "
+                        "would read template syntax in claim files as its own (`{{ blog_content }}`); "
+                        f"list {substituting} before {', '.join(before)}")
 
 
 def _leave_out_claims(files: Files, claims_dir: Path) -> None:
