@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import test_serve
 from conftest import claim_yaml, make_site_in
 from test_serve import Server
 
@@ -87,8 +88,11 @@ def test_claim_files_inside_docs_dir_are_not_served(live: Server) -> None:
     assert "the claims folder is inside docs_dir" in live.output
 
 
-def test_without_live_reload_and_with_preview_hosts(tmp_path: Path) -> None:
-    # MkDocs calls on_serve only with live reload on: the guard must not depend on it.
+@pytest.mark.parametrize("engine", ["mkdocs", "properdocs"])
+def test_without_live_reload_and_with_preview_hosts(tmp_path: Path, engine: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # MkDocs (and ProperDocs) call on_serve only with live reload on: the guard must not depend on it.
+    monkeypatch.setattr(test_serve, "MKDOCS", [sys.executable, "-m", engine])
     _site(tmp_path, "claims_dir: docs/claims-data\npreview_hosts: [preview.desk.example]")
     server = Server(tmp_path, "--no-livereload")
     try:

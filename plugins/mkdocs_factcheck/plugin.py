@@ -397,9 +397,13 @@ def _refused_host(host: str) -> None:
 SERVE_MODULES = ("mkdocs.commands.serve", "properdocs.commands.serve")
 
 
+_SERVING: list[Callable[[], list[str]]] = [list]  # the extra hosts of the latest `serve` (one a process)
+
+
 def _guard_new_servers(extra_hosts: Callable[[], list[str]]) -> None:
     """Guard the server `mkdocs serve` is about to make, in every mode: it calls on_serve (the
     usual place, above) only with live reload on, and `--no-livereload` serves previews too."""
+    _SERVING[0] = extra_hosts
     for name in SERVE_MODULES:
         module = sys.modules.get(name)
         server_class = getattr(module, "LiveReloadServer", None)
@@ -411,7 +415,7 @@ def _guard_new_servers(extra_hosts: Callable[[], list[str]]) -> None:
 
             def __init__(self, *args: Any, **kwargs: Any) -> None:
                 super().__init__(*args, **kwargs)
-                guard(self, extra_hosts)
+                guard(self, lambda: _SERVING[0]())
 
         module.LiveReloadServer = GuardedServer  # type: ignore[union-attr]
 
