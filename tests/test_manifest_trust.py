@@ -84,7 +84,7 @@ def test_generate_overwrites_no_edited_file_but_rewrites_an_identical_one(tmp_pa
     page.write_text(page.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
     site.write_claim("a.yml", claim_yaml(summary="A new short answer."))
     proc = generate(tmp_path)
-    assert proc.returncode == 1 and "did not write is in the way" in proc.stderr
+    assert proc.returncode == 1 and "(or one changed since it did) is in the way" in proc.stderr
     assert page.read_text(encoding="utf-8").endswith("\nEdited.\n")
 
 

@@ -14,9 +14,9 @@ counts as its own only while its content still has that hash, so a hand-made or
 edited list cannot make it (or the plugin) drop or delete a hand-written page. It
 refuses to overwrite any other file (unless it holds exactly what would be
 written), writes nowhere outside docs_dir and never into the claims folder, and
-refuses a claims folder inside docs_dir, which another engine would publish as it is. Files whose
-content is unchanged are not rewritten, so a live-reloading server rebuilds only
-what changed. ``watch`` polls the claims, templates and ``mkdocs.yml`` (stdlib only).
+refuses a claims folder inside docs_dir, which another engine would publish as it
+is. Files whose content is unchanged are not rewritten, so a live-reloading server
+rebuilds only what changed. ``watch`` polls the claims, templates and ``mkdocs.yml`` (stdlib only).
 """
 
 from __future__ import annotations
@@ -141,8 +141,8 @@ def _refusals(outputs: dict[str, str | bytes], owned: set[str], docs_dir: Path, 
             yield (f"{target}: inside the claims folder; move claims_dir out of docs_dir or rename "
                    "the folder")
         elif path not in owned and (target.exists() or target.is_symlink()) and not _holds(target, outputs[path]):
-            yield (f"{target}: a file that factcheck generate did not write is in the way; "
-                   "remove or rename it (this path is a generated page or file)")
+            yield (f"{target}: a file that factcheck generate did not write (or one changed since it did) is in "
+                   "the way; remove or rename it (this path is a generated page or file)")
 
 
 def _inside(path: Path, folder: Path) -> bool:
