@@ -113,8 +113,8 @@ Url = Annotated[
     AfterValidator(_check_url),
 ]
 Day = Annotated[date, BeforeValidator(_refuse_numbers)]
-# The dates of a fact check itself: year 1 (`published: 0001-01-01`) sorted first on every
-# listing, took the scoreboard's month chart back two thousand years and overflowed date sums.
+# The dates of a fact check itself: a year-1 `published` was accepted and flooded the
+# scoreboard (issue 21); no check was made before 1900 or will be published after 2100.
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
