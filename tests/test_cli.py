@@ -395,8 +395,10 @@ def test_validate_workflow() -> None:
 def test_deploy_workflow() -> None:
     data = workflow("deploy.yml")
     assert data["on"]["push"]["branches"] == ["main"]
-    assert data["permissions"]["pages"] == "write"
-    assert data["permissions"]["id-token"] == "write"
+    # Only the deploy job may publish: the build runs the plugin on contributors' files (issue 21).
+    assert data["permissions"] == {"contents": "read"}
+    assert "permissions" not in data["jobs"]["build"]
+    assert data["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     build = steps(data, "build")
     assert uses(build) == ["actions/checkout", "actions/setup-python", "actions/configure-pages",
                            "actions/upload-pages-artifact"]
@@ -421,7 +423,9 @@ def test_links_workflow() -> None:
     assert uses(job) == ["actions/checkout", "actions/setup-python"]
     script = runs(job)
     assert "python -m pip install -e ." in script
-    assert commands_in(script, "factcheck") == [["links", "--max-age", "0"]]
+    assert commands_in(script, "factcheck") == [["links", "--max-age", "0", "--format", "markdown"]]
+    # The tool writes the code block (a fence nothing in the report can close); no fence of our own.
+    assert "```" not in script
     # The report reaches the issue as a file, never through the shell or an expression.
     assert "--body-file issue.md" in script and "${{" not in script
     assert "gh issue edit" in script and "gh issue create" in script and "gh issue close" in script

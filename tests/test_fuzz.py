@@ -27,7 +27,7 @@ from mkdocs_factcheck import jsonld, urls
 from mkdocs_factcheck.catalog import build_catalog
 from mkdocs_factcheck.feeds import atom_feed, csv_export, json_export
 from mkdocs_factcheck.loader import FileResult, parse_claim
-from mkdocs_factcheck.markup import MarkdownRenderer, plain_text
+from mkdocs_factcheck.markup import MarkdownRenderer, inert_braces, plain_text
 from mkdocs_factcheck.model import Claim
 from mkdocs_factcheck.pages import plan_pages
 from mkdocs_factcheck.render import Renderer, SiteInfo
@@ -115,7 +115,8 @@ def outputs_problems(claim: Claim) -> list[str]:
         _, meta = get_data(spec.stub())  # as MkDocs reads it
         for key in ("title", "description"):
             value = meta.get(key, "")
-            if html.unescape(value) != value and html.escape(html.unescape(value)) != value:
+            # Escaped: as html.escape writes it, braces as character references (issue 21).
+            if html.unescape(value) != value and inert_braces(html.escape(html.unescape(value))) != value:
                 problems.append(f"{spec.src_uri}: {key} is neither text nor escaped: {value!r}")
             if any(char in value for char in "<>\""):
                 problems.append(f"{spec.src_uri}: {key} carries markup: {value!r}")

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from . import editorial, netguard
-from .errors import ClaimError, UsageError
+from .errors import ClaimError, UsageError, printable
 from .loader import ClaimYamlLoader, parse_claim
 
 AVAILABILITY_API = "https://archive.org/wayback/available"
@@ -339,14 +339,15 @@ def run_archive(args: argparse.Namespace) -> int:
             continue
         changed += 1
         sys.stdout.writelines(difflib.unified_diff(text.splitlines(keepends=True), new.splitlines(keepends=True),
-                                                   f"a/{path.as_posix()}", f"b/{path.as_posix()}"))
+                                                   f"a/{printable(path.as_posix())}",
+                                                   f"b/{printable(path.as_posix())}"))
         if args.write:
             bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
             _write(path, bom + new.encode("utf-8"))
     for url, reason in sorted(lacking.items()):
-        print(f"no capture for {url}: {reason}", file=sys.stderr)
-    for problem in [*by_hand, *problems]:
-        print(problem, file=sys.stderr)
+        print(printable(f"no capture for {url}: {reason}"), file=sys.stderr)
+    for problem in [*by_hand, *problems]:  # file names and answers from others' servers: escaped
+        print(printable(problem), file=sys.stderr)
     verb = "changed" if args.write else "would change (run with --write to apply)"
     left_out = (f"; {unpublished} unpublished check{'s' if unpublished != 1 else ''} left out "
                 "(--include-unpublished archives them)") if unpublished else ""

@@ -195,8 +195,11 @@ def _target(path: Path, claims_dir: Path) -> tuple[Path, Path]:
 
 
 def _within(path: Path, wanted: Iterable[Path]) -> bool:
+    """Whether a problem at ``path`` concerns a target: it is the target, inside it, or a folder
+    the target is in (a folder that is not read leaves the files in it unread)."""
     shown = _absolute(path)
-    return any(shown == target or shown.is_relative_to(target) for target in wanted)
+    return any(shown == target or shown.is_relative_to(target) or target.is_relative_to(shown)
+               for target in wanted)
 
 
 def _claim_files(target: Path) -> set[Path]:

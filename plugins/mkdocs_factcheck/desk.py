@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import editorial
-from .errors import ClaimError
+from .errors import ClaimError, printable
 from .history import claim_histories
 from .loader import ClaimLoader, ClaimSet, claim_files
 from .mkdocs_yml import read_settings
@@ -85,8 +85,10 @@ def _count(problems: list[ClaimError]) -> dict[str, int]:
 
 def format_text(rows: list[Row]) -> list[str]:
     """An aligned table, then a count per status."""
-    cells = [list(COLUMNS)] + [[_status(r), r.id, r.author or "-", ", ".join(r.reviewers) or "-",
-                                "-" if r.age_days is None else f"{r.age_days}d", _problems(r)] for r in rows]
+    # Ids of invalid files, authors and reviewers are contributors' text: escaped as reports are.
+    cells = [list(COLUMNS)] + [[printable(cell) for cell in (
+        _status(r), r.id, r.author or "-", ", ".join(r.reviewers) or "-",
+        "-" if r.age_days is None else f"{r.age_days}d", _problems(r))] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(COLUMNS))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
              for row in cells]

@@ -9,10 +9,14 @@ the plugin, wrapped in one ``<div>`` so Markdown leaves it alone. A claim page
 carries its ClaimReview in the body, where no theme can drop it.
 
 Only files this module wrote are ever replaced or removed: it lists them in
-``<docs_dir>/.factcheck-generated`` and refuses to overwrite any other file, and
-it writes nowhere outside docs_dir and never into the claims folder. Files whose
-content is unchanged are not rewritten, so a live-reloading server rebuilds only
-what changed. ``watch`` polls the claims, templates and ``mkdocs.yml`` (stdlib only).
+``<docs_dir>/.factcheck-generated`` with the SHA-256 of what it wrote, and a file
+counts as its own only while its content still has that hash, so a hand-made or
+edited list cannot make it (or the plugin) drop or delete a hand-written page. It
+refuses to overwrite any other file (unless it holds exactly what would be
+written), writes nowhere outside docs_dir and never into the claims folder, and
+refuses a claims folder inside docs_dir, which another engine would publish as it
+is. Files whose content is unchanged are not rewritten, so a live-reloading server
+rebuilds only what changed. ``watch`` polls the claims, templates and ``mkdocs.yml`` (stdlib only).
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import hashlib
+import re
 import subprocess
 import sys
 import time
@@ -34,7 +40,8 @@ from .pages import PageSpec
 from .siteplan import SitePlan, SitePlanner
 
 MANIFEST = ".factcheck-generated"
-MANIFEST_HEADER = "# Written by `factcheck generate`: the files it owns in this folder. Do not edit.\n"
+MANIFEST_HEADER = ("# Written by `factcheck generate`: the files it wrote in this folder, each with the\n"
+                   "# SHA-256 of what it wrote (a file whose content differs is not its own). Do not edit.\n")
 # With this template in the site's theme.custom_dir, generated pages print their head tags.
 HEAD_TEMPLATE = "factcheck.html"
 
@@ -100,7 +107,7 @@ def write_site(plan: SitePlan, docs_dir: Path, *, claims_dir: Path, head_templat
     outcome = Outcome(errors=list(plan.errors))
     for path, content in outputs.items():
         target = docs_dir / path
-        data = content if isinstance(content, bytes) else content.encode()
+        data = _bytes(content)
         if target.is_file() and target.read_bytes() == data:
             outcome.unchanged += 1
             continue
@@ -113,7 +120,7 @@ def write_site(plan: SitePlan, docs_dir: Path, *, claims_dir: Path, head_templat
             target.unlink()
             outcome.removed.append(path)
             _remove_empty_parents(target.parent, docs_dir)
-    _write_manifest(docs_dir, sorted(outputs))
+    _write_manifest(docs_dir, {path: _digest(_bytes(content)) for path, content in outputs.items()})
     return outcome
 
 
@@ -121,6 +128,11 @@ def _refusals(outputs: dict[str, str | bytes], owned: set[str], docs_dir: Path, 
     if claims_dir.resolve() == docs_dir.resolve() or docs_dir.resolve().is_relative_to(claims_dir.resolve()):
         yield f"docs_dir ({docs_dir}) is inside the claims folder; keep the two apart"
         return
+    if _inside(claims_dir, docs_dir):
+        # The plugin leaves the claims folder out of MkDocs' files; an engine without it would
+        # publish every claim file as it is, drafts and embargoed checks included.
+        yield (f"{claims_dir}: the claims folder is inside docs_dir ({docs_dir}), whose every file is published "
+               "as it is (drafts included); move claims_dir out of docs_dir")
     for path in outputs:
         target = docs_dir / path
         if not _inside(target, docs_dir):
@@ -128,9 +140,9 @@ def _refusals(outputs: dict[str, str | bytes], owned: set[str], docs_dir: Path, 
         elif _inside(target, claims_dir):
             yield (f"{target}: inside the claims folder; move claims_dir out of docs_dir or rename "
                    "the folder")
-        elif path not in owned and (target.exists() or target.is_symlink()):
-            yield (f"{target}: a file that factcheck generate did not write is in the way; "
-                   "remove or rename it (this path is a generated page or file)")
+        elif path not in owned and (target.exists() or target.is_symlink()) and not _holds(target, outputs[path]):
+            yield (f"{target}: a file that factcheck generate did not write (or one changed since it did) is in "
+                   "the way; remove or rename it (this path is a generated page or file)")
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -144,19 +156,52 @@ def _remove_empty_parents(folder: Path, docs_dir: Path) -> None:
 
 
 def owned_files(docs_dir: Path) -> set[str]:
-    """The paths in docs_dir that an earlier ``factcheck generate`` wrote (and may replace)."""
+    """The paths in docs_dir that an earlier ``factcheck generate`` wrote and that still hold
+    exactly what it wrote (so it may replace or remove them, and the plugin make them afresh).
+    The list names each file with the SHA-256 of its content: a line without one (a hand-made
+    list, or one written before issue 21), or a file changed since, is not ours."""
     try:
         lines = (docs_dir / MANIFEST).read_text(encoding="utf-8").splitlines()
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         return set()
-    # Only plain relative paths: a tampered list cannot point outside docs_dir.
-    return {line for line in lines if line and not line.startswith("#") and ".." not in line.split("/")
-            and not line.startswith("/")}
+    owned = set()
+    for line in lines:
+        digest, _, path = line.partition("  ")
+        # Only plain relative paths: a tampered list cannot point outside docs_dir.
+        if not _DIGEST.fullmatch(digest) or not path or path.startswith("/") or ".." in path.split("/"):
+            continue
+        target = docs_dir / path
+        try:
+            if target.is_file() and not target.is_symlink() and _digest(target.read_bytes()) == digest:
+                owned.add(path)
+        except OSError:
+            continue
+    return owned
 
 
-def _write_manifest(docs_dir: Path, paths: list[str]) -> None:
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+def _digest(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def _bytes(content: str | bytes) -> bytes:
+    return content if isinstance(content, bytes) else content.encode()
+
+
+def _holds(target: Path, content: str | bytes) -> bool:
+    """Whether ``target`` already holds exactly ``content`` (writing it again loses nothing)."""
+    try:
+        return target.is_file() and not target.is_symlink() and target.read_bytes() == _bytes(content)
+    except OSError:
+        return False
+
+
+def _write_manifest(docs_dir: Path, digests: dict[str, str]) -> None:
     docs_dir.mkdir(parents=True, exist_ok=True)
-    (docs_dir / MANIFEST).write_text(MANIFEST_HEADER + "".join(f"{p}\n" for p in paths), encoding="utf-8")
+    lines = "".join(f"{digest}  {path}\n" for path, digest in sorted(digests.items()))
+    (docs_dir / MANIFEST).write_text(MANIFEST_HEADER + lines, encoding="utf-8")
 
 
 def not_ignored(docs_dir: Path, paths: list[str]) -> list[str]:

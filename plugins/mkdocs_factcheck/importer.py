@@ -42,7 +42,7 @@ import yaml
 from lxml import etree
 
 from . import netguard
-from .errors import UsageError
+from .errors import UsageError, printable
 from .loader import parse_claim
 from .scale import RatingScale
 
@@ -624,7 +624,7 @@ def run_import(args: argparse.Namespace) -> int:
     files, invalid = ({}, []) if problems else plan(drafts, folder, schema, site.scale, site.max_file_bytes)
     problems += invalid
     if problems:
-        print("\n".join(problems))
+        print("\n".join(printable(problem) for problem in problems))  # names and labels from others' files
         print(f"nothing written: {_counted(len(problems), 'problem')}")
         return 1
     if not args.dry_run:

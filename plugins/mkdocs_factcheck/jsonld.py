@@ -14,6 +14,7 @@ organisation's place.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from .model import Claim
@@ -94,6 +95,12 @@ def _party(name: str, kind: str | None, person: Person | None = None) -> dict[st
 
 
 def script_element(data: dict[str, Any]) -> str:
-    """The JSON-LD in a script element that no claim text can close or break."""
+    """The JSON-LD in a script element that no claim text can close or break, and in whose
+    strings no other plugin's template syntax (``{{ ... }}``) can be found."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
+    text = _JSON_STRING.sub(lambda m: m.group().translate(_BRACES_ESCAPED), text)
     return f'<script type="application/ld+json">{text}</script>'
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACES_ESCAPED = str.maketrans({"{": "\\u007b", "}": "\\u007d"})

@@ -26,6 +26,7 @@ import asyncio
 import email.utils
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -40,7 +41,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from . import __version__, editorial, netguard
-from .errors import ClaimError, UsageError
+from .errors import ClaimError, UsageError, printable
 from .loader import CLAIM_SUFFIXES, ClaimYamlLoader, claim_files, parse_claim
 
 USER_AGENT = f"mkdocs-factcheck/{__version__} (link checker; +https://pypi.org/project/mkdocs-factcheck/)"
@@ -447,11 +448,27 @@ def _plural(count: int, noun: str) -> str:
 
 
 def format_text(report: LinkReport) -> list[str]:
+    """One line per problem; file names and servers' answers escaped (errors.printable), so
+    none can start a line of its own in a log or an issue."""
     lines = [str(error) for error in report.errors]
     for f in report.findings:
         c = f.citation
-        lines.append(f"{c.path}:{c.line}:{c.column}: {f.result.status}: {c.field} {c.url}: {f.result.detail}")
+        lines.append(printable(f"{c.path}:{c.line}:{c.column}: {f.result.status}: {c.field} {c.url}: "
+                               f"{f.result.detail}"))
     return [*lines, link_summary(report)]
+
+
+def format_markdown(report: LinkReport) -> list[str]:
+    """The text report as one Markdown code block, for an issue a bot writes: its fence is
+    longer than any run of backticks inside, so nothing in the report can close it, and
+    inside it GitHub links no @-mention, issue number or address."""
+    return code_block(format_text(report))
+
+
+def code_block(lines: list[str]) -> list[str]:
+    longest = max((len(run) for line in lines for run in re.findall("`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [fence + "text", *lines, fence]
 
 
 def format_github(report: LinkReport) -> list[str]:
@@ -463,7 +480,7 @@ def format_github(report: LinkReport) -> list[str]:
     for f in report.findings:
         c = f.citation
         title = _escape_property(f"{f.result.status} link")
-        props = f"file={_escape_property(c.path)},line={c.line},col={c.column},title={title}"
+        props = f"file={_escape_property(printable(c.path))},line={c.line},col={c.column},title={title}"
         lines.append(f"::{f.severity} {props}::{_escape_data(f'{c.field} {c.url}: {f.result.detail}')}")
     return [*lines, link_summary(report)]
 
@@ -476,7 +493,7 @@ def format_json(report: LinkReport) -> list[str]:
     return [json.dumps(data, indent=2, ensure_ascii=False)]
 
 
-FORMATS = {"text": format_text, "github": format_github, "json": format_json}
+FORMATS = {"text": format_text, "github": format_github, "json": format_json, "markdown": format_markdown}
 
 
 # --- The command -----------------------------------------------------------------------
@@ -604,7 +621,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     links.add_argument("paths", nargs="*", metavar="PATH",
                        help="claim files or folders (default: the site's claims_dir)")
     links.add_argument("--format", choices=sorted(FORMATS), default="text",
-                       help="text (default), github (annotations) or json")
+                       help="text (default), github (annotations), json or markdown (a code block for an issue)")
     links.add_argument("--timeout", type=float, default=Settings.timeout, metavar="SECONDS",
                        help="give up on one request after this long in all, redirects and reads included "
                             "(default: %(default)s)")

@@ -31,9 +31,9 @@ from pydantic_core import ErrorDetails
 
 from . import editorial, parallel, people
 from .errors import ClaimError
-from .model import OFFSET_MISSING, Claim, claim_id_problem
+from .model import ID_PATTERN, OFFSET_MISSING, Claim, claim_id_problem
 from .scale import RatingScale
-from .urls import MAX_ID_LENGTH, RESERVED_IDS
+from .urls import MAX_ID_LENGTH, RESERVED_IDS, is_device_name
 
 CLAIM_SUFFIXES = (".yml", ".yaml")
 DEFAULT_MAX_BYTES = 1024 * 1024
@@ -294,7 +294,7 @@ def parse_claim(raw: bytes, shown: str, claim_id: str, scale: RatingScale,
     bad_id = claim_id_problem(claim_id)
     if bad_id:
         hint = ("rename the file to a longer id that says what the claim is about"
-                if claim_id in RESERVED_IDS or len(claim_id) > MAX_ID_LENGTH else
+                if claim_id in RESERVED_IDS or len(claim_id) > MAX_ID_LENGTH or is_device_name(claim_id) else
                 f"rename the file to {_suggest_id(claim_id)}.yml: lower-case letters, digits and single hyphens")
         errors.append(ClaimError(shown, 1, 1, f"the file name {claim_id!r} {bad_id}", hint))
     try:
@@ -537,9 +537,12 @@ def folder_entries(claims_dir: Path) -> Iterator[tuple[Path, bool]]:
     published: another suffix, ``.YML``, a hidden file or folder. Symbolic links to
     folders are not followed."""
     for dirpath, dirnames, filenames in os.walk(claims_dir, followlinks=False):
-        hidden = sorted(d for d in dirnames if d.startswith(".") and d not in NOT_CLAIMS)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in hidden:
+        # A folder's name is printed in every report, log and issue like a file's: a newline,
+        # "```" or "::" in it could start a line of its own there. Sub-folders are named as
+        # ids are; any other is reported and not read (`.git` and the like are left alone).
+        unread = sorted(d for d in dirnames if folder_name_problem(d) and d not in NOT_CLAIMS)
+        dirnames[:] = sorted(d for d in dirnames if not folder_name_problem(d))
+        for name in unread:
             yield Path(dirpath, name), False
         for name in sorted(filenames):
             if name.endswith(CLAIM_SUFFIXES) and not name.startswith("."):
@@ -548,13 +551,26 @@ def folder_entries(claims_dir: Path) -> Iterator[tuple[Path, bool]]:
                 yield Path(dirpath, name), False
 
 
+def folder_name_problem(name: str) -> str:
+    """Why a sub-folder of the claims folder named ``name`` is not read ("" when it is)."""
+    if name.startswith("."):
+        return "hidden folders in the claims folder are not read"
+    if not re.fullmatch(ID_PATTERN, name) or len(name) > MAX_ID_LENGTH or is_device_name(name):
+        return ("this folder is not read: folders in the claims folder are named as claim ids are "
+                "(lower-case letters, digits and single hyphens)")
+    return ""
+
+
 def _not_published(path: Path, shown: str) -> ClaimError:
     name = path.name
     stem = name.lstrip(".").split(".")[0]
     fix = f"rename it to {_suggest_id(stem)}.yml" if stem else "rename it to <claim-id>.yml"
-    if path.is_dir():
-        return ClaimError(shown, 0, 0, "hidden folders in the claims folder are not read",
+    if path.is_dir() and name.startswith("."):
+        return ClaimError(shown, 0, 0, folder_name_problem(name),
                           "move its claim files out of it, or the folder out of the claims folder")
+    if path.is_dir():
+        return ClaimError(shown, 0, 0, folder_name_problem(name) or "this folder is not read",
+                          f"rename it to {_suggest_id(name)}, or move its claim files out of it")
     return ClaimError(shown, 0, 0, "this file will not be published: only <claim-id>.yml files "
                       "(or .yaml) are claim files", f"{fix}, or move it out of the claims folder")
 
@@ -760,6 +776,14 @@ def _explain(error: ErrorDetails, root: yaml.Node, shown: str, scale: RatingScal
         kind == "value_error" and "YYYY-MM-DD" in error["msg"]
     ):
         message, hint = f"{where!r} is not a date: {value!r}", "write it as YYYY-MM-DD, e.g. 2025-01-30"
+    elif kind == "value_error" and "in a year from" in error["msg"]:
+        message = f"{where!r} {error['msg'].removeprefix('Value error, ')}, not {value!s}"
+        hint = "check the year: write the date as YYYY-MM-DD, e.g. 2025-01-30"
+    elif kind in ("too_long", "string_too_long"):
+        limit = error.get("ctx", {}).get("max_length")
+        unit = "characters" if isinstance(value, str) else "entries"
+        message = f"{where!r} has more than {limit:,} {unit}" if isinstance(limit, int) else f"{where!r} is too long"
+        hint = "shorten it" if unit == "characters" else "keep the most important ones"
     elif kind == "value_error" and "http" in error["msg"]:
         message = f"{where!r} is not an http(s) URL: {str(value)[:80]!r}"
         hint = "write the full address starting with https:// (other schemes are not allowed)"

@@ -146,7 +146,7 @@ def plain_paragraphs(text: str) -> str:
     """Text shown as it is: escaped, one paragraph per block, line breaks kept."""
     blocks = [block.strip() for block in _BLOCKS.split(_CONTROL.sub("", text))]
     return "".join(
-        "<p>" + html.escape(block).replace("\n", "<br>\n") + "</p>" for block in blocks if block
+        "<p>" + inert_braces(html.escape(block)).replace("\n", "<br>\n") + "</p>" for block in blocks if block
     )
 
 
@@ -176,7 +176,18 @@ _TEXT_ONLY = nh3.Cleaner(tags=set(), clean_content_tags=DROPPED_WITH_CONTENT, st
 def sanitize(fragment: str) -> str:
     """An HTML fragment cut down to the allowlist: safe to put in a page as it is."""
     # Again afterwards: nh3 decodes character references such as &#1; into characters.
-    return _CONTROL.sub("", _CLEANER.clean(_CONTROL.sub("", fragment)))
+    return inert_braces(_CONTROL.sub("", _CLEANER.clean(_CONTROL.sub("", fragment))))
+
+
+# Other plugins substitute `{{ ... }}` and `{% ... %}` in pages (mkdocs-blogging-plugin in the
+# whole finished page, mkdocs-macros in Markdown): braces in contributor text are written as
+# character references, which readers see as braces and no template syntax matches.
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+
+
+def inert_braces(html_text: str) -> str:
+    """HTML (text or a quoted attribute value, not a script) with its braces as character references."""
+    return html_text.translate(_BRACES)
 
 
 def plain_text(fragment: str) -> str:

@@ -28,7 +28,7 @@ from pydantic import (
 )
 
 from .scale import DEFAULT_SCALE, KEY_PATTERN, RatingScale
-from .urls import MAX_ID_LENGTH, RESERVED_IDS
+from .urls import MAX_ID_LENGTH, RESERVED_IDS, is_device_name
 
 ID_PATTERN = KEY_PATTERN
 
@@ -81,6 +81,8 @@ def claim_id_problem(claim_id: str) -> str:
         return "is not a valid claim id"
     if claim_id in RESERVED_IDS:
         return f"is reserved: the site publishes a page or file of its own at claims/{claim_id}"
+    if is_device_name(claim_id):
+        return "is a device name on Windows, where no file or folder can have it"
     if len(claim_id) > MAX_ID_LENGTH:
         return f"is {len(claim_id)} characters long, over the limit of {MAX_ID_LENGTH} for a claim id"
     return ""
@@ -147,6 +149,24 @@ Moment = Annotated[
                                "pattern": "(Z|z|[+-][0-9]{2}:[0-9]{2})$"}]}),
 ]
 _INSTANT_FIELDS = ("published", "updated")
+
+
+# The dates of a fact check itself: a year-1 `published` was accepted and flooded the
+# scoreboard (issue 21); no check was made before 1900 or will be published after 2100.
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+def _plausible(value: date) -> date:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"must be a date in a year from {MIN_YEAR} to {MAX_YEAR}")
+    return value
+
+
+CheckDay = Annotated[Day, AfterValidator(_plausible)]
+CheckMoment = Annotated[Moment, AfterValidator(_plausible)]
+MAX_APPEARANCES = 20
+MAX_CORRECTIONS = 100
+MAX_NOTE_LENGTH = 2000
 ClaimId = Annotated[str, Field(pattern=ID_PATTERN)]
 
 
@@ -198,8 +218,8 @@ class Quote(_Strict):
 class Correction(_Strict):
     """A public note of a change to the verdict or the facts."""
 
-    date: Day
-    note: Text
+    date: CheckDay
+    note: Annotated[Text, Field(max_length=MAX_NOTE_LENGTH)]
 
 
 class Withdrawal(_Strict):
@@ -217,9 +237,10 @@ class Claim(_Strict):
     claimant_type: Literal["person", "organization"] | None = Field(
         default=None, description="Whether the claimant is a person or an organization (for ClaimReview)."
     )
-    claim_date: Day | None = Field(default=None, description="When the claim was made.")
+    claim_date: CheckDay | None = Field(default=None, description="When the claim was made.")
     appearance: Appearances = Field(
-        default_factory=list, description="Where the claim was made: a URL or a list of URLs."
+        default_factory=list, max_length=MAX_APPEARANCES,
+        description="Where the claim was made: a URL or a list of URLs."
     )
     verdict: str = Field(description="A key of the site's rating scale.")
     summary: Text = Field(description="The short answer, one to three sentences (Markdown).")
@@ -228,11 +249,11 @@ class Claim(_Strict):
     quotes: list[Quote] = Field(default_factory=list, max_length=100)
     tags: list[Text] = Field(default_factory=list, max_length=50)
     related: list[ClaimId] = Field(default_factory=list, max_length=50, description="Ids of other claims.")
-    published: Moment = Field(description="When this fact check was published: a date (out at midnight in the "
+    published: CheckMoment = Field(description="When this fact check was published: a date (out at midnight in the "
                               "site's timezone) or a date-time with its UTC offset (out at that instant).")
-    updated: Moment | None = None
+    updated: CheckMoment | None = None
     author: Text | None = Field(default=None, description="Who checked it.")
-    corrections: list[Correction] = Field(default_factory=list)
+    corrections: list[Correction] = Field(default_factory=list, max_length=MAX_CORRECTIONS)
     status: Literal["draft", "review", "published", "withdrawn"] = Field(
         default="published",
         description="draft or review: kept out of every published output (shown only under mkdocs serve); "

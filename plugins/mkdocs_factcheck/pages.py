@@ -17,7 +17,7 @@ import yaml
 
 from . import urls
 from .catalog import Catalog, CitedSource, Expert
-from .markup import plain_text
+from .markup import inert_braces, plain_text
 from .model import Claim
 from .render import Renderer
 from .slugs import name_key
@@ -56,7 +56,7 @@ class PageSpec:
     @property
     def shown_title(self) -> str:
         """The title as themes get it: they print titles as HTML, and ours can be contributor text."""
-        return html.escape(self.title)
+        return inert_braces(html.escape(self.title))
 
     def front(self, **meta: Any) -> dict[str, Any]:
         """The stub's front matter as data: what reading ``stub(**meta)``'s YAML gives, a new dict each time."""
@@ -64,7 +64,7 @@ class PageSpec:
         if not self.searchable:
             front["search"] = {"exclude": True}
         if self.description:
-            front["description"] = html.escape(self.description)
+            front["description"] = inert_braces(html.escape(self.description))
         front.update(copy.deepcopy(self.meta))
         front.update(meta)
         return front
@@ -99,8 +99,8 @@ def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = 500) -> di
         title = f"{rating.label}: “{claim.claim}”"
         specs.append(PageSpec(urls.claim_src(claim.id), "claim.html", title, description=_clip(summary),
                               context={"claim": claim, "history": None}, claim_id=claim.id,
-                              meta={"hide": ["navigation", "toc"], "html_title": html.escape(
-                                  f"{title} | {t['fact_check']} | {renderer.site.name}")}))
+                              meta={"hide": ["navigation", "toc"], "html_title": inert_braces(html.escape(
+                                  f"{title} | {t['fact_check']} | {renderer.site.name}"))}))
     for claim in catalog.withdrawn:
         assert claim.withdrawn is not None
         title = f"{t['withdrawn']}: “{claim.claim}”"
@@ -108,8 +108,8 @@ def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = 500) -> di
         specs.append(PageSpec(urls.claim_src(claim.id), WITHDRAWN_PAGE, title,
                               description=_clip(f"{t['withdrawn_on']} {claim.withdrawn.date}: {claim.withdrawn.note}"),
                               context={"claim": claim, "history": None},
-                              meta={"hide": ["navigation", "toc"], "html_title": html.escape(
-                                  f"{title} | {t['fact_check']} | {renderer.site.name}")}))
+                              meta={"hide": ["navigation", "toc"], "html_title": inert_braces(html.escape(
+                                  f"{title} | {t['fact_check']} | {renderer.site.name}"))}))
     specs += _log_pages(catalog, t["corrections_log"], page_size)
     for slug, entity in catalog.claimants.items():
         specs.append(PageSpec(urls.claimant_src(slug), "claimant.html", entity.name,

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html as html_lib
 import logging
+import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -29,9 +31,11 @@ from mkdocs.utils.templates import TemplateContext
 
 from . import editorial, share_tags, urls
 from .cards import CardJob
-from .errors import SiteError, format_report
+from .errors import SiteError, format_report, printable
 from .generate import owned_files
+from .hostguard import HostGuard
 from .loader import DEFAULT_MAX_BYTES, ClaimSet
+from .markup import inert_braces
 from .mkdocs_page import attach_generated_page
 from .pages import PageSpec
 from .rebuilds import DirtyRebuilds, OwnedOutputs, quiet_dirty_warning, search_plugin
@@ -77,6 +81,8 @@ class FactcheckConfig(Config):
     record_starts = c.Optional(c.Type((str, date)))  # checks out before it may keep older dates
     allow_hosts = c.Type(list, default=[])  # hosts the network commands ask at non-public addresses
     people = c.Optional(c.Type(str))  # the people registry (default: people.yml beside mkdocs.yml, if there)
+    # Hosts besides loopback that `mkdocs serve` answers (hostguard.py); "*" for any.
+    preview_hosts = c.ListOfItems(c.Type(str), default=[])
 
 
 class FactcheckPlugin(BasePlugin[FactcheckConfig]):
@@ -103,6 +109,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     # MkDocs keeps one plugin instance across `serve` rebuilds once on_startup exists.
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self._command = command
+        if command == "serve":
+            _guard_new_servers(self._preview_hosts)
         if dirty:  # `build --dirty` too: a fresh DirtyRebuilds rebuilds every page (rebuilds.py)
             self._rebuilds = DirtyRebuilds()
             quiet_dirty_warning()  # it would abort a strict site's every build; rebuilds.py answers it
@@ -143,6 +151,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             log.info(format_report(claim_set.errors) + "\n(shown on every page while serving; "
                      "`mkdocs build` fails until they are fixed)")
         _add_theme_overrides(config)
+        _check_plugin_order(list(config.plugins))
         self._search = search_plugin(dict(config.plugins))
         if self._command == "serve":
             keep_compiled(config.theme, self._compiled)
@@ -176,11 +185,13 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         assert self._planner is not None and self._plan is not None
         serving = self._command == "serve"
         plan = self._plan
-        # What `factcheck generate` wrote into docs_dir is ours: the plugin makes it afresh.
+        # What `factcheck generate` wrote into docs_dir (and still holds what it wrote) is ours:
+        # the plugin makes it afresh.
         for path in owned_files(self._planner.settings.docs_dir):
             file = files.get_file_from_path(path)
             if file is not None:
                 files.remove(file)
+        _leave_out_claims(files, self._planner.settings.claims_dir)
         docs = Path(config.docs_dir).name
         clashes = plan.clashes({file.url: f"{docs}/{file.src_uri}" for file in files})
         if clashes:
@@ -238,7 +249,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         ahead = self._bodies.take(spec, page.file.url) if self._bodies is not None else None
         html = ahead or self._prerendered.pop(spec.src_uri, "") or plan.body(spec, page.file.url)
         # Themes print TOC names as HTML; heading text can be contributor text.
-        page.toc = get_toc([{"level": 2, "id": anchor, "name": html_lib.escape(text), "children": []}
+        page.toc = get_toc([{"level": 2, "id": anchor, "name": inert_braces(html_lib.escape(text)), "children": []}
                             for anchor, text in plan.toc(html)])
         return html
 
@@ -362,7 +373,11 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             people_file = self._planner.settings.people_file
             if people_file is not None and people_file.is_file():
                 server.watch(str(people_file))
+        guard(server, self._preview_hosts)
         return server
+
+    def _preview_hosts(self) -> list[str]:
+        return list(self.config.preview_hosts)
 
     def on_shutdown(self) -> None:
         if self._stubs is not None:
@@ -412,6 +427,81 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
                               plan.head_inputs(spec)])
         path = self._stubs.stub(spec.src_uri, inputs, spec.stub)
         return File.generated(config, spec.src_uri, abs_src_path=str(path), inclusion=inclusion)
+
+
+def guard(server: LiveReloadServer, extra_hosts: Callable[[], list[str]]) -> None:
+    """Let ``server`` answer only requests to a loopback host or one of ``extra_hosts()``:
+    the preview shows unpublished checks (hostguard.py)."""
+    app = server.get_app()
+    if app is not None and not isinstance(app, HostGuard):
+        server.set_app(HostGuard(app, extra_hosts, _refused_host))
+
+
+_REFUSED: set[str] = set()  # hosts already logged: a page asking again and again fills no log
+
+
+def _refused_host(host: str) -> None:
+    if host in _REFUSED or len(_REFUSED) > 100:
+        return
+    _REFUSED.add(host)
+    log.warning(f"refused a request for host {printable(host)!r}: the preview answers only localhost; "
+                "list the host in plugins.factcheck.preview_hosts to allow it")
+
+
+# The serve commands of the engines we run under; each makes its server after on_startup.
+SERVE_MODULES = ("mkdocs.commands.serve", "properdocs.commands.serve")
+
+
+_SERVING: list[Callable[[], list[str]]] = [list]  # the extra hosts of the latest `serve` (one a process)
+
+
+def _guard_new_servers(extra_hosts: Callable[[], list[str]]) -> None:
+    """Guard the server `mkdocs serve` is about to make, in every mode: it calls on_serve (the
+    usual place, above) only with live reload on, and `--no-livereload` serves previews too."""
+    _SERVING[0] = extra_hosts
+    for name in SERVE_MODULES:
+        module = sys.modules.get(name)
+        server_class = getattr(module, "LiveReloadServer", None)
+        if server_class is None or getattr(server_class, "factcheck_guarded", False):
+            continue
+
+        class GuardedServer(server_class):  # type: ignore[misc,valid-type]
+            factcheck_guarded = True
+
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                guard(self, lambda: _SERVING[0]())
+
+        module.LiveReloadServer = GuardedServer  # type: ignore[union-attr]
+
+
+# Plugins that replace `{{ ... }}` in the finished page, and plugins that rewrite it and turn
+# character references back into characters (our braces are `&#123;`: markup.inert_braces).
+SUBSTITUTING = ("blogging",)
+DECODING = ("minify", "glightbox")
+
+
+def _check_plugin_order(names: list[str]) -> None:
+    """Both kinds run on the finished page in the order listed: a rewriting plugin listed first
+    hands the substituting one contributor text with its braces again."""
+    for substituting in (name for name in names if name in SUBSTITUTING):
+        before = [name for name in names[:names.index(substituting)] if name in DECODING]
+        if before:
+            log.warning(f"mkdocs.yml: {', '.join(before)} is listed before {substituting}, so {substituting} "
+                        "would read template syntax in claim files as its own (`{{ blog_content }}`); "
+                        f"list {substituting} before {', '.join(before)}")
+
+
+def _leave_out_claims(files: Files, claims_dir: Path) -> None:
+    """A claims folder inside docs_dir would be published as it is: every claim file as raw
+    YAML, drafts and embargoed checks included. Its files are left out of the site."""
+    folder = claims_dir.resolve()
+    inside = [file for file in files if file.abs_src_path and Path(file.abs_src_path).resolve().is_relative_to(folder)]
+    for file in inside:
+        files.remove(file)
+    if inside:
+        log.info(f"{claims_dir.name}/: the claims folder is inside docs_dir; its {len(inside)} files are left out "
+                 "of the site (claim files are published as pages, never as they are)")
 
 
 def _check_setup(config: MkDocsConfig, command: str) -> None:

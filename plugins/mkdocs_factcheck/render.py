@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from . import cards, jsonld, parallel, scoreboard, urls
 from .catalog import Catalog
-from .markup import MarkdownRenderer, plain_text
+from .markup import MarkdownRenderer, inert_braces, plain_text
 from .model import Claim, browser_host
 from .scale import RatingScale
 from .slugs import name_key, slugify
@@ -86,6 +86,7 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            finalize=_inert,
         )
         # Search indexes the claim, verdict and short answer; the rest is opt-in (README).
         search_skip = Markup("") if search_full_text else Markup(" data-search-exclude")
@@ -257,3 +258,11 @@ def _host(url: str) -> str:
     """'https://www.example.org/a/b' -> 'example.org': what a reader recognises."""
     host = browser_host(url) or url
     return host.removeprefix("www.")
+
+
+def _inert(value: Any) -> Any:
+    """Every value a template prints, escaped as autoescape would and with its braces as
+    character references (markup.inert_braces); HTML we made (Markup) is already both."""
+    if isinstance(value, Markup) or value is None or isinstance(value, int | float):
+        return value
+    return Markup(inert_braces(str(Markup.escape(value))))

@@ -74,6 +74,7 @@ OPTIONS: dict[str, tuple[tuple[type, ...], Any]] = {
     "record_starts": ((str, date, type(None)), None),  # checks out before it may keep older dates
     "allow_hosts": ((list,), []),  # hosts `factcheck links`/`archive`/`import` ask at non-public addresses
     "people": ((str, type(None)), None),  # the people registry; default people.yml, when it exists
+    "preview_hosts": ((list,), []),  # hosts besides loopback that `mkdocs serve` answers (plugin adapter only)
 }
 IDENTITY = ("about", "contact", "funding", "methodology", "corrections", "report_error")
 MINIMUMS = {"page_size": 1, "max_file_bytes": 1, "latest_count": 0, "feed_limit": 0, "min_reviewers": 0}

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 from confusable_homoglyphs import categories, confusables
 
+from .urls import is_device_name
+
 # Letters that Unicode does not decompose into an ASCII base letter.
 _SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d",
                           "ł": "l", "Ł": "l", "þ": "th", "Þ": "th", "œ": "oe", "Œ": "oe", "\u0131": "i"})
@@ -53,8 +55,12 @@ def unique_slugs(names: Iterable[str], fallback: str = "item") -> dict[str, str]
 
 def name_slug(key: str, fallback: str = "item") -> str:
     """The slug of a name key (see ``name_key``). A name with no Latin letters (e.g. 北京)
-    still gets a stable, distinct slug from a hash of it."""
-    return slugify(key) or f"{fallback}-{hashlib.sha1(key.encode()).hexdigest()[:8]}"
+    still gets a stable, distinct slug from a hash of it, and so does a name whose slug
+    Windows reads as a device (``con``, ``nul``, ``com1``): ``tags/con/`` cannot be checked out there."""
+    slug = slugify(key)
+    if slug and not is_device_name(slug):
+        return slug
+    return f"{slug or fallback}-{hashlib.sha1(key.encode()).hexdigest()[:8]}"
 
 
 def name_key(name: str) -> str:

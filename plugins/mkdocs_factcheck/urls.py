@@ -66,6 +66,15 @@ RESERVED_IDS = frozenset({
 })
 # `claims/<id>.html` (use_directory_urls: false) must stay a legal file name (255 bytes).
 MAX_ID_LENGTH = 100
+# Names Windows reserves for devices, whatever the extension (`con.html`, `nul/index.html`):
+# a checkout or a copy of the built site on Windows cannot hold a file or folder so named.
+WINDOWS_DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
+                                  *(f"lpt{n}" for n in range(1, 10))})
+
+
+def is_device_name(name: str) -> bool:
+    """Whether Windows reads the file or folder ``name`` as a device (``CON``, ``nul.txt``, ``com1.md``)."""
+    return name.split(".", 1)[0].rstrip(" ").lower() in WINDOWS_DEVICE_NAMES
 
 
 def page_url(src_uri: str, use_directory_urls: bool = True) -> str:
