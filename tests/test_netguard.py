@@ -480,7 +480,7 @@ def test_links_and_archive_leave_unpublished_checks_alone(tmp_path: Path) -> Non
         site.write_claim("review.yml", claim_file(web, appearance="/review", sources=["/review-source"])
                          + "status: review\n")
         site.write_claim("embargoed.yml", claim_file(web, appearance="/embargoed", sources=["/embargoed-source"])
-                         .replace("published: 2025-01-30", "published: 2999-01-30\nreviewed_by: [A Reviewer]"))
+                         .replace("published: 2025-01-30", "published: 2099-01-30\nreviewed_by: [A Reviewer]"))
         proc = run("links", *QUICK, *LOCAL, cwd=tmp_path)
         assert proc.returncode == 0, proc.stdout
         assert sorted(web.paths("HEAD")) == ["/public", "/public-source"]
