@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from . import __version__, archive, desk, editorial, generate, importer, linkcheck, parallel, urls
+from . import __version__, archive, desk, editorial, extras, generate, importer, linkcheck, parallel, urls
 from .errors import ClaimError, SiteError, UsageError, printable
 from .loader import CLAIM_SUFFIXES, DEFAULT_MAX_BYTES, ClaimLoader, claim_files
 from .mkdocs_yml import find_config, plugin_options, read_config
@@ -417,6 +417,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # Every command reads Path(args.config_file): resolve it once, here.
         args.config_file = str(find_config(args.config_file))
+        extras.require(args.command)  # links, archive, import: the `tools` extra
         code: int = args.run(args)
     except UsageError as exc:
         parser.exit(2, f"factcheck {args.command}: error: {printable(str(exc))}\n")
