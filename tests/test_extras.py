@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from conftest import ENV, REPO
-
 from mkdocs_factcheck import cli, extras
 
 TOOL_LIBRARIES = {"httpx", "lxml", "extruct"}

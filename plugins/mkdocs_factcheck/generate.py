@@ -31,7 +31,7 @@ from . import parallel, urls
 from .errors import ClaimError, SiteError, format_report
 from .mkdocs_yml import read_settings
 from .pages import PageSpec
-from .siteplan import SitePlan, SitePlanner
+from .siteplan import SitePlan, SitePlanner, missing_identity_pages
 
 MANIFEST = ".factcheck-generated"
 MANIFEST_HEADER = "# Written by `factcheck generate`: the files it owns in this folder. Do not edit.\n"
@@ -143,6 +143,12 @@ def _remove_empty_parents(folder: Path, docs_dir: Path) -> None:
         folder = folder.parent
 
 
+def _docs_files(docs_dir: Path) -> Iterator[str]:
+    """Every file of docs_dir by its path there, as an engine reading the folder sees them."""
+    if docs_dir.is_dir():
+        yield from (path.relative_to(docs_dir).as_posix() for path in docs_dir.rglob("*") if path.is_file())
+
+
 def owned_files(docs_dir: Path) -> set[str]:
     """The paths in docs_dir that an earlier ``factcheck generate`` wrote (and may replace)."""
     try:
@@ -198,6 +204,11 @@ class Generator:
             self.warn(str(error))
         if plan.errors and not keep_going:
             self.warn(format_report(plan.errors).splitlines()[0] + " nothing was written; fix them and run again")
+            return 1
+        missing = missing_identity_pages(settings.site, {*_docs_files(settings.docs_dir), *plan.pages, *plan.files},
+                                         config_file=self.config_file, docs_dir=settings.docs_dir.name)
+        if missing:
+            self.warn("\n".join(f"error: {line}" for line in missing) + "\nnothing was written")
             return 1
         head_template = bool(settings.custom_dir and (settings.custom_dir / HEAD_TEMPLATE).is_file())
         try:

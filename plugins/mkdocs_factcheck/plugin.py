@@ -34,7 +34,7 @@ from .mkdocs_page import attach_generated_page
 from .pages import PageSpec
 from .rebuilds import DirtyRebuilds, quiet_dirty_warning, search_plugin
 from .searchview import searchable_part
-from .siteplan import Bodies, Settings, SettingsError, SitePlan, SitePlanner, settings_from
+from .siteplan import Bodies, Settings, SettingsError, SitePlan, SitePlanner, missing_identity_pages, settings_from
 from .spool import Packed, Spool
 from .strings import BUNDLED
 from .stubs import StubFolder
@@ -137,7 +137,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     # Early: our pages must exist before other plugins list the files (redirects,
     # htmlproofer, blog, rss) and before `i18n` (-100) sorts them into languages.
     @event_priority(100)
-    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+    def _files_added(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self._planner is not None and self._claim_set is not None
         serving = self._command == "serve"
         # Drafts, checks in review and embargoed checks: previewed under serve, never built.
@@ -173,6 +173,19 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
                      "add a font file that has it to the plugin's card_fonts option")
         log.info(f"{len(plan.catalog.claims)} fact checks, {len(plan.pages)} generated pages")
         return files
+
+    # Last: the identity pages may come from another plugin (gen-files, i18n) as well as docs_dir.
+    @event_priority(-1000)
+    def _files_identity_checked(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if self._planner is not None:
+            missing = missing_identity_pages(
+                self._planner.settings.site, {file.src_uri for file in files},
+                config_file=Path(config.config_file_path or "mkdocs.yml"), docs_dir=Path(config.docs_dir).name)
+            if missing:
+                raise PluginError("\n".join(missing))
+        return files
+
+    on_files = CombinedEvent(_files_added, _files_identity_checked)
 
     # Late, on the nav other plugins made; before MkDocs reads the pages it rebuilds.
     @event_priority(-90)

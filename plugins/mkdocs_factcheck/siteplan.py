@@ -15,12 +15,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import yaml
 from pydantic import ValidationError
 
 from . import cache as disk_cache
@@ -69,6 +70,60 @@ OPTIONS: dict[str, tuple[tuple[type, ...], Any]] = {
 }
 IDENTITY = ("about", "contact", "funding", "methodology", "corrections", "report_error")
 MINIMUMS = {"page_size": 1, "max_file_bytes": 1, "latest_count": 0, "feed_limit": 0, "min_reviewers": 0}
+
+
+def identity_pages(site: SiteInfo) -> list[tuple[str, str]]:
+    """(option, page path in docs_dir) of each identity option that names a page, not a URL or an
+    e-mail address: ``report_error: corrections.md#report-an-error`` -> ('report_error', 'corrections.md')."""
+    found = []
+    for option in IDENTITY:
+        target: str = getattr(site, option)
+        if not target or "://" in target or target.startswith("mailto:") or ("@" in target and "/" not in target):
+            continue
+        found.append((option, target.partition("#")[0]))
+    return found
+
+
+def missing_identity_pages(site: SiteInfo, pages: Collection[str], *, config_file: Path, docs_dir: str) -> list[str]:
+    """A located message for each identity option naming a page that is not among ``pages`` (the
+    site's source paths: its own files and ours), so no footer link or ClaimReview policy is a 404."""
+    problems = []
+    for option, page in identity_pages(site):
+        if page in pages:
+            continue
+        line = option_line(config_file, option)
+        where = f"{config_file.name}:{line}" if line else config_file.name
+        problems.append(f"{where}: plugins.factcheck.{option} names the page {page}, which does not exist "
+                        f"({docs_dir}/{page}); write that page (`factcheck init` writes one to fill in), "
+                        "or name an existing page, a URL or an e-mail address")
+    return problems
+
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml's structure only (for line numbers): every tag (!ENV, !relative) is a plain node."""
+
+
+def option_line(config_file: Path, option: str) -> int:
+    """The line of ``plugins: - factcheck: <option>:`` in ``config_file`` (0 when it is not found
+    there, e.g. set in an INHERIT parent)."""
+    try:
+        root = yaml.compose(config_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
+    except (OSError, yaml.YAMLError):
+        return 0
+    plugins = _value_of(root, "plugins")
+    entries = plugins.value if isinstance(plugins, yaml.SequenceNode) else [plugins]
+    for entry in entries:
+        options = _value_of(entry, "factcheck")
+        for key, _ in (options.value if isinstance(options, yaml.MappingNode) else []):
+            if isinstance(key, yaml.ScalarNode) and key.value == option:
+                return int(key.start_mark.line) + 1
+    return 0
+
+
+def _value_of(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return next((value for k, value in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
 
 
 class SettingsError(Exception):
