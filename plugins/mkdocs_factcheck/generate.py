@@ -29,6 +29,7 @@ from pathlib import Path
 
 from . import parallel, urls
 from .errors import ClaimError, SiteError, format_report
+from .init import unwritten, unwritten_note
 from .mkdocs_yml import read_settings
 from .pages import PageSpec
 from .siteplan import SitePlan, SitePlanner, missing_identity_pages
@@ -69,6 +70,11 @@ def site_outputs(plan: SitePlan, *, head_template: bool = False,
     outputs.update(plan.files)
     outputs.update(images or {})
     return outputs
+
+
+def outputs_paths(plan: SitePlan) -> list[str]:
+    """The paths in docs_dir that the plan's pages and files take."""
+    return [*plan.pages, *plan.files, *(path for path, _ in plan.cards)]
 
 
 def page_markdown(plan: SitePlan, spec: PageSpec, *, head_template: bool = False) -> str:
@@ -219,6 +225,8 @@ class Generator:
             return 1
         self.planner.save_cache()
         self.say(outcome.summary(settings.docs_dir))
+        for page in unwritten(settings.docs_dir, skip=set(outputs_paths(plan))):
+            self.say(unwritten_note(f"{settings.docs_dir.name}/{page}"))
         loose = not_ignored(settings.docs_dir, [*plan.pages, *plan.files, *(path for path, _ in plan.cards)])
         if loose:
             where = settings.docs_dir.relative_to(settings.config_dir.resolve()).as_posix() \

@@ -29,6 +29,7 @@ from . import editorial, share_tags, urls
 from .cards import CardJob
 from .errors import format_report
 from .generate import owned_files
+from .init import TO_WRITE, unwritten_note
 from .loader import DEFAULT_MAX_BYTES, ClaimSet
 from .mkdocs_page import attach_generated_page
 from .pages import PageSpec
@@ -205,6 +206,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             return html
         spec = plan.pages.get(page.file.src_uri)
         if spec is None:
+            if TO_WRITE in html:  # `factcheck init`'s pages, until the desk writes them
+                # Said, never failing a build (strict counts warnings): a new site builds strict.
+                log.info(unwritten_note(f"{Path(config.docs_dir).name}/{page.file.src_uri}"))
             return plan.banner + plan.fill_markers(html, page.file.url)
         # From the URL the page ended up at (i18n moves it to fr/... in other languages).
         ahead = self._bodies.take(spec, page.file.url) if self._bodies is not None else None
