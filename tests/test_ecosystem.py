@@ -73,7 +73,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("claims", "site_src", "overrides"):  # everything the repo's mkdocs.yml names
         if (REPO / name).is_dir():
             shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    # The repo's site_url and repo_url come from the deployment (!ENV); here, a fixed public address.
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"^site_url: .*$", f"site_url: {SITE_URL}", config, flags=re.M)
+    (root / "mkdocs.yml").write_text(re.sub(r"^repo_url: .*\n", "", config, flags=re.M), encoding="utf-8")
     payloads = load_attacks("templates")
     values = {field: payloads[i % len(payloads)] for i, field in enumerate(
         ("claim", "summary", "analysis", "quote.text", "source.title", "correction.note", "author"))}

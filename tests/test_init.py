@@ -152,3 +152,29 @@ def test_new_makes_a_draft(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.chdir(tmp_path)
     assert cli.main(["new", "A claim.", "--id", "a-claim"]) == 0
     assert yaml.safe_load((tmp_path / "claims" / "a-claim.yml").read_text(encoding="utf-8"))["status"] == "draft"
+
+
+# This repository's own site: its address comes from the deployment too.
+
+
+def test_the_repo_site_takes_its_address_from_the_deployment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import REPO
+
+    assert "example.org" not in (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    monkeypatch.delenv("SITE_URL", raising=False)
+    monkeypatch.delenv("REPO_URL", raising=False)
+    local = read_config(REPO / "mkdocs.yml")
+    assert local["site_url"] == "http://127.0.0.1:8000/" and local["repo_url"] is None
+    monkeypatch.setenv("SITE_URL", "https://desk.github.io/checks/")
+    monkeypatch.setenv("REPO_URL", "https://github.com/desk/checks")
+    deployed = read_config(REPO / "mkdocs.yml")
+    assert deployed["site_url"] == "https://desk.github.io/checks/"
+    assert deployed["repo_url"] == "https://github.com/desk/checks"
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    assert next(s for s in steps if s.get("uses", "").startswith("actions/checkout"))["with"]["fetch-depth"] == 0
+    pages = next(s for s in steps if s.get("uses", "").startswith("actions/configure-pages"))
+    building = next(s for s in steps if "mkdocs build --strict" in s.get("run", ""))
+    assert steps.index(pages) < steps.index(building)
+    assert building["env"] == {"SITE_URL": "${{ steps." + pages["id"] + ".outputs.base_url }}/",
+                               "REPO_URL": "${{ github.server_url }}/${{ github.repository }}"}
