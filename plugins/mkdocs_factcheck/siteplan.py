@@ -369,16 +369,17 @@ class SitePlan:
                 html = html.replace(tag, fragment)
         return html
 
-    def source_of(self, spec: PageSpec) -> Path:
+    def source_of(self, spec: PageSpec) -> Path | None:
         """The file a page comes from, for tools that read its date or git history: a claim
-        page's claim file (or, for a broken one, that file), a listing's claims folder."""
+        page's claim file (or, for a broken one, that file); None for a listing, which no one
+        file makes (the adapter gives it a file of its own)."""
         claim = self.catalog.by_id.get(spec.claim_id) if spec.claim_id else None
         if claim is not None:
             return self.claim_files[claim.id]
         if spec.template == ERROR_PAGE:
             first: ClaimError = spec.context["errors"][0]
             return (self.config_dir / first.path).resolve()
-        return self.claims_dir
+        return None
 
     def take_files(self) -> dict[str, str]:
         """The site files, handed over once: the plan keeps only their paths (the JSON export
