@@ -82,3 +82,21 @@ def test_an_unbundled_language_translated_or_kept_english_builds(tmp_path: Path,
     assert result.returncode == 0, result.output
     if options.startswith("strings"):
         assert "[ja] all_claims" in result.page("claims/")
+
+
+def test_listing_sources_are_never_written_through_a_link(tmp_path: Path) -> None:
+    """A `.cache` committed as a symbolic link would have the build write (and remove) files elsewhere."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("mine\n", encoding="utf-8")
+    site = make_site_in(tmp_path / "site")
+    site.write_claim("a.yml", claim_yaml())
+    (tmp_path / "site" / ".cache").symlink_to(elsewhere, target_is_directory=True)
+    result = site.build()
+    assert result.returncode != 0 and ".cache is a symbolic link" in result.output
+    assert sorted(p.name for p in elsewhere.rglob("*")) == ["keep.txt"]
+    (tmp_path / "site" / ".cache").unlink()
+    (tmp_path / "site" / ".cache" / "factcheck" / "pages").mkdir(parents=True)
+    (tmp_path / "site" / ".cache" / "factcheck" / "pages" / "old.md").write_text("stale\n", encoding="utf-8")
+    assert site.build("--strict").returncode == 0
+    assert not (tmp_path / "site" / ".cache" / "factcheck" / "pages").exists(), "removed after the build"

@@ -10,6 +10,7 @@ site's ``mkdocs.yml`` does not matter (MkDocs runs higher priorities first; defa
 from __future__ import annotations
 
 import html as html_lib
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -381,7 +382,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         if source is not None:
             return source
         if self._sources is None:
-            self._sources = StubFolder(Path(config.config_file_path or ".").parent / LISTING_STUBS)
+            self._sources = StubFolder(_listing_stubs(Path(config.config_file_path or ".").parent))
         return self._sources.stub(spec.src_uri, spec.stub(), spec.stub)
 
     def _page_file(self, plan: SitePlan, spec: PageSpec, config: MkDocsConfig) -> File:
@@ -426,6 +427,19 @@ def _nav_titles(entries: Any) -> Iterator[tuple[str, str]]:
 # Our listing pages (every generated page but a claim page), as globs of their source paths.
 LISTING_GLOBS = ("scoreboard.md", "claims/index.md", "claims/page/*", "claimants/*", "experts/*", "tags/*",
                  "sources/*")
+
+
+def _listing_stubs(config_dir: Path) -> Path:
+    """The listings' stub folder, emptied: never through a symbolic link (one committed in the
+    repository's .cache/ would have the build write, and remove, files elsewhere)."""
+    folder = config_dir
+    for part in LISTING_STUBS.parts:
+        folder = folder / part
+        if folder.is_symlink():
+            raise PluginError(f"{folder} is a symbolic link; factcheck writes listing pages' source files "
+                              f"into {LISTING_STUBS.as_posix()}/ beside mkdocs.yml: remove the link")
+    shutil.rmtree(folder, ignore_errors=True)  # nothing from before (or from a commit) stays in it
+    return folder
 
 
 def _listings_out_of_git_authors(config: MkDocsConfig) -> None:
