@@ -178,3 +178,15 @@ def test_the_repo_site_takes_its_address_from_the_deployment(monkeypatch: pytest
     assert steps.index(pages) < steps.index(building)
     assert building["env"] == {"SITE_URL": "${{ steps." + pages["id"] + ".outputs.base_url }}/",
                                "REPO_URL": "${{ github.server_url }}/${{ github.repository }}"}
+
+
+def test_a_language_without_our_words_keeps_english_on_purpose(tmp_path: Path) -> None:
+    """Else the new site's strict build would stop on the warning for English under <html lang=ja>."""
+    assert cli.main(["init", str(tmp_path / "ja"), "--language", "ja"]) == 0
+    config = read_config(tmp_path / "ja" / "mkdocs.yml")
+    options = next(p["factcheck"] for p in config["plugins"] if isinstance(p, dict) and "factcheck" in p)
+    assert config["theme"]["language"] == "ja" and options["language"] == "en"
+    assert "translate them" in (tmp_path / "ja" / "mkdocs.yml").read_text(encoding="utf-8")
+    assert cli.main(["init", str(tmp_path / "pt"), "--language", "pt-BR"]) == 0
+    assert "language" not in next(p["factcheck"] for p in read_config(tmp_path / "pt" / "mkdocs.yml")["plugins"]
+                                  if isinstance(p, dict) and "factcheck" in p)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import SiteError
+from .strings import BUNDLED
 
 SCAFFOLD = Path(__file__).parent / "scaffold"
 ENGINES = ("mkdocs", "zensical")
@@ -67,6 +68,7 @@ def site_files(choices: Choices, schema: str) -> dict[str, str]:
     if not name:
         raise SiteError("the site name is empty; give one with --name")
     values = {
+        "LANGUAGE_OPTION": _language_option(choices.language),
         "VERSION": __version__,
         "SITE_NAME": name,
         "SITE_NAME_YAML": json.dumps(name, ensure_ascii=False),  # a JSON string is a YAML string
@@ -79,6 +81,17 @@ def site_files(choices: Choices, schema: str) -> dict[str, str]:
              for source, target in LAYOUT.items()}
     files[SCHEMA] = schema
     return files
+
+
+def _language_option(language: str) -> str:
+    """Nothing for a language factcheck has words in; else the plugin's words kept English on
+    purpose, with the way to translate them (the build would warn, and a strict one fail)."""
+    if language.split("-")[0].lower() in BUNDLED:
+        return ""
+    return (f"      # factcheck has no words in {language!r} yet, so its pages use English: translate them\n"
+            "      # under `strings:` (every key of ENGLISH in mkdocs_factcheck/strings.py; README:\n"
+            "      # Adding a language), then delete the next line.\n"
+            "      language: en\n")
 
 
 def _filled(text: str, values: Mapping[str, str]) -> str:
