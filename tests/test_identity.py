@@ -60,3 +60,11 @@ def test_generate_refuses_a_missing_identity_page(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1 and "mkdocs.yml:9: plugins.factcheck.about names the page about.md" in proc.stderr
     assert not (tmp_path / "docs" / "scoreboard.md").exists(), "nothing was written"
+
+
+def test_a_page_may_be_named_by_its_url(tmp_path: Path) -> None:
+    site = make_site_in(tmp_path, plugin_options="about: about/\nmethodology: scoreboard/",
+                        pages={"index.md": "# Home\n", "about.md": "# About\n"})
+    site.write_claim("a.yml", claim_yaml())
+    result = site.build("--strict")
+    assert result.returncode == 0, result.output

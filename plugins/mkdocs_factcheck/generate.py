@@ -230,7 +230,9 @@ class Generator:
         if plan.errors and not keep_going:
             self.warn(format_report(plan.errors).splitlines()[0] + " nothing was written; fix them and run again")
             return 1
-        missing = missing_identity_pages(settings.site, {*_docs_files(settings.docs_dir), *plan.pages, *plan.files},
+        sources = {*_docs_files(settings.docs_dir), *plan.pages, *plan.files}
+        directory_urls = settings.site.use_directory_urls
+        missing = missing_identity_pages(settings.site, sources | {urls.page_url(s, directory_urls) for s in sources},
                                          config_file=self.config_file, docs_dir=settings.docs_dir.name)
         if missing:
             self.warn("\n".join(f"error: {line}" for line in missing) + "\nnothing was written")

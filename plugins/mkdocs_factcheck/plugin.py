@@ -184,7 +184,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     def _files_identity_checked(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self._planner is not None:
             missing = missing_identity_pages(
-                self._planner.settings.site, {file.src_uri for file in files},
+                self._planner.settings.site, {name for file in files for name in (file.src_uri, file.url)},
                 config_file=Path(config.config_file_path or "mkdocs.yml"), docs_dir=Path(config.docs_dir).name)
             if missing:
                 raise PluginError("\n".join(missing))

@@ -86,7 +86,8 @@ def identity_pages(site: SiteInfo) -> list[tuple[str, str]]:
 
 def missing_identity_pages(site: SiteInfo, pages: Collection[str], *, config_file: Path, docs_dir: str) -> list[str]:
     """A located message for each identity option naming a page that is not among ``pages`` (the
-    site's source paths: its own files and ours), so no footer link or ClaimReview policy is a 404."""
+    site's source paths and URLs: its own files and ours), so no footer link or ClaimReview policy
+    is a 404."""
     problems = []
     for option, page in identity_pages(site):
         if page in pages:
