@@ -8,10 +8,16 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve build test lint browser-deps bench schema
 
+# Serving and building need the package alone (`pip install -e .`); the tests also need the
+# test toolchain and the network tools' libraries (`.[test,tools]`).
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed-test: pyproject.toml $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,tools]'
 	touch $@
 
 serve: $(BIN)/.installed
@@ -27,12 +33,12 @@ browser-deps:
 	@{ ldconfig -p | grep -q libcairo.so.2 && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcairo2 fonts-dejavu-core >/dev/null; }
 	@[ ! -f package-lock.json ] || [ -d node_modules ] || npm ci --silent --no-audit --no-fund
 
-lint: $(BIN)/.installed
+lint: $(BIN)/.installed-test
 	$(BIN)/ruff check plugins tests $(wildcard bench)
 	$(BIN)/mypy
 
-test: $(BIN)/.installed browser-deps lint
+test: $(BIN)/.installed-test browser-deps lint
 	$(BIN)/pytest
 
-bench: $(BIN)/.installed
+bench: $(BIN)/.installed-test
 	$(BIN)/python bench/run.py

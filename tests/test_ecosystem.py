@@ -63,6 +63,11 @@ PLUGINS: dict[str, object] = {
     "meta": "meta",
     "offline": "offline",
     "social": "social",
+    "git-authors": "git-authors",
+    "enumerate-headings": "enumerate-headings",
+    "ezlinks": "ezlinks",
+    "roamlinks": "roamlinks",
+    "autorefs": "autorefs",
 }
 CASES = [(name, order) for name in PLUGINS for order in ("before", "after")]
 SUBSTITUTING = {"macros", "blogging"}  # plugins that replace `{{ ... }}` in pages
@@ -76,11 +81,19 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("claims", "site_src", "overrides"):  # everything the repo's mkdocs.yml names
         if (REPO / name).is_dir():
             shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    # The repo's site_url and repo_url come from the deployment (!ENV); here, a fixed public address.
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"^site_url: .*$", f"site_url: {SITE_URL}", config, flags=re.M)
+    (root / "mkdocs.yml").write_text(re.sub(r"^repo_url: .*\n", "", config, flags=re.M), encoding="utf-8")
     payloads = load_attacks("templates")
     values = {field: payloads[i % len(payloads)] for i, field in enumerate(
         ("claim", "summary", "analysis", "quote.text", "source.title", "correction.note", "author"))}
     (root / "claims" / "template-payloads.yml").write_text(dump(claim_data(values)), encoding="utf-8")
+    # Links to generated pages as the link plugins write them (plain text for the others), and a
+    # reference to a generated page's heading for autorefs.
+    (root / "site_src" / "see-also.md").write_text(
+        "# See also\n\nThe [[deepseek-r1-cost-under-6-million]] check and the [[scoreboard]].\n\n"
+        "The [chart of verdicts][verdicts].\n", encoding="utf-8")
     (root / "site_src" / "blog" / "posts").mkdir(parents=True)
     (root / "site_src" / "blog" / "index.md").write_text("# Blog\n", encoding="utf-8")
     _git(root, "init", "-q")
@@ -99,8 +112,22 @@ def _git(root: Path, *args: str, date: str = "") -> None:
     subprocess.run(["git", *args], cwd=root, env=env, check=True)
 
 
+def generated_copy(site: Path, name: str) -> Path:
+    """A copy of the site where `factcheck generate` has written the pages into docs_dir: roamlinks
+    looks for link targets on the disk (README: Works with), and finds ours there."""
+    root = site.parent / f"{site.name}-{name}"
+    if not root.is_dir():
+        shutil.copytree(site, root, ignore=shutil.ignore_patterns("site-*", "mkdocs-*.yml"))
+        proc = subprocess.run([sys.executable, "-m", "mkdocs_factcheck", "generate"], cwd=root, env=ENV,
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    return root
+
+
 def build_with(site: Path, name: str, order: str) -> Path:
     """Build the site strict with the plugin listed before or after factcheck; its output folder."""
+    if name == "roamlinks":
+        site = generated_copy(site, name)
     config = yaml.safe_load((site / "mkdocs.yml").read_text(encoding="utf-8"))
     plugins = config["plugins"]
     at = next(i for i, p in enumerate(plugins) if isinstance(p, dict) and "factcheck" in p)
@@ -171,6 +198,34 @@ def test_repo_site_with_plugin(site: Path, name: str, order: str) -> None:
         claim_page = (out / "claims" / "deepseek-r1-cost-under-6-million" / "index.html").read_text()
         images = re.findall(r'property="og:image" content="([^"]+)"', claim_page)
         assert len(images) == 1 and "/assets/images/social/" not in images[0], "our card (with the verdict) wins"
+    check_own_feature(out, name)
+
+
+LISTINGS = ("scoreboard/", "claims/", "claimants/", "experts/", "tags/", "sources/")
+
+
+def check_own_feature(out: Path, name: str) -> None:
+    """What each of the newer plugins is for, seen on our pages."""
+    if name not in ("git-authors", "enumerate-headings", "ezlinks", "roamlinks", "autorefs"):
+        return
+    claim_page = (out / "claims" / "deepseek-r1-cost-under-6-million" / "index.html").read_text(encoding="utf-8")
+    see_also = (out / "see-also" / "index.html").read_text(encoding="utf-8")
+    if name == "git-authors":
+        # The claim file's author (the test repo commits as "t"); listings, made of many files, name none.
+        assert re.search(r'md-source-file.*href="mailto:t@example.org">t</a>', claim_page, re.S), "claim authors"
+        for listing in LISTINGS:
+            assert "md-source-file__fact" not in (out / listing / "index.html").read_text(encoding="utf-8"), listing
+    if name == "enumerate-headings":
+        numbers = [re.findall(r'<h1 id="[^"]+"><span class="enumerate-headings-plugin[^"]*">([\d.]+)</span>',
+                              (out / listing / "index.html").read_text(encoding="utf-8")) for listing in LISTINGS]
+        assert all(len(found) == 1 for found in numbers), numbers
+        assert len({found[0] for found in numbers}) == len(LISTINGS), f"each listing its own number: {numbers}"
+    if name in ("ezlinks", "roamlinks"):
+        links = re.findall(r'<a href="([^"]+)"[^>]*>(deepseek-r1-cost-under-6-million|scoreboard)</a>', see_also)
+        assert sorted(links) == [("../claims/deepseek-r1-cost-under-6-million/", "deepseek-r1-cost-under-6-million"),
+                                 ("../scoreboard/", "scoreboard")], links
+    if name == "autorefs":
+        assert re.search(r'<a class="autorefs autorefs-internal"[^>]*href="../scoreboard/#verdicts"', see_also)
 
 
 class _Tags(HTMLParser):
@@ -324,6 +379,18 @@ def build_variant(site: Path, name: str, change: dict[str, object], pages: dict[
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     MkDocsConfig.plugins.plugin_cache.clear()
     build(load_config(str(config_file), strict=strict))
+
+
+def test_links_to_anchors_of_generated_pages_are_validated(site: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The repo's mkdocs.yml sets `validation: links: anchors`: a link to a heading of a generated page
+    is checked against the anchors of its HTML, which never went through Markdown."""
+    good = ("# Anchors\n\n[The chart](scoreboard.md#verdicts), [the sources](claims/deepseek-r1-cost-under-6-million.md"
+            "#sources) and [the claimants](claimants/index.md#claimants).\n")
+    build_variant(site, "anchors", {}, pages={"anchors.md": good})  # strict: a missing anchor would abort it
+    assert 'href="../scoreboard/#verdicts"' in (site / "site-anchors" / "anchors" / "index.html").read_text()
+    with pytest.raises(Abort):
+        build_variant(site, "anchors-bad", {}, pages={"anchors.md": "# A\n\n[Gone](scoreboard.md#no-such)\n"})
+    assert "does not contain an anchor '#no-such'" in caplog.text
 
 
 @pytest.mark.parametrize("theme", ["mkdocs", "readthedocs"])

@@ -146,3 +146,27 @@ def test_names_the_generated_paths_git_would_commit(tmp_path: Path) -> None:
     note = next(line for line in proc.stderr.splitlines() if line.startswith("note: git would commit"))
     assert "/docs/scoreboard.md" in note and "/docs/claimants/" in note and "/docs/feed.xml" in note
     assert "/docs/claims/" not in note and "/docs/tags/" not in note
+
+
+def test_check_fails_until_generate_ran_on_the_current_claims(tmp_path: Path) -> None:
+    """The Zensical guard: `generate --check` as a CI step before `zensical build`."""
+    site = make_site_in(tmp_path)
+    site.write_claim("a.yml", claim_yaml())
+    never = generate(tmp_path, "--check")
+    assert never.returncode == 1 and "docs/claims/a.md: missing" in never.stderr
+    assert "run `factcheck generate`" in never.stderr and not (tmp_path / "docs" / "claims").exists()
+    assert generate(tmp_path).returncode == 0
+    current = generate(tmp_path, "--check")
+    assert current.returncode == 0, current.stderr
+    assert "current" in current.stdout
+    site.write_claim("a.yml", claim_yaml(verdict="false"))
+    site.write_claim("b.yml", claim_yaml(claim="Another claim.", tags=["chips"]))
+    stale = generate(tmp_path, "--check")
+    assert stale.returncode == 1
+    assert "docs/claims/a.md: out of date" in stale.stderr and "docs/claims/b.md: missing" in stale.stderr
+    (tmp_path / "claims" / "b.yml").unlink()
+    site.write_claim("a.yml", claim_yaml(tags=["cost"]))
+    assert generate(tmp_path).returncode == 0
+    site.write_claim("a.yml", claim_yaml(tags=["other"]))
+    left = generate(tmp_path, "--check")
+    assert left.returncode == 1 and "docs/tags/cost.md: left over" in left.stderr

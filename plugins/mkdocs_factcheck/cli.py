@@ -34,7 +34,21 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from . import __version__, archive, desk, editorial, generate, importer, linkcheck, parallel, people, siteplan, urls
+from . import (
+    __version__,
+    archive,
+    desk,
+    editorial,
+    extras,
+    generate,
+    importer,
+    init,
+    linkcheck,
+    parallel,
+    people,
+    siteplan,
+    urls,
+)
 from .errors import ClaimError, SiteError, UsageError, printable
 from .loader import CLAIM_SUFFIXES, DEFAULT_MAX_BYTES, ClaimLoader, claim_files
 from .mkdocs_yml import find_config, plugin_options, read_config
@@ -314,7 +328,8 @@ def scaffold(claim: str, *, claimant: str, verdict: str, scale: RatingScale, tod
         ("# corrections:", "optional: a public log of changes to the verdict or facts"),
         ("#   - date: YYYY-MM-DD", ""),
         ("#     note: What changed", ""),
-        ("# status: draft", "optional: draft or review keeps it out of the built site"),
+        # A new check is a draft (previewed by `mkdocs serve`, never published) until the desk says so.
+        ("status: draft", "draft, then review, then published: only published checks are built"),
         ("# reviewed_by: [Name]", "optional: who reviewed it, besides the author"),
     ]
     # Line the comments up, except after a value too long to line up with.
@@ -417,6 +432,18 @@ def run_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- init ----------------------------------------------------------------------------
+
+
+def run_init(args: argparse.Namespace) -> int:
+    folder = Path(args.dir)
+    choices = init.Choices(engine=args.engine, language=args.language, site_name=args.name, today=date.today())
+    written = init.write_site(folder, init.site_files(choices, schema_text(RatingScale.from_config(None))))
+    print("\n".join(init.next_steps(folder, choices)))
+    print(f"({len(written)} files written)", file=sys.stderr)
+    return 0
+
+
 # --- command line --------------------------------------------------------------------
 
 
@@ -463,6 +490,18 @@ def build_parser() -> argparse.ArgumentParser:
                         help="write nothing; exit 1 if the file is missing or out of date")
     schema.set_defaults(run=run_schema)
 
+    start = commands.add_parser(
+        "init", help="create a new fact-check site in a folder",
+        description="Write a complete fact-check site into DIR (new or empty): mkdocs.yml, the pages a desk "
+                    "fills in, a claims folder with an example draft, the schema, workflows and .gitignore.")
+    start.add_argument("dir", metavar="DIR", help="the folder of the new site")
+    start.add_argument("--engine", choices=init.ENGINES, default="mkdocs",
+                       help="mkdocs (default: the plugin, under MkDocs or ProperDocs) or zensical "
+                            "(the workflows run `factcheck generate`, then Zensical)")
+    start.add_argument("--language", default="en", help="the site's language (theme.language; default: en)")
+    start.add_argument("--name", default="Fact checks", help="the site's name (default: %(default)s)")
+    start.set_defaults(run=run_init, config_file=None)
+
     linkcheck.add_parser(commands, common)
     importer.add_parser(commands, common)
     archive.add_parser(commands, common)
@@ -482,7 +521,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         # Every command reads Path(args.config_file): resolve it once, here.
-        args.config_file = str(find_config(args.config_file))
+        if args.command != "init":  # init makes a site: it reads none
+            args.config_file = str(find_config(args.config_file))
+        extras.require(args.command)  # links, archive, import: the `tools` extra
         code: int = args.run(args)
     except UsageError as exc:
         parser.exit(2, f"factcheck {args.command}: error: {printable(str(exc))}\n")

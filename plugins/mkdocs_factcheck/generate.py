@@ -35,9 +35,10 @@ from pathlib import Path
 
 from . import parallel, urls
 from .errors import ClaimError, SiteError, format_report
+from .init import unwritten, unwritten_note
 from .mkdocs_yml import read_settings
 from .pages import PageSpec
-from .siteplan import SitePlan, SitePlanner
+from .siteplan import SitePlan, SitePlanner, missing_identity_pages
 
 MANIFEST = ".factcheck-generated"
 MANIFEST_HEADER = ("# Written by `factcheck generate`: the files it wrote in this folder, each with the\n"
@@ -76,6 +77,11 @@ def site_outputs(plan: SitePlan, *, head_template: bool = False,
     outputs.update(plan.files)
     outputs.update(images or {})
     return outputs
+
+
+def outputs_paths(plan: SitePlan) -> list[str]:
+    """The paths in docs_dir that the plan's pages and files take."""
+    return [*plan.pages, *plan.files, *(path for path, _ in plan.cards)]
 
 
 def page_markdown(plan: SitePlan, spec: PageSpec, *, head_template: bool = False) -> str:
@@ -153,6 +159,31 @@ def _remove_empty_parents(folder: Path, docs_dir: Path) -> None:
     while folder.resolve() != docs_dir.resolve() and _inside(folder, docs_dir) and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
+
+
+def out_of_date(docs_dir: Path, outputs: dict[str, str | bytes], cards: list[str]) -> list[tuple[str, str]]:
+    """(path, what is wrong) for each file of docs_dir that differs from a fresh ``generate``:
+    missing or changed pages and files, missing share cards (their names are their content's
+    hash), and files an earlier run wrote that it would now remove."""
+    problems = []
+    for path, content in outputs.items():
+        target = docs_dir / path
+        data = content if isinstance(content, bytes) else content.encode()
+        if not target.is_file():
+            problems.append((path, "missing"))
+        elif target.read_bytes() != data:
+            problems.append((path, "out of date"))
+    problems += [(path, "missing") for path in cards if not (docs_dir / path).is_file()]
+    expected = {*outputs, *cards}
+    problems += [(path, "left over: its page or file is gone") for path in sorted(owned_files(docs_dir) - expected)
+                 if (docs_dir / path).is_file()]
+    return problems
+
+
+def _docs_files(docs_dir: Path) -> Iterator[str]:
+    """Every file of docs_dir by its path there, as an engine reading the folder sees them."""
+    if docs_dir.is_dir():
+        yield from (path.relative_to(docs_dir).as_posix() for path in docs_dir.rglob("*") if path.is_file())
 
 
 def owned_files(docs_dir: Path) -> set[str]:
@@ -244,6 +275,13 @@ class Generator:
         if plan.errors and not keep_going:
             self.warn(format_report(plan.errors).splitlines()[0] + " nothing was written; fix them and run again")
             return 1
+        sources = {*_docs_files(settings.docs_dir), *plan.pages, *plan.files}
+        directory_urls = settings.site.use_directory_urls
+        missing = missing_identity_pages(settings.site, sources | {urls.page_url(s, directory_urls) for s in sources},
+                                         config_file=self.config_file, docs_dir=settings.docs_dir.name)
+        if missing:
+            self.warn("\n".join(f"error: {line}" for line in missing) + "\nnothing was written")
+            return 1
         head_template = bool(settings.custom_dir and (settings.custom_dir / HEAD_TEMPLATE).is_file())
         images, card_warnings = self.planner.card_images(plan)
         for warning in card_warnings:
@@ -256,6 +294,8 @@ class Generator:
             return 1
         self.planner.save_cache()
         self.say(outcome.summary(settings.docs_dir))
+        for page in unwritten(settings.docs_dir, skip=set(outputs_paths(plan))):
+            self.say(unwritten_note(f"{settings.docs_dir.name}/{page}"))
         loose = not_ignored(settings.docs_dir, [*plan.pages, *plan.files, *(path for path, _ in plan.cards)])
         if loose:
             where = settings.docs_dir.relative_to(settings.config_dir.resolve()).as_posix() \
@@ -263,6 +303,36 @@ class Generator:
             self.warn("note: git would commit generated files; add these lines to .gitignore: "
                       + " ".join(f"/{where}/{path}" for path in loose))
         return 1 if plan.errors else 0
+
+    def check(self) -> int:
+        """``--check``: write nothing; 0 when docs_dir holds what ``run`` would write now, else 1 with
+        each missing, stale or left-over file named (so CI can stop a build that would publish a
+        site without its fact checks, or with old ones: Zensical runs no plugin and would not say)."""
+        try:
+            settings = read_settings(self.config_file)
+        except SiteError as exc:
+            self.warn(f"error: {exc}")
+            return 1
+        self.planner = SitePlanner(settings)
+        plan = self.planner.plan()
+        for error in plan.errors:
+            self.warn(str(error))
+        if plan.errors:
+            self.warn(format_report(plan.errors).splitlines()[0] + " fix them, then run factcheck generate")
+            return 1
+        head_template = bool(settings.custom_dir and (settings.custom_dir / HEAD_TEMPLATE).is_file())
+        outputs = site_outputs(plan, head_template=head_template)
+        problems = out_of_date(settings.docs_dir, outputs, [path for path, _ in plan.cards])
+        shown = settings.docs_dir.name
+        if problems:
+            for path, why in problems:
+                self.warn(f"{shown}/{path}: {why}")
+            self.warn(f"error: {len(problems)} generated file{'s' if len(problems) != 1 else ''} missing or out of "
+                      "date: run `factcheck generate` before building (Zensical runs no MkDocs plugin, so "
+                      "without it the site has no fact checks or old ones)")
+            return 1
+        self.say(f"{shown}: the generated pages and files are current ({len(outputs) + len(plan.cards)} files)")
+        return 0
 
     def state(self) -> object:
         """What a regeneration depends on, as (path, mtime, size): claim files, our templates
@@ -308,6 +378,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser],
                         help="keep running; generate again whenever a claim file, template or mkdocs.yml changes")
     parser.add_argument("--interval", type=float, default=1.0, metavar="SECONDS",
                         help="how often --watch looks for changes (default: %(default)s)")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if docs_dir lacks what generate would write now (a CI step "
+                             "before `zensical build`)")
     parser.set_defaults(run=run)
 
 
@@ -315,6 +388,8 @@ def run(args: argparse.Namespace) -> int:
     # Flushed line by line: under --watch the output goes on while another tool reads it.
     generator = Generator(Path(args.config_file), say=lambda text: print(text, flush=True),
                           warn=lambda text: print(text, file=sys.stderr, flush=True))
+    if args.check:
+        return generator.check()
     if not args.watch:
         return generator.run()
     print("watching the claims, templates and mkdocs.yml; stop with Ctrl+C", file=sys.stderr, flush=True)

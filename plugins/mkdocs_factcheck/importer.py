@@ -36,10 +36,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import lxml.html
 import nh3
 import yaml
-from lxml import etree
 
 from . import netguard
 from .errors import UsageError, printable
@@ -220,6 +218,9 @@ def _reviews_in(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
 
 
 def _reviews_in_html(raw: bytes, source: str) -> list[Found]:
+    import lxml.html  # here, not at the top: the `tools` extra (extras.py)
+    from lxml import etree
+
     try:
         document = lxml.html.document_fromstring(raw)
     except (etree.ParserError, ValueError) as exc:

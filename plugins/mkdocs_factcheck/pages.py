@@ -209,5 +209,13 @@ def headings(html: str) -> list[tuple[int, str, str]]:
     return [(int(level), anchor, plain_text(inner)) for level, anchor, inner in _HEADING.findall(html)]
 
 
+_ID = re.compile(r'\sid="([^"]+)"')
+
+
+def anchor_ids(markup: str) -> set[str]:
+    """Every element id in HTML our templates wrote (each an anchor a link may name)."""
+    return {html.unescape(anchor) for anchor in _ID.findall(markup)}
+
+
 def _clip(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import html as html_lib
 import logging
+import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -34,15 +35,16 @@ from .cards import CardJob
 from .errors import SiteError, format_report, printable
 from .generate import owned_files
 from .hostguard import HostGuard
+from .init import TO_WRITE, unwritten_note
 from .loader import DEFAULT_MAX_BYTES, ClaimSet
 from .markup import inert_braces
 from .mkdocs_page import attach_generated_page
-from .pages import PageSpec
+from .pages import PageSpec, anchor_ids, headings
 from .rebuilds import DirtyRebuilds, OwnedOutputs, quiet_dirty_warning, search_plugin
 from .searchview import searchable_part
-from .siteplan import Bodies, Settings, SettingsError, SitePlan, SitePlanner, settings_from
+from .siteplan import Bodies, Settings, SettingsError, SitePlan, SitePlanner, missing_identity_pages, settings_from
 from .spool import Packed, Spool
-from .strings import BUNDLED
+from .strings import BUNDLED, ENGLISH
 from .stubs import StubFolder
 from .theme_cache import MemoryBytecodeCache, keep_compiled
 
@@ -92,6 +94,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._command = "build"
         self._planner: SitePlanner | None = None
         self._stubs: StubFolder | None = None
+        self._sources: StubFolder | None = None  # `mkdocs build`: listing pages' own source files
         self._claim_set: ClaimSet | None = None
         self._plan: SitePlan | None = None
         self._prerendered: dict[str, str] = {}
@@ -152,6 +155,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
                      "`mkdocs build` fails until they are fixed)")
         _add_theme_overrides(config)
         _check_plugin_order(list(config.plugins))
+        _listings_out_of_git_authors(config)
         self._search = search_plugin(dict(config.plugins))
         if self._command == "serve":
             keep_compiled(config.theme, self._compiled)
@@ -181,7 +185,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     # Early: our pages must exist before other plugins list the files (redirects,
     # htmlproofer, blog, rss) and before `i18n` (-100) sorts them into languages.
     @event_priority(100)
-    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+    def _files_added(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self._planner is not None and self._plan is not None
         serving = self._command == "serve"
         plan = self._plan
@@ -220,6 +224,19 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         log.info(f"{len(plan.catalog.claims)} fact checks, {len(plan.pages)} generated pages")
         return files
 
+    # Last: the identity pages may come from another plugin (gen-files, i18n) as well as docs_dir.
+    @event_priority(-1000)
+    def _files_identity_checked(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if self._planner is not None:
+            missing = missing_identity_pages(
+                self._planner.settings.site, {name for file in files for name in (file.src_uri, file.url)},
+                config_file=Path(config.config_file_path or "mkdocs.yml"), docs_dir=Path(config.docs_dir).name)
+            if missing:
+                raise PluginError("\n".join(missing))
+        return files
+
+    on_files = CombinedEvent(_files_added, _files_identity_checked)
+
     # Late, on the nav other plugins made; before MkDocs reads the pages it rebuilds.
     @event_priority(-90)
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -229,6 +246,12 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             self._owned = OwnedOutputs(Path(config.site_dir), ours | {src for src, _ in self._plan.cards})
             for gone in self._owned.prune(file.dest_uri for file in files if file.src_uri not in self._ours):
                 log.debug(f"deleted {gone}: an earlier build wrote it, this one does not")
+            # MkDocs gives a nav entry's title only to the pages it makes; ours (claim pages) exist
+            # already, so a title the site's nav gives one of them is set here.
+            for path, title in _nav_titles(config.nav):
+                file = files.get_file_from_path(path) if path in self._plan.pages else None
+                if file is not None and file.page is not None:
+                    file.page.title = title  # MkDocs' title is a weak_property: setting it is allowed
         if self._rebuilds is not None and self._plan is not None:
             # The title MkDocs reads from a generated page's front matter (pages.PageSpec.stub).
             titles = {uri: spec.shown_title for uri, spec in self._plan.pages.items()}
@@ -244,6 +267,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             return html
         spec = plan.pages.get(page.file.src_uri)
         if spec is None:
+            if TO_WRITE in html:  # `factcheck init`'s pages, until the desk writes them
+                # Said, never failing a build (strict counts warnings): a new site builds strict.
+                log.info(unwritten_note(f"{Path(config.docs_dir).name}/{page.file.src_uri}"))
             return plan.banner + plan.fill_markers(html, page.file.url)
         # From the URL the page ended up at (i18n moves it to fr/... in other languages).
         ahead = self._bodies.take(spec, page.file.url) if self._bodies is not None else None
@@ -251,6 +277,13 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         # Themes print TOC names as HTML; heading text can be contributor text.
         page.toc = get_toc([{"level": 2, "id": anchor, "name": inert_braces(html_lib.escape(text)), "children": []}
                             for anchor, text in plan.toc(html)])
+        # Our HTML never went through Markdown, where MkDocs (`validation: links: anchors`) and
+        # autorefs collect a page's anchors: they are registered here, from the HTML itself.
+        page.present_anchor_ids = anchor_ids(html)
+        autorefs = config.plugins.get("autorefs")
+        if autorefs is not None and hasattr(autorefs, "register_anchor"):
+            for _, anchor, text in headings(html):
+                autorefs.register_anchor(page, anchor, title=text, primary=True)
         return html
 
     # Last of all on the page's content (after rss, glightbox, i18n): MkDocs reads every page
@@ -380,8 +413,10 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         return list(self.config.preview_hosts)
 
     def on_shutdown(self) -> None:
-        if self._stubs is not None:
-            self._stubs.remove()
+        for stubs in (self._stubs, self._sources):
+            if stubs is not None:
+                stubs.remove()
+        self._sources = None
         self._spool.remove()
 
     # Helpers: translations between MkDocs objects and the core.
@@ -392,7 +427,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             self._bodies = None
 
     def _settings(self, config: MkDocsConfig) -> Settings:
-        _language_note(self.config.language, config.theme.get("language"))
+        _language_note(self.config.language, config.theme.get("language"), self.config.strings)
         try:
             return settings_from(
                 dict(self.config), config_dir=Path(config.config_file_path or ".").parent,
@@ -403,17 +438,28 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         except SettingsError as exc:
             raise PluginError(f"mkdocs.yml: {exc}") from None
 
+    def _source_path(self, plan: SitePlan, spec: PageSpec, config: MkDocsConfig) -> Path:
+        """A page's source file for other plugins, which read its git history or date (git-authors,
+        git-revision-date, rss) or tell pages apart by it (enumerate-headings): a claim page's claim
+        file; a listing's own stub, one file each, in the site's .cache/ (inside the work tree,
+        where git finds it has no history rather than failing). Under a plugin that keeps only
+        files of docs_dir, the path the page would have there."""
+        if any(name in config.plugins for name in DOCS_PATH_PLUGINS):
+            return Path(config.docs_dir, spec.src_uri)
+        source = plan.source_of(spec)
+        if source is not None:
+            return source
+        if self._sources is None:
+            self._sources = StubFolder(_listing_stubs(Path(config.config_file_path or ".").parent))
+        return self._sources.stub(spec.src_uri, spec.stub(), spec.stub)
+
     def _page_file(self, plan: SitePlan, spec: PageSpec, config: MkDocsConfig) -> File:
         """A generated page; under serve, backed by a stub that only changes with the page
         (so `serve --dirty` rebuilds only pages whose HTML changed)."""
         inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
         if self._command != "serve":
             file = File.generated(config, spec.src_uri, content=spec.stub(), inclusion=inclusion)
-            # Other plugins read the source's git history or date (git-revision-date, rss). `i18n`
-            # keeps only pages under docs_dir, in the language their path says (none: the
-            # default), and re-reads them from there: on_page_read_source gives it ours.
-            in_docs = "i18n" in config.plugins
-            file.abs_src_path = str(Path(config.docs_dir, spec.src_uri) if in_docs else plan.source_of(spec))
+            file.abs_src_path = str(self._source_path(plan, spec, config))
             # Plugins skip "generated" pages (git-revision-date shows the build time for them);
             # ours has a real source. It has no Markdown file to edit, though: no edit link.
             file.generated_by = None
@@ -504,6 +550,52 @@ def _leave_out_claims(files: Files, claims_dir: Path) -> None:
                  "of the site (claim files are published as pages, never as they are)")
 
 
+# Plugins that keep only the files whose source path is in docs_dir: `i18n` (which also sorts
+# them into languages by that path and re-reads them from there: on_page_read_source gives it
+# ours) and `ezlinks` (which resolves links among them).
+DOCS_PATH_PLUGINS = ("i18n", "ezlinks")
+
+
+def _nav_titles(entries: Any) -> Iterator[tuple[str, str]]:
+    """(source path, title) of every page the site's `nav:` lists with a title of its own."""
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict):
+            for title, value in entry.items():
+                if isinstance(value, str):
+                    yield value, str(title)
+                else:
+                    yield from _nav_titles(value)
+
+
+# Our listing pages (every generated page but a claim page), as globs of their source paths.
+LISTING_GLOBS = ("scoreboard.md", "claims/index.md", "claims/page/*", "claimants/*", "experts/*", "tags/*",
+                 "sources/*")
+
+
+def _listing_stubs(config_dir: Path) -> Path:
+    """The listings' stub folder, emptied: never through a symbolic link (one committed in the
+    repository's .cache/ would have the build write, and remove, files elsewhere)."""
+    folder = config_dir
+    for part in LISTING_STUBS.parts:
+        folder = folder / part
+        if folder.is_symlink():
+            raise PluginError(f"{folder} is a symbolic link; factcheck writes listing pages' source files "
+                              f"into {LISTING_STUBS.as_posix()}/ beside mkdocs.yml: remove the link")
+    shutil.rmtree(folder, ignore_errors=True)  # nothing from before (or from a commit) stays in it
+    return folder
+
+
+def _listings_out_of_git_authors(config: MkDocsConfig) -> None:
+    """git-authors counts the lines each author committed to a page's source file. A claim page's
+    is its claim file; a listing is made from many and has none in git, which git-authors (strict
+    by default) reports as a warning on every listing: they join its ``exclude`` list."""
+    plugin = config.plugins.get("git-authors")
+    options = getattr(plugin, "config", None)
+    if options is not None and "exclude" in options:
+        excluded = list(options["exclude"] or [])
+        options["exclude"] = excluded + [glob for glob in LISTING_GLOBS if glob not in excluded]
+
+
 def _check_setup(config: MkDocsConfig, command: str) -> None:
     """What factcheck needs from the site, said plainly instead of a template error later."""
     if config.theme.name != "material":
@@ -526,22 +618,35 @@ def _docs_files(config: MkDocsConfig) -> Files:
         logger.removeFilter(quiet)
 
 
-def _language_note(option: str | None, theme_language: str | None) -> None:
+def _language_note(option: str | None, theme_language: str | None, strings: dict[str, Any]) -> None:
+    """A warning when our pages would show English words under another language's <html lang>,
+    unless the site translated every one of them itself (``strings``)."""
     language = option or theme_language
-    if language and language.split("-")[0].lower() not in BUNDLED:
+    if language and language.split("-")[0].lower() not in BUNDLED and not set(ENGLISH) <= set(strings):
         where = "plugins.factcheck.language" if option else "theme.language"
-        say = log.warning if option else log.info  # the theme may know more languages
-        say(f"mkdocs.yml: {where} is {language!r}, which factcheck has no words for "
-            f"(it has {', '.join(sorted(BUNDLED))}): its pages use English; translate them with "
-            "plugins.factcheck.strings (see the README's options table)")
+        untranslated = len(set(ENGLISH) - set(strings))
+        log.warning(f"mkdocs.yml: {where} is {language!r}, which factcheck has no words for (it has "
+                    f"{', '.join(sorted(BUNDLED))}): its pages use English for {untranslated} words; translate "
+                    "them under plugins.factcheck.strings (every key of ENGLISH in mkdocs_factcheck/strings.py; "
+                    "README: Adding a language), or set plugins.factcheck.language: en to keep English")
 
 
 THEME_OVERRIDES = Path(__file__).parent / "theme"
+LISTING_STUBS = Path(".cache") / "factcheck" / "pages"  # beside mkdocs.yml, as `factcheck links`' cache
+
+
+THEME_BASE = "factcheck_base.html"  # our fixes; our main.html only extends it
 
 
 def _add_theme_overrides(config: MkDocsConfig) -> None:
-    """Our fixes to the theme's own templates, behind the site's custom_dir so it still wins."""
+    """Our fixes to the theme's own templates, behind the site's custom_dir so it still wins.
+    A site's own main.html that does not extend ours drops them: said, with the one-line fix."""
     folder = str(THEME_OVERRIDES)
     if THEME_OVERRIDES.is_dir() and folder not in config.theme.dirs:
         position = 1 if config.theme.custom_dir else 0
         config.theme.dirs.insert(position, folder)
+    own = Path(config.theme.custom_dir, "main.html") if config.theme.custom_dir else None
+    if own is not None and own.is_file() and THEME_BASE not in own.read_text(encoding="utf-8", errors="replace"):
+        log.info(f"{own}: this main.html replaces factcheck's, so its fixes to the theme (the footer with the "
+                 f"site's identity pages, accessibility) are left out; to keep them, extend ours: "
+                 f'{{% extends "{THEME_BASE}" %}} instead of {{% extends "base.html" %}}')

@@ -16,13 +16,14 @@ import contextlib
 import dataclasses
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import yaml
 from pydantic import ValidationError
 
 from . import cache as disk_cache
@@ -78,6 +79,61 @@ OPTIONS: dict[str, tuple[tuple[type, ...], Any]] = {
 }
 IDENTITY = ("about", "contact", "funding", "methodology", "corrections", "report_error")
 MINIMUMS = {"page_size": 1, "max_file_bytes": 1, "latest_count": 0, "feed_limit": 0, "min_reviewers": 0}
+
+
+def identity_pages(site: SiteInfo) -> list[tuple[str, str]]:
+    """(option, page path in docs_dir) of each identity option that names a page, not a URL or an
+    e-mail address: ``report_error: corrections.md#report-an-error`` -> ('report_error', 'corrections.md')."""
+    found = []
+    for option in IDENTITY:
+        target: str = getattr(site, option)
+        if not target or "://" in target or target.startswith("mailto:") or ("@" in target and "/" not in target):
+            continue
+        found.append((option, target.partition("#")[0]))
+    return found
+
+
+def missing_identity_pages(site: SiteInfo, pages: Collection[str], *, config_file: Path, docs_dir: str) -> list[str]:
+    """A located message for each identity option naming a page that is not among ``pages`` (the
+    site's source paths and URLs: its own files and ours), so no footer link or ClaimReview policy
+    is a 404."""
+    problems = []
+    for option, page in identity_pages(site):
+        if page in pages:
+            continue
+        line = option_line(config_file, option)
+        where = f"{config_file.name}:{line}" if line else config_file.name
+        problems.append(f"{where}: plugins.factcheck.{option} names the page {page}, which does not exist "
+                        f"({docs_dir}/{page}); write that page (`factcheck init` writes one to fill in), "
+                        "or name an existing page, a URL or an e-mail address")
+    return problems
+
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml's structure only (for line numbers): every tag (!ENV, !relative) is a plain node."""
+
+
+def option_line(config_file: Path, option: str) -> int:
+    """The line of ``plugins: - factcheck: <option>:`` in ``config_file`` (0 when it is not found
+    there, e.g. set in an INHERIT parent)."""
+    try:
+        root = yaml.compose(config_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
+    except (OSError, yaml.YAMLError):
+        return 0
+    plugins = _value_of(root, "plugins")
+    entries = plugins.value if isinstance(plugins, yaml.SequenceNode) else [plugins]
+    for entry in entries:
+        options = _value_of(entry, "factcheck")
+        for key, _ in (options.value if isinstance(options, yaml.MappingNode) else []):
+            if isinstance(key, yaml.ScalarNode) and key.value == option:
+                return int(key.start_mark.line) + 1
+    return 0
+
+
+def _value_of(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return next((value for k, value in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
 
 
 class SettingsError(Exception):
@@ -361,16 +417,17 @@ class SitePlan:
                 html = html.replace(tag, fragment)
         return html
 
-    def source_of(self, spec: PageSpec) -> Path:
+    def source_of(self, spec: PageSpec) -> Path | None:
         """The file a page comes from, for tools that read its date or git history: a claim
-        page's claim file (or, for a broken one, that file), a listing's claims folder."""
+        page's claim file (or, for a broken one, that file); None for a listing, which no one
+        file makes (the adapter gives it a file of its own)."""
         claim = self.catalog.by_id.get(spec.claim_id) if spec.claim_id else spec.context.get("claim")
         if isinstance(claim, Claim) and claim.id in self.claim_files:
             return self.claim_files[claim.id]
         if spec.template == ERROR_PAGE:
             first: ClaimError = spec.context["errors"][0]
             return (self.config_dir / first.path).resolve()
-        return self.claims_dir
+        return None
 
     def card_warnings(self, failures: list[CardFailure]) -> list[ClaimError]:
         """A located warning for each share card that could not be drawn (its page shows the

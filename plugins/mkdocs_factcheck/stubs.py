@@ -1,5 +1,9 @@
 """Stub files for generated pages that change only when the page does.
 
+(`mkdocs build` also gives each listing page a stub of its own, inside the site's folder so
+that tools reading git history find no history rather than a folder or a path outside the
+work tree: see ``plugin.FactcheckPlugin._page_file``.)
+
 MkDocs' ``serve --dirty`` rebuilds a page only when its source file is newer than
 its output. Generated pages have no source file, so under ``serve`` each gets a
 stub file in a private temporary folder (never a watched one), rewritten only
@@ -17,8 +21,10 @@ from pathlib import Path
 
 
 class StubFolder:
-    def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="factcheck-serve-"))
+    """Stubs in a private temporary folder, or in ``root`` (made if need be; removed with the stubs)."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root if root is not None else Path(tempfile.mkdtemp(prefix="factcheck-serve-"))
         self._digests: dict[str, str] = {}
 
     def stub(self, src_uri: str, inputs: str, markdown: Callable[[], str]) -> Path:
