@@ -144,13 +144,20 @@ def json_export(catalog: Catalog, *, site_url: str, use_directory_urls: bool) ->
     claims = [
         claim_record(c, urls.absolute_url(site_url, urls.page_url(urls.claim_src(c.id), use_directory_urls)),
                      catalog)
-        for c in [*catalog.claims, *catalog.withdrawn]  # withdrawn ones with their `status` and `withdrawn`
+        for c in catalog.claims
+    ]
+    # Withdrawn checks stay in the export, apart: `claims` is every current rating, as ever.
+    withdrawn = [
+        claim_record(c, urls.absolute_url(site_url, urls.page_url(urls.claim_src(c.id), use_directory_urls)),
+                     catalog)
+        for c in catalog.withdrawn
     ]
     document = {
         "version": EXPORT_VERSION,
         "scale": [r.model_dump() for r in catalog.scale],
         "count": len(claims),
         "claims": claims,
+        "withdrawn": withdrawn,
     }
     return json.dumps(document, ensure_ascii=False, indent=1)
 
