@@ -244,8 +244,13 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             # What an earlier build wrote for checks no longer published goes, whatever the command.
             ours = {file.dest_uri for file in files if file.src_uri in self._ours}
             self._owned = OwnedOutputs(Path(config.site_dir), ours | {src for src, _ in self._plan.cards})
-            for gone in self._owned.prune(file.dest_uri for file in files if file.src_uri not in self._ours):
-                log.debug(f"deleted {gone}: an earlier build wrote it, this one does not")
+            # i18n builds each other language inside the first build's post_build, into the same
+            # site_dir: what the first pass wrote is this build's too, neither stale nor forgotten.
+            if getattr(config.plugins.get("i18n"), "building", False):
+                self._owned.current |= self._owned.recorded()
+            else:
+                for gone in self._owned.prune(file.dest_uri for file in files if file.src_uri not in self._ours):
+                    log.debug(f"deleted {gone}: an earlier build wrote it, this one does not")
             # MkDocs gives a nav entry's title only to the pages it makes; ours (claim pages) exist
             # already, so a title the site's nav gives one of them is set here.
             for path, title in _nav_titles(config.nav):
