@@ -574,7 +574,7 @@ def _nav_titles(entries: Any) -> Iterator[tuple[str, str]]:
 
 # Our listing pages (every generated page but a claim page), as globs of their source paths.
 LISTING_GLOBS = ("scoreboard.md", "claims/index.md", "claims/page/*", "claimants/*", "experts/*", "tags/*",
-                 "sources/*")
+                 "sources/*", "corrections-log/*", "corrections-log/page/*")
 
 
 def _listing_stubs(config_dir: Path) -> Path:
