@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from . import __version__, archive, desk, editorial, generate, importer, linkcheck, parallel, urls
+from . import __version__, archive, desk, editor_local, editorial, generate, importer, linkcheck, parallel, urls
 from .errors import ClaimError, SiteError, UsageError, printable
 from .loader import CLAIM_SUFFIXES, DEFAULT_MAX_BYTES, ClaimLoader, claim_files
 from .mkdocs_yml import find_config, plugin_options, read_config
@@ -430,6 +430,7 @@ def build_parser() -> argparse.ArgumentParser:
     archive.add_parser(commands, common)
     generate.add_parser(commands, common)
     desk.add_parser(commands, common)
+    editor_local.add_parser(commands, common)
     return parser
 
 
