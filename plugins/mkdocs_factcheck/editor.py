@@ -175,7 +175,7 @@ def _verdict_widget(scale: RatingScale) -> dict[str, Any]:
     return {
         "widget": "select",
         "options": [{"label": rating.label, "value": rating.key} for rating in scale],
-        "hint": "; ".join(f"{rating.label}: {rating.description}" if rating.description else rating.label
+        "hint": " ".join(f"{rating.label}: {rating.description}" if rating.description else rating.label
                           for rating in scale),
     }
 

@@ -151,7 +151,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: EditorServer
     server_version = "factcheck-editor"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class names it)
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # quiet: saves and their problems are printed instead
 
     def _send(self, status: int, body: bytes, content_type: str) -> None:

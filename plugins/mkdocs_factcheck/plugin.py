@@ -10,6 +10,7 @@ site's ``mkdocs.yml`` does not matter (MkDocs runs higher priorities first; defa
 from __future__ import annotations
 
 import html as html_lib
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -26,7 +27,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
-from . import editorial, share_tags, urls
+from . import editor, editorial, share_tags, urls
 from .cards import CardJob
 from .errors import SiteError, format_report
 from .generate import owned_files
@@ -74,6 +75,7 @@ class FactcheckConfig(Config):
     workers = c.Type((int, str), default="auto")  # processes for parsing and rendering claims
     history = c.Type((str, bool), default="auto")  # the published record from git: auto, required or off
     record_starts = c.Optional(c.Type((str, date)))  # checks out before it may keep older dates
+    editor = c.Optional(c.Type((dict, bool)))  # the form editor's page (editor.py): off unless set
 
 
 class FactcheckPlugin(BasePlugin[FactcheckConfig]):
@@ -96,6 +98,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._ours: set[str] = set()  # src_uri of the files factcheck adds (pages, feed, exports)
         self._search: Any = None  # material's search plugin, whose index dirty rebuilds keep whole
         self._compiled = MemoryBytecodeCache()  # the theme's templates, compiled once per `serve`
+        self._editor_copies: dict[str, Path] = {}  # the editor page's files copied from the package
 
     # MkDocs keeps one plugin instance across `serve` rebuilds once on_startup exists.
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -168,9 +171,13 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
                               "public and stay put):\n  " + "\n  ".join(clashes))
         # The feed and exports wait on disk (spool.py), not in memory, for MkDocs to copy them.
         site_files = plan.take_files()
+        site_files.update(self._editor_texts(config))
         self._ours = {*site_files, *plan.pages}
         for src_uri, content in site_files.items():
             files.append(File.generated(config, src_uri, abs_src_path=str(self._spool.write(src_uri, content))))
+        for src_uri, source in self._editor_copies.items():
+            files.append(File.generated(config, src_uri, abs_src_path=str(source)))
+            self._ours.add(src_uri)
         # Bodies are rendered ahead while MkDocs reads the pages (serve reuses its own instead).
         self._bodies = None if serving else plan.prerender(self._planner.settings.workers)
         for spec in plan.pages.values():
@@ -359,6 +366,26 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
                 site_description=config.site_description)
         except SettingsError as exc:
             raise PluginError(f"mkdocs.yml: {exc}") from None
+
+    def _editor_texts(self, config: MkDocsConfig) -> dict[str, str]:
+        """The editor page's generated files (index.html, config.yml) by site path; the Decap
+        build it copies from the package waits in ``_editor_copies``. Nothing when it is off."""
+        self._editor_copies = {}
+        try:
+            options = editor.EditorOptions.from_option(self.config.editor)
+        except editor.EditorOptionError as exc:
+            raise PluginError(f"mkdocs.yml: plugins.factcheck.{exc}") from None
+        if not options.path:
+            return {}
+        assert self._planner is not None
+        settings = self._planner.settings
+        folder = options.folder or Path(os.path.relpath(settings.claims_dir, settings.config_dir)).as_posix()
+        docs = Path(os.path.relpath(settings.docs_dir, settings.config_dir.resolve())).as_posix()
+        cms = editor.cms_config(settings.scale, options, folder=folder, media_folder=f"{docs}/assets/uploads",
+                                site_url=config.site_url or "")
+        texts, copies = editor.page_files(cms, f"{config.site_name}: editor")
+        self._editor_copies = {options.path + name: path for name, path in copies.items()}
+        return {options.path + name: text for name, text in texts.items()}
 
     def _page_file(self, plan: SitePlan, spec: PageSpec, config: MkDocsConfig) -> File:
         """A generated page; under serve, backed by a stub that only changes with the page

@@ -71,6 +71,7 @@ OPTIONS: dict[str, tuple[tuple[type, ...], Any]] = {
     "workers": ((int, str), parallel.AUTO),  # processes for parsing and rendering: a number or auto
     "history": ((str, bool), "auto"),  # the published record from git: auto, required or off
     "record_starts": ((str, date, type(None)), None),  # checks out before it may keep older dates
+    "editor": ((dict, bool, type(None)), None),  # the form editor's page: editor.EditorOptions checks it
 }
 IDENTITY = ("about", "contact", "funding", "methodology", "corrections", "report_error")
 MINIMUMS = {"page_size": 1, "max_file_bytes": 1, "latest_count": 0, "feed_limit": 0, "min_reviewers": 0}
