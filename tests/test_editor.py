@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import claim_yaml, make_site_in
-from mkdocs_factcheck import editor, editor_local
+from mkdocs_factcheck import cli, editor, editor_local
 from mkdocs_factcheck.model import Claim, Correction, Quote, Source, Withdrawal, claim_json_schema
 from mkdocs_factcheck.scale import DEFAULT_SCALE, RatingScale
 
@@ -30,11 +30,12 @@ def _forms(prop: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _check_fields(fields: list[dict[str, Any]], schema: dict[str, Any], defs: dict[str, Any],
-                  scale: RatingScale, where: str) -> None:
-    """Every property of ``schema`` is a field with the same constraints, and nothing else is."""
+                  scale: RatingScale, where: str, optional: bool = False) -> None:
+    """Every property of ``schema`` is a field with the same constraints, and nothing else is.
+    Inside an ``optional`` object nothing is required (Decap would ask for it when it is empty)."""
     by_name = {field["name"]: field for field in fields}
     assert list(by_name) == list(schema["properties"]), f"{where}: fields differ from the model's"
-    required = set(schema.get("required", []))
+    required = set() if optional else set(schema.get("required", []))
     for name, prop in schema["properties"].items():
         field, at = by_name[name], f"{where}.{name}"
         assert field["required"] is (name in required), f"{at}: required differs"
@@ -52,6 +53,10 @@ def _check_fields(fields: list[dict[str, Any]], schema: dict[str, Any], defs: di
             assert field["widget"] == "relation" and field["multiple"] is True, at
             assert field["collection"] == editor.COLLECTION and field["value_field"] == "{{slug}}", at
             assert field["max"] == arrays[0]["maxItems"], at
+        elif arrays and len(forms) > 1:  # one value or a list: our own widget
+            assert field["widget"] == "factcheck-urls", at
+            assert field["pattern_each"] == arrays[0]["items"]["pattern"] == next(iter(patterns)), at
+            assert field.get("max") == arrays[0].get("maxItems"), at
         elif arrays:
             array = arrays[0]
             assert field["widget"] == "list", at
@@ -66,7 +71,7 @@ def _check_fields(fields: list[dict[str, Any]], schema: dict[str, Any], defs: di
                 assert (inner.get("pattern") or [None])[0] == items.get("pattern"), at
         elif refs:
             assert field["widget"] == "object", at
-            _check_fields(field["fields"], refs[0], defs, scale, at)
+            _check_fields(field["fields"], refs[0], defs, scale, at, optional=name not in required)
         elif enum:
             assert field["widget"] == "select" and [o["value"] for o in field["options"]] == enum, at
         elif any(form.get("format") == "date" for form in forms):
@@ -114,7 +119,8 @@ def test_collection_writes_files_as_factcheck_new_names_them() -> None:
         folder="claims", media_folder="docs/assets/uploads", site_url="https://checks.example.org/")
     collection = config["collections"][0]
     assert (collection["folder"], collection["extension"], collection["format"]) == ("claims", "yml", "yml")
-    assert collection["identifier_field"] == "claim" and collection["slug"] == "{{slug}}"
+    assert collection["identifier_field"] == "claim"
+    assert collection["slug"] == "{{claim | truncate(" + str(cli.MAX_ID_LENGTH) + ", '')}}"  # factcheck new's length
     assert collection["delete"] is False
     assert config["publish_mode"] == "editorial_workflow"
     assert config["slug"] == {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"}
@@ -156,7 +162,7 @@ def test_the_site_publishes_the_editor_page_from_the_package(built: Path) -> Non
     policy = csp.group(1).replace("&#x27;", "'")
     assert "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval';" in policy  # no inline script, no CDN
     assert "https://api.github.com" in policy and "https://oauth.example.org" in policy
-    assert "noindex" in html and re.findall(r'<script src="([^"]+)"', html) == ["decap-cms.js", "preview.js"]
+    assert "noindex" in html and re.findall(r'<script src="([^"]+)"', html) == ["decap-cms.js", "editor.js"]
     assert (page / "decap-cms.js").stat().st_size == (editor.VENDOR / "decap-cms.js").stat().st_size
     assert (page / "LICENSE-decap-cms.txt").read_text().startswith("Copyright (c) 2016 Netlify")
     chunks = {p.name for p in editor.VENDOR.glob("[0-9]*.decap-cms.js")}
@@ -247,3 +253,43 @@ def test_local_backend_refuses_other_sites_and_hosts(local: tuple[editor_local.E
     assert _post(server, {"action": "deleteFile", "params": {"path": "claims/deepseek-r1-cost.yml"}})[0] == 422
     assert not (root / "claims" / "x.yml").exists()
     assert (root / "claims" / "deepseek-r1-cost.yml").exists()
+
+
+# --- saving keeps what the form did not change ----------------------------------------------
+
+REPO_CLAIMS = Path(__file__).resolve().parent.parent / "claims"
+
+
+def _changed_lines(old: str, new: str) -> tuple[list[str], list[str]]:
+    import difflib
+
+    diff = list(difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0))
+    removed = [line[1:] for line in diff if line.startswith("-") and not line.startswith("---")]
+    added = [line[1:] for line in diff if line.startswith("+") and not line.startswith("+++")]
+    return removed, added
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in REPO_CLAIMS.glob("*.yml"))[:6])
+def test_a_save_rewrites_only_the_fields_the_form_changed(name: str) -> None:
+    """Decap writes the whole file from its data (comments gone, text re-flowed); the local
+    backend keeps every untouched field of a hand-written file as it was."""
+    old = (REPO_CLAIMS / name).read_text(encoding="utf-8")
+    data = yaml.safe_load(old)
+    data["verdict"] = "false" if data["verdict"] != "false" else "true"
+    data["corrections"] = [*data.get("corrections", []), {"date": "2026-12-03", "note": "Changed the verdict."}]
+    rewritten = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=60)  # like Decap: another style
+    merged = editor_local.keep_untouched(old, rewritten)
+    assert yaml.safe_load(merged) == data
+    removed, added = _changed_lines(old, merged)
+    assert removed == [next(line for line in old.splitlines() if line.startswith("verdict:"))], removed
+    assert added[0].startswith("verdict:") and all(line.startswith(("corrections:", "  ")) for line in added[1:])
+    assert "Changed the verdict." in "".join(added)
+
+
+def test_keeping_untouched_fields_never_changes_what_was_saved() -> None:
+    old = "# notes\nclaim: A\nverdict: mostly-true  # why\nsummary: >-\n  Folded\n  text.\n"
+    new = "claim: A\nverdict: \"false\"\nsummary: Folded text.\nstatus: draft\n"
+    merged = editor_local.keep_untouched(old, new)
+    assert merged == "# notes\nclaim: A\nverdict: \"false\"\nsummary: >-\n  Folded\n  text.\nstatus: draft\n"
+    assert editor_local.keep_untouched("not: [valid", new) == new
+    assert editor_local.keep_untouched("- a list\n", new) == new

@@ -33,6 +33,7 @@ BACKENDS = ("github", "gitlab", "gitea", "bitbucket", "git-gateway", "azure", "p
 # Where each hosted backend's API lives unless `api_root` says otherwise (the page's CSP allows it).
 _API_ROOTS = {"github": "https://api.github.com", "gitlab": "https://gitlab.com",
               "bitbucket": "https://api.bitbucket.org", "gitea": "https://try.gitea.io"}
+NEW_ID_LENGTH = 60  # cli.MAX_ID_LENGTH: how long `factcheck new` makes an id
 DATE_FORMAT = "YYYY-MM-DD"  # moment.js tokens: what Decap writes, what the loader reads as a date
 _PATTERN_HELP = {
     "^https?://": "a full address starting with https:// (or http://)",
@@ -141,11 +142,20 @@ def _field(name: str, prop: Mapping[str, Any], required: bool, defs: Mapping[str
         field.update(_verdict_widget(scale))
     elif name == "related":
         field.update(_related_widget(arrays[0]))
+    elif arrays and len(forms) > 1:
+        # One value or a list of them (``appearance``): our widget (editor.js) keeps the shape it read.
+        field.update({"widget": "factcheck-urls", "pattern_each": arrays[0]["items"].get("pattern", "")})
+        if "maxItems" in arrays[0]:
+            field["max"] = arrays[0]["maxItems"]
     elif arrays:
         field.update(_list_widget(arrays[0], defs, scale))
     elif objects:
-        field.update({"widget": "object", "collapsed": not required,
-                      "fields": _object_fields(objects[0], defs, scale)})
+        fields = _object_fields(objects[0], defs, scale)
+        if not required:
+            # Decap checks an optional object's inner fields even when it is left empty; the
+            # loader still asks for all of them once one is given (and names the file and line).
+            fields = [{**inner, "required": False} for inner in fields]
+        field.update({"widget": "object", "collapsed": not required, "fields": fields})
     else:
         field.update(_scalar_widget(name, forms, prop))
     if "default" in prop and prop["default"] not in (None, "", []) and field["widget"] == "select":
@@ -203,8 +213,18 @@ def claim_fields(scale: RatingScale) -> list[dict[str, Any]]:
     return sorted(fields, key=lambda field: order.index(field["name"]))
 
 
-def collection(scale: RatingScale, folder: str) -> dict[str, Any]:
-    """The Decap collection of claim files in ``folder`` (relative to the repository root)."""
+def collection(scale: RatingScale, folder: str, *, workflow: bool = True) -> dict[str, Any]:
+    """The Decap collection of claim files in ``folder`` (relative to the repository root).
+
+    With the editorial ``workflow`` the pull request is where a check is drafted and reviewed, so
+    a new file says no ``status`` (published once merged). Without it a save lands in the
+    checkout at once, so a new check starts as a draft and going live is a choice in the form."""
+    fields = claim_fields(scale)
+    for field in fields:
+        if field["name"] == "status":
+            field.pop("default", None)
+            if not workflow:
+                field["default"] = "draft"
     return {
         "name": COLLECTION,
         "label": "Fact checks",
@@ -217,10 +237,13 @@ def collection(scale: RatingScale, folder: str) -> dict[str, Any]:
         "create": True,
         "delete": False,  # a published check is withdrawn, never deleted (CONTRACT section 5)
         "identifier_field": "claim",
-        "slug": "{{slug}}",
+        # Decap's slug: lower case, ASCII, runs of other characters as one hyphen, like `factcheck
+        # new`. Decap cuts the claim's text at NEW_ID_LENGTH characters before making it a slug
+        # (`factcheck new` cuts the slug at a hyphen): long claims get a shorter id than there.
+        "slug": "{{claim | truncate(" + str(NEW_ID_LENGTH) + ", '')}}",
         "summary": "{{claim}} ({{verdict}})",
         "sortable_fields": ["published", "claim", "claimant"],
-        "fields": claim_fields(scale),
+        "fields": fields,
     }
 
 
@@ -236,7 +259,8 @@ def cms_config(scale: RatingScale, options: EditorOptions, *, folder: str, media
         "media_folder": media_folder,
         "public_folder": "/" + media_folder.split("/", 1)[-1],
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
-        "collections": [collection(scale, options.folder or folder)],
+        "collections": [collection(scale, options.folder or folder,
+                                   workflow=config.get("publish_mode") == "editorial_workflow")],
     })
     if site_url:
         config["site_url"] = config["display_url"] = site_url
@@ -298,7 +322,7 @@ def index_html(backend: Mapping[str, Any], title: str) -> str:
 </head>
 <body>
 <script src="decap-cms.js"></script>
-<script src="preview.js"></script>
+<script src="editor.js"></script>
 </body>
 </html>
 """
@@ -320,5 +344,5 @@ def page_files(config: Mapping[str, Any], title: str) -> tuple[dict[str, str], d
     """The editor page's files: (generated text by name, package files by name)."""
     texts = {"index.html": index_html(config["backend"], title), "config.yml": config_yaml(config)}
     copies = dict(vendored_files())
-    copies["preview.js"] = PAGE / "preview.js"
+    copies["editor.js"] = PAGE / "editor.js"
     return texts, copies

@@ -26,6 +26,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from . import editor
 from .errors import SiteError
 from .mkdocs_yml import read_config
@@ -122,6 +124,8 @@ class LocalBackend:
             writes.append((self.claim_path(entry.get("path")), data))
         with self._lock:
             for target, data in writes:
+                if target.is_file():  # keep what the form did not touch as the file had it
+                    data = keep_untouched(target.read_text(encoding="utf-8"), data.decode("utf-8")).encode("utf-8")
                 target.parent.mkdir(parents=True, exist_ok=True)
                 partial = target.with_name(f".{target.name}.saving")
                 partial.write_bytes(data)
@@ -130,6 +134,110 @@ class LocalBackend:
             if self.on_saved is not None:
                 self.on_saved(target)
         return {"message": "entry persisted"}
+
+
+# --- keeping what the form did not change -------------------------------------------------
+
+
+def _top_level_spans(text: str) -> tuple[str, list[tuple[str, str, str]]] | None:
+    """``text`` as (the lines before the first key, [(key, its lines, the comment and blank
+    lines after its value)]); None unless it is a plain mapping of text keys."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(node, yaml.MappingNode) or not node.value:
+        return None
+    lines = text.splitlines(keepends=True)
+    starts = [key.start_mark.line for key, _ in node.value]
+    spans = []
+    for n, (key, value) in enumerate(node.value):
+        if not isinstance(key, yaml.ScalarNode) or key.start_mark.column != 0:
+            return None
+        end = value.end_mark.line + (1 if value.end_mark.column > 0 else 0)
+        following = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        end = min(max(end, starts[n] + 1), following)
+        spans.append((key.value, "".join(lines[starts[n]:end]), "".join(lines[end:following])))
+    return "".join(lines[:starts[0]]), spans
+
+
+def _items(body: str) -> tuple[str, list[str], int] | None:
+    """A top-level list field's lines as (its key line, each item's lines, the dash's column)."""
+    try:
+        node = yaml.compose(body, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(node, yaml.MappingNode) or len(node.value) != 1:
+        return None
+    key, sequence = node.value[0]
+    if not isinstance(sequence, yaml.SequenceNode) or sequence.flow_style or not sequence.value:
+        return None
+    lines = body.splitlines(keepends=True)
+    starts = [item.start_mark.line for item in sequence.value]
+    if starts[0] == key.start_mark.line or len(set(starts)) != len(starts):
+        return None
+    bounds = [*starts, len(lines)]
+    items = ["".join(lines[bounds[n]:bounds[n + 1]]) for n in range(len(starts))]
+    dash = lines[starts[0]].index("-")
+    return "".join(lines[:starts[0]]), items, dash
+
+
+def _splice_items(old_body: str, new_body: str, old: list[Any], new: list[Any]) -> str:
+    """A changed list: the items that did not change as the file had them, the others as written."""
+    old_items, new_items = _items(old_body), _items(new_body)
+    if old_items is None or new_items is None:
+        return new_body
+    head, kept, old_dash = old_items
+    _, fresh, new_dash = new_items
+    shift = old_dash - new_dash
+
+    def indented(text: str) -> str:
+        if shift >= 0:
+            return "".join(" " * shift + line if line.strip() else line for line in text.splitlines(keepends=True))
+        return "".join(line[-shift:] if line[:-shift].isspace() else line for line in text.splitlines(keepends=True))
+
+    return head + "".join(kept[n] if n < len(old) and old[n] == item else indented(fresh[n])
+                          for n, item in enumerate(new))
+
+
+def keep_untouched(old: str, new: str) -> str:
+    """What Decap wrote (``new``), with every top-level field whose value it did not change
+    kept as the file had it (its comments, quoting and line breaks), in the file's own order.
+    Decap rewrites the whole file from its data; this keeps a pull request's diff to the
+    fields the form changed. Falls back to ``new`` whenever the result would mean anything else."""
+    try:
+        old_data, new_data = yaml.safe_load(old), yaml.safe_load(new)
+    except yaml.YAMLError:
+        return new
+    old_spans, new_spans = _top_level_spans(old), _top_level_spans(new)
+    if not isinstance(old_data, dict) or not isinstance(new_data, dict) or old_spans is None or new_spans is None:
+        return new
+    header, kept = old_spans
+    fresh = {key: body for key, body, _ in new_spans[1]}
+    new_keys = list(new_data)
+    after: dict[str | None, list[str]] = {}  # a new field goes after the field before it in the form
+    for n, key in enumerate(new_keys):
+        if key not in old_data:
+            before = next((k for k in reversed(new_keys[:n]) if k in old_data), None)
+            after.setdefault(before, []).append(key)
+    parts = [header, *(fresh[key] for key in after.get(None, []))]
+    for key, body, trailing in kept:
+        if key not in new_data:
+            continue  # cleared in the form
+        if old_data[key] == new_data[key]:
+            parts.append(body)
+        elif isinstance(old_data[key], list) and isinstance(new_data[key], list):
+            parts.append(_splice_items(body, fresh[key], old_data[key], new_data[key]))
+        else:
+            parts.append(fresh[key])
+        parts.append(trailing)
+        parts.extend(fresh[k] for k in after.get(key, []))
+    merged = "".join(parts)
+    try:
+        same = yaml.safe_load(merged) == new_data
+    except yaml.YAMLError:
+        same = False
+    return merged if same else new
 
 
 class EditorServer(ThreadingHTTPServer):
@@ -223,9 +331,8 @@ def make_server(config_file: Path, port: int, *, quiet: bool = False) -> EditorS
     def check(path: Path) -> None:
         report = validate([path], site, base)
         shown = path.relative_to(base).as_posix()
-        lines = format_text(report)
-        print(f"saved {shown}: " + ("valid" if not lines else f"{len(lines)} problem(s)"), flush=True)
-        for line in lines:
+        print(f"saved {shown}", flush=True)
+        for line in format_text(report):
             print("  " + line, flush=True)
 
     backend = LocalBackend(base, folder, site.max_file_bytes, None if quiet else check)

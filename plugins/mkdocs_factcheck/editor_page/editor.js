@@ -1,9 +1,11 @@
-// The editor's preview of a fact check: every value shown as text, never as HTML.
+// Our part of the form editor: the preview of a fact check and the widget for `appearance`.
+//
+// The preview shows every value as text, never as HTML.
 // React (window.h, Decap's createElement) escapes text children, so a hostile value typed into
 // any field shows as the characters it is. Links are not made clickable: a `javascript:` URL
 // typed into a source stays text. Markdown is shown as written; the built page renders it with
 // the site's own sanitised Markdown (the editor is not where readers see it).
-/* global CMS, h */
+/* global CMS, h, createClass */
 (function () {
   "use strict";
   function text(value) {
@@ -60,4 +62,46 @@
       get("withdrawn") ? row("Withdrawn", [field(get("withdrawn"), "date"), field(get("withdrawn"), "note")].join(" · ")) : null);
   };
   CMS.registerPreviewTemplate("claims", ClaimPreview);
+
+  // `appearance` is one URL or a list of them in a claim file; Decap's list widget breaks on a
+  // single string. This one takes either, shows one URL a line, and writes back the shape it
+  // read (one URL stays a plain string), so an untouched field never changes in the file.
+  function urls(value) {
+    if (value === undefined || value === null || value === "") return [];
+    if (typeof value === "string") return [value];
+    if (typeof value.toJS === "function") value = value.toJS();
+    return Array.isArray(value) ? value.map(String) : [String(value)];
+  }
+  var UrlsControl = createClass({
+    getInitialState: function () {
+      // A new field writes one URL as a string, like the contract's example; a list stays a list.
+      var value = this.props.value;
+      return { single: typeof value === "string" || urls(value).length === 0, text: urls(value).join("\n") };
+    },
+    isValid: function () {
+      var pattern = new RegExp(this.props.field.get("pattern_each") || "^https?://");
+      var bad = urls(this.value(this.state.text)).filter(function (u) { return !pattern.test(u); });
+      return bad.length ? { error: { message: "Each line must be a full address starting with https://: " +
+        bad.join(", ") } } : true;
+    },
+    value: function (text) {
+      var list = text.split("\n").map(function (line) { return line.trim(); }).filter(Boolean);
+      if (!list.length) return "";
+      return list.length === 1 && this.state.single ? list[0] : list;
+    },
+    onChange: function (event) {
+      this.setState({ text: event.target.value });
+      this.props.onChange(this.value(event.target.value));
+    },
+    render: function () {
+      return h("textarea", {
+        id: this.props.forID, className: this.props.classNameWrapper, rows: 2,
+        value: this.state.text, onChange: this.onChange,
+        onFocus: this.props.setActiveStyle, onBlur: this.props.setInactiveStyle,
+        placeholder: "https://...  (one address a line)"
+      });
+    }
+  });
+  var UrlsPreview = function (props) { return h("div", null, urls(props.value).join("\n")); };
+  CMS.registerWidget("factcheck-urls", UrlsControl, UrlsPreview);
 })();
