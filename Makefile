@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint browser-deps bench schema
+.PHONY: serve build test lint browser-deps bench schema vendor-decap editor
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,11 @@ test: $(BIN)/.installed browser-deps lint
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/run.py
+
+# The form editor against this checkout on http://127.0.0.1:8081/admin/ (no account, no network).
+editor: $(BIN)/.installed
+	$(BIN)/factcheck editor
+
+# Refresh the vendored Decap CMS build from npm at the version package.json's `vendored` pins.
+vendor-decap:
+	bash scripts/vendor-decap.sh

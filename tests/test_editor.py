@@ -124,6 +124,12 @@ def test_collection_writes_files_as_factcheck_new_names_them() -> None:
     assert collection["delete"] is False
     assert config["publish_mode"] == "editorial_workflow"
     assert config["slug"] == {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"}
+    # The pull request is the draft: a new check says no status (published once merged) ...
+    status = next(f for f in collection["fields"] if f["name"] == "status")
+    assert "default" not in status
+    # ... while a save that lands at once (simple workflow, factcheck editor) starts as a draft.
+    simple = editor.collection(DEFAULT_SCALE, "claims", workflow=False)
+    assert next(f for f in simple["fields"] if f["name"] == "status")["default"] == "draft"
     # What Decap parses is what we meant (JSON Schema-valid YAML, no tags).
     assert yaml.safe_load(editor.config_yaml(config)) == config
 

@@ -29,7 +29,8 @@ VENDOR = Path(__file__).parent / "vendor" / "decap-cms"
 PAGE = Path(__file__).parent / "editor_page"
 COLLECTION = "claims"
 WORKFLOWS = {"simple": "simple", "editorial": "editorial_workflow"}
-BACKENDS = ("github", "gitlab", "gitea", "bitbucket", "git-gateway", "azure", "proxy", "test-repo")
+BACKENDS = ("github", "gitlab", "gitea", "forgejo", "bitbucket", "git-gateway", "azure", "aws-cognito-github-proxy",
+            "proxy", "test-repo")
 # Where each hosted backend's API lives unless `api_root` says otherwise (the page's CSP allows it).
 _API_ROOTS = {"github": "https://api.github.com", "gitlab": "https://gitlab.com",
               "bitbucket": "https://api.bitbucket.org", "gitea": "https://try.gitea.io"}
@@ -70,7 +71,7 @@ class EditorOptions:
         backend = value.get("backend")
         if not isinstance(backend, Mapping) or backend.get("name") not in BACKENDS:
             raise EditorOptionError("editor.backend must name a Decap backend: name: github (with repo: "
-                                    "owner/name), gitlab, gitea, bitbucket or git-gateway")
+                                    "owner/name), gitlab, gitea, forgejo, bitbucket or git-gateway")
         workflow = value.get("workflow", "editorial")
         if workflow not in WORKFLOWS:
             raise EditorOptionError(f"editor.workflow is {workflow!r}; write editorial or simple")
