@@ -28,6 +28,12 @@
       })));
   }
   function field(item, name) { return text(item && item.get ? item.get(name) : item); }
+  // The verdict as readers see it: its label on the site's scale (the form's menu holds it).
+  function verdictLabel(fields, key) {
+    var verdict = fields && fields.find(function (f) { return f.get("name") === "verdict"; });
+    var option = verdict && verdict.get("options").find(function (o) { return o.get("value") === key; });
+    return option ? option.get("label") + " (" + key + ")" : key;
+  }
   var ClaimPreview = function (props) {
     var data = props.entry.get("data");
     var get = function (name) { return data.get(name); };
@@ -37,7 +43,7 @@
       h("h1", null, text(get("claim"))),
       h("dl", null,
         row("Claimant", get("claimant")),
-        row("Verdict", get("verdict")),
+        row("Verdict", get("verdict") ? verdictLabel(props.fields, text(get("verdict"))) : ""),
         row("Claim date", get("claim_date")),
         row("Published", get("published")),
         row("Updated", get("updated")),
