@@ -299,3 +299,25 @@ def test_keeping_untouched_fields_never_changes_what_was_saved() -> None:
     assert merged == "# notes\nclaim: A\nverdict: \"false\"\nsummary: >-\n  Folded\n  text.\nstatus: draft\n"
     assert editor_local.keep_untouched("not: [valid", new) == new
     assert editor_local.keep_untouched("- a list\n", new) == new
+
+
+def test_a_bad_editor_option_fails_the_build_naming_it(tmp_path: Path) -> None:
+    site = make_site_in(tmp_path, plugin_options="editor: {path: admin/, backend: {name: dropbox}}")
+    site.write_claim("deepseek-r1-cost.yml", claim_yaml())
+    result = site.build()
+    assert result.returncode != 0
+    assert "plugins.factcheck.editor.backend must name a Decap backend" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_factcheck_editor_says_when_its_port_is_taken(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    make_site_in(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = cli.main(["editor", "-f", str(tmp_path / "mkdocs.yml"), "--port", str(port)])
+    assert code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
