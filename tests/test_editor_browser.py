@@ -71,7 +71,10 @@ def git(root: Path, *args: str) -> str:
 
 @pytest.fixture
 def desk(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    site = make_site_in(tmp_path, plugin_options="history: off")
+    site = make_site_in(tmp_path, plugin_options="""
+        history: off
+        editor: {path: admin/, backend: {name: github, repo: desk/checks, open_authoring: true}}
+    """)
     site.write_claim("deepseek-r1-cost.yml", HAND_WRITTEN)
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-A")
@@ -201,6 +204,17 @@ def test_a_journalists_first_check_through_the_form(browser: Any, desk: tuple[st
         assert article.locator("script, iframe, [onerror], [onload], a[href^='javascript']").count() == 0
         assert reader.evaluate("window.__xss") == []
         reader.close()
+        # The published editor: Decap accepts the configuration made for GitHub (it would show
+        # a configuration error instead of its login) and asks nothing of anyone before a login.
+        published = context.new_page()
+        outside: list[str] = []
+        published.route(re.compile(r"^https?://(?!127\.0\.0\.1)"),
+                        lambda route: (outside.append(route.request.url), route.abort()))
+        published.goto(f"{base}admin/")
+        published.get_by_role("button", name="Login with GitHub").wait_for()
+        assert "Error loading the CMS configuration" not in published.inner_text("body")
+        assert [u for u in outside if "github" in u and "status" not in u] == [], outside
+        published.close()
     finally:
         stop()
 
