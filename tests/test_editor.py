@@ -321,3 +321,16 @@ def test_factcheck_editor_says_when_its_port_is_taken(tmp_path: Path, capsys: py
         code = cli.main(["editor", "-f", str(tmp_path / "mkdocs.yml"), "--port", str(port)])
     assert code == 1
     assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+
+
+def test_factcheck_generate_writes_the_editor_page_too(tmp_path: Path) -> None:
+    """The generator adapter (Zensical) publishes the same editor page as the plugin."""
+    site = make_site_in(tmp_path, plugin_options="editor: {path: admin/, backend: {name: gitlab, repo: desk/site}}")
+    site.write_claim("deepseek-r1-cost.yml", claim_yaml())
+    assert cli.main(["generate", "-f", str(tmp_path / "mkdocs.yml")]) == 0
+    admin = tmp_path / "docs" / "admin"
+    assert (admin / "decap-cms.js").read_bytes() == (editor.VENDOR / "decap-cms.js").read_bytes()
+    config = yaml.safe_load((admin / "config.yml").read_text(encoding="utf-8"))
+    assert config["backend"] == {"name": "gitlab", "repo": "desk/site"}
+    assert config["collections"][0]["folder"] == "claims"
+    assert "https://gitlab.com" in (admin / "index.html").read_text(encoding="utf-8")

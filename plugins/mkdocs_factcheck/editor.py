@@ -13,6 +13,8 @@ a CDN). Knows nothing of MkDocs: the plugin publishes these files, ``factcheck e
 from __future__ import annotations
 
 import html
+import json
+import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -50,9 +52,13 @@ class EditorOptions:
     """The ``editor:`` option, checked. ``path`` is where the page is published ("" = not at all)."""
 
     path: str = ""
-    backend: Mapping[str, Any] | None = None
+    backend_json: str = ""  # Decap's backend settings, as JSON: the settings stay hashable
     workflow: str = "editorial"
     folder: str = ""  # the claims folder relative to the repository root, when mkdocs.yml is not there
+
+    @property
+    def backend(self) -> dict[str, Any] | None:
+        return json.loads(self.backend_json) if self.backend_json else None
 
     @classmethod
     def from_option(cls, value: Any) -> EditorOptions:
@@ -78,7 +84,11 @@ class EditorOptions:
         folder = value.get("folder", "")
         if not isinstance(folder, str):
             raise EditorOptionError("editor.folder must be the claims folder's path from the repository root")
-        return cls(path.strip("/") + "/", dict(backend), workflow, folder.strip("/"))
+        try:
+            backend_json = json.dumps(dict(backend), sort_keys=True)
+        except TypeError:
+            raise EditorOptionError("editor.backend holds a value that is not text, a number or a list") from None
+        return cls(path.strip("/") + "/", backend_json, workflow, folder.strip("/"))
 
 
 # --- the collection, from the model -------------------------------------------------------
@@ -339,6 +349,20 @@ def vendored_files() -> Iterator[tuple[str, Path]]:
         if path.is_file() and path.name not in ("VERSION", "README"):
             name = "LICENSE-decap-cms.txt" if path.name == "LICENSE" else path.name
             yield name, path
+
+
+def site_files(options: EditorOptions, scale: RatingScale, *, config_dir: Path, claims_dir: Path, docs_dir: Path,
+               site_url: str, site_name: str) -> tuple[dict[str, str], dict[str, Path]]:
+    """The editor page as files of the site, by their path in it (none when the option is off):
+    what both adapters publish (the plugin, ``factcheck generate``)."""
+    if not options.path:
+        return {}, {}
+    folder = options.folder or Path(os.path.relpath(claims_dir, config_dir)).as_posix()
+    docs = Path(os.path.relpath(docs_dir, config_dir.resolve())).as_posix()
+    cms = cms_config(scale, options, folder=folder, media_folder=f"{docs}/assets/uploads", site_url=site_url)
+    texts, copies = page_files(cms, f"{site_name}: editor")
+    return ({options.path + name: text for name, text in texts.items()},
+            {options.path + name: path for name, path in copies.items()})
 
 
 def page_files(config: Mapping[str, Any], title: str) -> tuple[dict[str, str], dict[str, Path]]:

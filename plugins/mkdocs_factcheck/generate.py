@@ -27,11 +27,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import parallel, urls
+from . import editor, parallel, urls
 from .errors import ClaimError, SiteError, format_report
 from .mkdocs_yml import read_settings
 from .pages import PageSpec
-from .siteplan import SitePlan, SitePlanner
+from .siteplan import Settings, SitePlan, SitePlanner
 
 MANIFEST = ".factcheck-generated"
 MANIFEST_HEADER = "# Written by `factcheck generate`: the files it owns in this folder. Do not edit.\n"
@@ -90,9 +90,11 @@ def page_markdown(plan: SitePlan, spec: PageSpec, *, head_template: bool = False
 
 
 def write_site(plan: SitePlan, docs_dir: Path, *, claims_dir: Path, head_template: bool = False,
-               images: dict[str, bytes] | None = None) -> Outcome:
-    """Write the plan into ``docs_dir``; remove what an earlier run wrote that is gone now."""
+               images: dict[str, bytes] | None = None, extra: dict[str, str | bytes] | None = None) -> Outcome:
+    """Write the plan (and ``extra`` files: the editor page) into ``docs_dir``; remove what an
+    earlier run wrote that is gone now."""
     outputs = site_outputs(plan, head_template=head_template, images=images)
+    outputs.update(extra or {})
     owned = owned_files(docs_dir)
     problems = list(_refusals(outputs, owned, docs_dir, claims_dir))
     if problems:
@@ -115,6 +117,14 @@ def write_site(plan: SitePlan, docs_dir: Path, *, claims_dir: Path, head_templat
             _remove_empty_parents(target.parent, docs_dir)
     _write_manifest(docs_dir, sorted(outputs))
     return outcome
+
+
+def _editor_outputs(settings: Settings) -> dict[str, str | bytes]:
+    """The form editor's page (the `editor` option), as the plugin publishes it."""
+    texts, copies = editor.site_files(
+        settings.editor, settings.scale, config_dir=settings.config_dir, claims_dir=settings.claims_dir,
+        docs_dir=settings.docs_dir, site_url=settings.site.url, site_name=settings.site.name)
+    return {**texts, **{path: source.read_bytes() for path, source in copies.items()}}
 
 
 def _refusals(outputs: dict[str, str | bytes], owned: set[str], docs_dir: Path, claims_dir: Path) -> Iterator[str]:
@@ -200,15 +210,16 @@ class Generator:
             self.warn(format_report(plan.errors).splitlines()[0] + " nothing was written; fix them and run again")
             return 1
         head_template = bool(settings.custom_dir and (settings.custom_dir / HEAD_TEMPLATE).is_file())
+        extra = _editor_outputs(settings)
         try:
             outcome = write_site(plan, settings.docs_dir, claims_dir=settings.claims_dir,
-                                 head_template=head_template, images=self.planner.card_images(plan))
+                                 head_template=head_template, images=self.planner.card_images(plan), extra=extra)
         except GenerateError as exc:
             self.warn(f"error: {exc}")
             return 1
         self.planner.save_cache()
         self.say(outcome.summary(settings.docs_dir))
-        loose = not_ignored(settings.docs_dir, [*plan.pages, *plan.files, *(path for path, _ in plan.cards)])
+        loose = not_ignored(settings.docs_dir, [*plan.pages, *plan.files, *(path for path, _ in plan.cards), *extra])
         if loose:
             where = settings.docs_dir.relative_to(settings.config_dir.resolve()).as_posix() \
                 if settings.docs_dir.is_relative_to(settings.config_dir.resolve()) else settings.docs_dir.as_posix()

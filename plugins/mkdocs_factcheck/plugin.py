@@ -10,7 +10,6 @@ site's ``mkdocs.yml`` does not matter (MkDocs runs higher priorities first; defa
 from __future__ import annotations
 
 import html as html_lib
-import os
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -370,22 +369,12 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     def _editor_texts(self, config: MkDocsConfig) -> dict[str, str]:
         """The editor page's generated files (index.html, config.yml) by site path; the Decap
         build it copies from the package waits in ``_editor_copies``. Nothing when it is off."""
-        self._editor_copies = {}
-        try:
-            options = editor.EditorOptions.from_option(self.config.editor)
-        except editor.EditorOptionError as exc:
-            raise PluginError(f"mkdocs.yml: plugins.factcheck.{exc}") from None
-        if not options.path:
-            return {}
         assert self._planner is not None
-        settings = self._planner.settings
-        folder = options.folder or Path(os.path.relpath(settings.claims_dir, settings.config_dir)).as_posix()
-        docs = Path(os.path.relpath(settings.docs_dir, settings.config_dir.resolve())).as_posix()
-        cms = editor.cms_config(settings.scale, options, folder=folder, media_folder=f"{docs}/assets/uploads",
-                                site_url=config.site_url or "")
-        texts, copies = editor.page_files(cms, f"{config.site_name}: editor")
-        self._editor_copies = {options.path + name: path for name, path in copies.items()}
-        return {options.path + name: text for name, text in texts.items()}
+        s = self._planner.settings
+        texts, self._editor_copies = editor.site_files(
+            s.editor, s.scale, config_dir=s.config_dir, claims_dir=s.claims_dir, docs_dir=s.docs_dir,
+            site_url=config.site_url or "", site_name=config.site_name)
+        return texts
 
     def _page_file(self, plan: SitePlan, spec: PageSpec, config: MkDocsConfig) -> File:
         """A generated page; under serve, backed by a stub that only changes with the page

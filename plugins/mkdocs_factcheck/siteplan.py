@@ -28,6 +28,7 @@ from . import cache as disk_cache
 from . import editorial, parallel, urls
 from .cards import Card, CardMaker
 from .catalog import Catalog, build_catalog, log_entries
+from .editor import EditorOptionError, EditorOptions
 from .errors import ClaimError, report_lines
 from .feeds import site_files
 from .history import claim_histories
@@ -103,6 +104,7 @@ class Settings:
     card_fonts: tuple[str, ...] = ()  # font files added to the packaged ones
     workers: int | None = None  # processes for parsing and rendering claims (None: auto)
     record: RecordPolicy = field(default_factory=RecordPolicy)
+    editor: EditorOptions = field(default_factory=EditorOptions)  # the form editor's page (off by default)
 
 
 def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str | Path, site_name: str,
@@ -131,6 +133,10 @@ def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str
         record = RecordPolicy.from_options(values["history"], values["record_starts"])
     except ValueError as exc:
         raise SettingsError(f"plugins.factcheck.{exc}") from None
+    try:
+        editor_options = EditorOptions.from_option(values["editor"])
+    except EditorOptionError as exc:
+        raise SettingsError(f"plugins.factcheck.{exc}") from None
     organization = values["organization"] or site_name
     site = SiteInfo(
         name=site_name,
@@ -156,7 +162,7 @@ def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str
         feed_limit=values["feed_limit"], search_full_text=values["search_full_text"],
         page_size=values["page_size"], policy=policy,
         card_fonts=tuple(str((config_dir / font).resolve()) for font in values["card_fonts"]),
-        workers=values["workers"], record=record,
+        workers=values["workers"], record=record, editor=editor_options,
     )
 
 
