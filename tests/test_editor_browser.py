@@ -160,6 +160,9 @@ def test_a_journalists_first_check_through_the_form(browser: Any, desk: tuple[st
     form.type("text", "Moons are rock. " + MARKDOWN, quote)
     tag = form.add("tags", "Add tags")
     form.type("item", "geology " + HTML, tag)
+    related = form.box("related")  # a picker over the checks that exist
+    related.locator("input").first.fill("DeepSeek")
+    page.get_by_role("option", name="DeepSeek developed its R1 model in two months for under $6 million.").click()
     form.type("author", "Desk " + HTML)
     form.box("published").locator("input").first.fill("2025-02-01")
     form.choose("status", "published")
@@ -179,7 +182,8 @@ def test_a_journalists_first_check_through_the_form(browser: Any, desk: tuple[st
     # It reads like a hand-written file: the model's key order, plain dates, no empty fields.
     data = yaml.safe_load(written)
     assert list(data) == ["claim", "claimant", "verdict", "summary", "analysis", "sources", "quotes", "tags",
-                          "published", "author", "status"]
+                          "related", "published", "author", "status"]
+    assert data["related"] == ["deepseek-r1-cost"]  # the id, from the file name
     assert data["claim"] == CLAIM and data["sources"][0]["url"] == URL and len(data["sources"]) == 2
     assert re.search(r"^published: 2025-02-01$", written, re.M)
     assert cli.main(["validate", "-f", str(root / "mkdocs.yml"), str(path)]) == 0
