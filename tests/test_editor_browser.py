@@ -146,6 +146,7 @@ def test_a_journalists_first_check_through_the_form(browser: Any, desk: tuple[st
     page.get_by_role("link", name="Fact check").last.click()
     form.type("claim", CLAIM)
     form.type("claimant", "A. Person " + HTML)
+    form.type("appearance", "https://example.org/said-it")
     form.choose("verdict", "Mostly false")
     form.type("summary", "It is *rock*. " + MARKDOWN)
     form.type("analysis", "Samples say so. " + HTML + " " + MARKDOWN)
@@ -181,9 +182,10 @@ def test_a_journalists_first_check_through_the_form(browser: Any, desk: tuple[st
     written = _saved(path)
     # It reads like a hand-written file: the model's key order, plain dates, no empty fields.
     data = yaml.safe_load(written)
-    assert list(data) == ["claim", "claimant", "verdict", "summary", "analysis", "sources", "quotes", "tags",
-                          "related", "published", "author", "status"]
+    assert list(data) == ["claim", "claimant", "appearance", "verdict", "summary", "analysis", "sources", "quotes",
+                          "tags", "related", "published", "author", "status"]
     assert data["related"] == ["deepseek-r1-cost"]  # the id, from the file name
+    assert data["appearance"] == "https://example.org/said-it"  # one address: a string, as people write it
     assert data["claim"] == CLAIM and data["sources"][0]["url"] == URL and len(data["sources"]) == 2
     assert re.search(r"^published: 2025-02-01$", written, re.M)
     assert cli.main(["validate", "-f", str(root / "mkdocs.yml"), str(path)]) == 0

@@ -121,7 +121,7 @@ def _is_markdown(prop: Mapping[str, Any]) -> bool:
     return "Markdown" in prop.get("description", "")
 
 
-def _scalar_widget(name: str, forms: list[Mapping[str, Any]], prop: Mapping[str, Any]) -> dict[str, Any]:
+def _scalar_widget(forms: list[Mapping[str, Any]], prop: Mapping[str, Any]) -> dict[str, Any]:
     formats = {form.get("format") for form in forms}
     enum = [value for form in forms for value in form.get("enum", []) if isinstance(value, str)]
     if "date" in formats:
@@ -168,7 +168,7 @@ def _field(name: str, prop: Mapping[str, Any], required: bool, defs: Mapping[str
             fields = [{**inner, "required": False} for inner in fields]
         field.update({"widget": "object", "collapsed": not required, "fields": fields})
     else:
-        field.update(_scalar_widget(name, forms, prop))
+        field.update(_scalar_widget(forms, prop))
     if "default" in prop and prop["default"] not in (None, "", []) and field["widget"] == "select":
         field["default"] = prop["default"]
     return field
@@ -183,7 +183,7 @@ def _list_widget(array: Mapping[str, Any], defs: Mapping[str, Any], scale: Ratin
         widget.update({"fields": fields, "summary": "{{fields." + fields[0]["name"] + "}}", "collapsed": False})
     else:
         widget["field"] = {"name": "item", "label": "Item", "required": True,
-                           **_scalar_widget("item", [items], items)}
+                           **_scalar_widget([items], items)}
     if "minItems" in array:
         widget["min"] = array["minItems"]
     if "maxItems" in array:

@@ -86,7 +86,10 @@
     },
     isValid: function () {
       var pattern = new RegExp(this.props.field.get("pattern_each") || "^https?://");
-      var bad = urls(this.value(this.state.text)).filter(function (u) { return !pattern.test(u); });
+      var given = urls(this.value(this.state.text));
+      var bad = given.filter(function (u) { return !pattern.test(u); });
+      var most = this.props.field.get("max");
+      if (most && given.length > most) return { error: { message: "At most " + most + " addresses" } };
       return bad.length ? { error: { message: "Each line must be a full address starting with https://: " +
         bad.join(", ") } } : true;
     },
