@@ -106,8 +106,18 @@ class Form:
             editable.fill(value)
 
     def choose(self, name: str, label: str) -> None:
-        self.box(name).locator("[class*='control']").first.click()
-        self.page.get_by_role("option", name=label, exact=True).click()
+        from playwright.sync_api import TimeoutError as Timeout
+
+        chosen = self.box(name).locator("[class*='singleValue']").get_by_text(label, exact=True)
+        for _ in range(3):  # a menu opened while the form re-renders can close before the click lands
+            self.box(name).locator("[class*='control']").first.click()
+            self.page.get_by_role("option", name=label, exact=True).click()
+            try:
+                chosen.wait_for(timeout=3000)
+                return
+            except Timeout:
+                continue
+        raise AssertionError(f"could not choose {label!r} in {name}")
 
     def add(self, name: str, button: str) -> Any:
         """Add an item to the list ``name``; the new (last) item's own container."""
@@ -159,6 +169,7 @@ def test_a_journalists_first_check_through_the_form(browser: Any, desk: tuple[st
     form.type("expert", "Dr Rock " + HTML, quote)
     form.type("role", "Geologist " + HTML, quote)
     form.type("text", "Moons are rock. " + MARKDOWN, quote)
+    form.type("source", URL, quote)
     tag = form.add("tags", "Add tags")
     form.type("item", "geology " + HTML, tag)
     related = form.box("related")  # a picker over the checks that exist
@@ -166,6 +177,8 @@ def test_a_journalists_first_check_through_the_form(browser: Any, desk: tuple[st
     page.get_by_role("option", name="DeepSeek developed its R1 model in two months for under $6 million.").click()
     form.type("author", "Desk " + HTML)
     form.box("published").locator("input").first.fill("2025-02-01")
+    reviewer = form.add("reviewed_by", "Add reviewed by")
+    form.type("item", "Editor " + HTML, reviewer)
     form.choose("status", "published")
 
     # The preview shows every value as text: the payloads are there, as characters.
@@ -183,7 +196,7 @@ def test_a_journalists_first_check_through_the_form(browser: Any, desk: tuple[st
     # It reads like a hand-written file: the model's key order, plain dates, no empty fields.
     data = yaml.safe_load(written)
     assert list(data) == ["claim", "claimant", "appearance", "verdict", "summary", "analysis", "sources", "quotes",
-                          "tags", "related", "published", "author", "status"]
+                          "tags", "related", "published", "author", "status", "reviewed_by"]
     assert data["related"] == ["deepseek-r1-cost"]  # the id, from the file name
     assert data["appearance"] == "https://example.org/said-it"  # one address: a string, as people write it
     assert data["claim"] == CLAIM and data["sources"][0]["url"] == URL and len(data["sources"]) == 2
