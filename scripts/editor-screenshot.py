@@ -11,9 +11,8 @@ import sys
 import threading
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
 from mkdocs_factcheck import editor_local
+from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "docs" / "screenshots" / "editor.png"
