@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint browser-deps bench schema
+.PHONY: serve build test lint browser-deps bench schema vendor-decap editor
 
 # Serving and building need the package alone (`pip install -e .`); the tests also need the
 # test toolchain and the network tools' libraries (`.[test,tools]`).
@@ -42,3 +42,11 @@ test: $(BIN)/.installed-test browser-deps lint
 
 bench: $(BIN)/.installed-test
 	$(BIN)/python bench/run.py
+
+# The form editor against this checkout on http://127.0.0.1:8081/admin/ (no account, no network).
+editor: $(BIN)/.installed
+	$(BIN)/factcheck editor
+
+# Refresh the vendored Decap CMS build from npm at the version package.json's `vendored` pins.
+vendor-decap:
+	bash scripts/vendor-decap.sh

@@ -38,6 +38,7 @@ from . import (
     __version__,
     archive,
     desk,
+    editor_local,
     editorial,
     extras,
     generate,
@@ -507,6 +508,7 @@ def build_parser() -> argparse.ArgumentParser:
     archive.add_parser(commands, common)
     generate.add_parser(commands, common)
     desk.add_parser(commands, common)
+    editor_local.add_parser(commands, common)
     return parser
 
 

@@ -33,12 +33,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import parallel, urls
+from . import editor, parallel, urls
 from .errors import ClaimError, SiteError, format_report
 from .init import unwritten, unwritten_note
 from .mkdocs_yml import read_settings
 from .pages import PageSpec
-from .siteplan import SitePlan, SitePlanner, missing_identity_pages
+from .siteplan import Settings, SitePlan, SitePlanner, missing_identity_pages
 
 MANIFEST = ".factcheck-generated"
 MANIFEST_HEADER = ("# Written by `factcheck generate`: the files it wrote in this folder, each with the\n"
@@ -103,9 +103,11 @@ def page_markdown(plan: SitePlan, spec: PageSpec, *, head_template: bool = False
 
 
 def write_site(plan: SitePlan, docs_dir: Path, *, claims_dir: Path, head_template: bool = False,
-               images: dict[str, bytes] | None = None) -> Outcome:
-    """Write the plan into ``docs_dir``; remove what an earlier run wrote that is gone now."""
+               images: dict[str, bytes] | None = None, extra: dict[str, str | bytes] | None = None) -> Outcome:
+    """Write the plan (and ``extra`` files: the editor page) into ``docs_dir``; remove what an
+    earlier run wrote that is gone now."""
     outputs = site_outputs(plan, head_template=head_template, images=images)
+    outputs.update(extra or {})
     owned = owned_files(docs_dir)
     problems = list(_refusals(outputs, owned, docs_dir, claims_dir))
     if problems:
@@ -128,6 +130,14 @@ def write_site(plan: SitePlan, docs_dir: Path, *, claims_dir: Path, head_templat
             _remove_empty_parents(target.parent, docs_dir)
     _write_manifest(docs_dir, {path: _digest(_bytes(content)) for path, content in outputs.items()})
     return outcome
+
+
+def _editor_outputs(settings: Settings) -> dict[str, str | bytes]:
+    """The form editor's page (the `editor` option), as the plugin publishes it."""
+    texts, copies = editor.site_files(
+        settings.editor, settings.scale, config_dir=settings.config_dir, claims_dir=settings.claims_dir,
+        docs_dir=settings.docs_dir, site_url=settings.site.url, site_name=settings.site.name)
+    return {**texts, **{path: source.read_bytes() for path, source in copies.items()}}
 
 
 def _refusals(outputs: dict[str, str | bytes], owned: set[str], docs_dir: Path, claims_dir: Path) -> Iterator[str]:
@@ -286,9 +296,10 @@ class Generator:
         images, card_warnings = self.planner.card_images(plan)
         for warning in card_warnings:
             self.warn(str(warning))
+        extra = _editor_outputs(settings)
         try:
             outcome = write_site(plan, settings.docs_dir, claims_dir=settings.claims_dir,
-                                 head_template=head_template, images=images)
+                                 head_template=head_template, images=images, extra=extra)
         except GenerateError as exc:
             self.warn(f"error: {exc}")
             return 1
@@ -296,7 +307,7 @@ class Generator:
         self.say(outcome.summary(settings.docs_dir))
         for page in unwritten(settings.docs_dir, skip=set(outputs_paths(plan))):
             self.say(unwritten_note(f"{settings.docs_dir.name}/{page}"))
-        loose = not_ignored(settings.docs_dir, [*plan.pages, *plan.files, *(path for path, _ in plan.cards)])
+        loose = not_ignored(settings.docs_dir, [*plan.pages, *plan.files, *(path for path, _ in plan.cards), *extra])
         if loose:
             where = settings.docs_dir.relative_to(settings.config_dir.resolve()).as_posix() \
                 if settings.docs_dir.is_relative_to(settings.config_dir.resolve()) else settings.docs_dir.as_posix()

@@ -30,7 +30,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
-from . import editorial, share_tags, urls
+from . import editor, editorial, share_tags, urls
 from .cards import CardJob
 from .errors import SiteError, format_report, printable
 from .generate import owned_files
@@ -85,6 +85,7 @@ class FactcheckConfig(Config):
     people = c.Optional(c.Type(str))  # the people registry (default: people.yml beside mkdocs.yml, if there)
     # Hosts besides loopback that `mkdocs serve` answers (hostguard.py); "*" for any.
     preview_hosts = c.ListOfItems(c.Type(str), default=[])
+    editor = c.Optional(c.Type((dict, bool)))  # the form editor's page (editor.py): off unless set
 
 
 class FactcheckPlugin(BasePlugin[FactcheckConfig]):
@@ -108,6 +109,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._ours: set[str] = set()  # src_uri of the files factcheck adds (pages, feed, exports)
         self._search: Any = None  # material's search plugin, whose index dirty rebuilds keep whole
         self._compiled = MemoryBytecodeCache()  # the theme's templates, compiled once per `serve`
+        self._editor_copies: dict[str, Path] = {}  # the editor page's files copied from the package
 
     # MkDocs keeps one plugin instance across `serve` rebuilds once on_startup exists.
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -203,9 +205,13 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
                               "public and stay put):\n  " + "\n  ".join(clashes))
         # The feed and exports wait on disk (spool.py), not in memory, for MkDocs to copy them.
         site_files = plan.take_files()
+        site_files.update(self._editor_texts(config))
         self._ours = {*site_files, *plan.pages}
         for src_uri, content in site_files.items():
             files.append(File.generated(config, src_uri, abs_src_path=str(self._spool.write(src_uri, content))))
+        for src_uri, source in self._editor_copies.items():
+            files.append(File.generated(config, src_uri, abs_src_path=str(source)))
+            self._ours.add(src_uri)
         # Bodies are rendered ahead while MkDocs reads the pages (serve reuses its own instead).
         self._bodies = None if serving else plan.prerender(self._planner.settings.workers)
         for spec in plan.pages.values():
@@ -457,6 +463,16 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         if self._sources is None:
             self._sources = StubFolder(_listing_stubs(Path(config.config_file_path or ".").parent))
         return self._sources.stub(spec.src_uri, spec.stub(), spec.stub)
+
+    def _editor_texts(self, config: MkDocsConfig) -> dict[str, str]:
+        """The editor page's generated files (index.html, config.yml) by site path; the Decap
+        build it copies from the package waits in ``_editor_copies``. Nothing when it is off."""
+        assert self._planner is not None
+        s = self._planner.settings
+        texts, self._editor_copies = editor.site_files(
+            s.editor, s.scale, config_dir=s.config_dir, claims_dir=s.claims_dir, docs_dir=s.docs_dir,
+            site_url=config.site_url or "", site_name=config.site_name)
+        return texts
 
     def _page_file(self, plan: SitePlan, spec: PageSpec, config: MkDocsConfig) -> File:
         """A generated page; under serve, backed by a stub that only changes with the page

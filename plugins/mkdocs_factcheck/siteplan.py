@@ -30,6 +30,7 @@ from . import cache as disk_cache
 from . import cards, editorial, parallel, people, urls
 from .cards import Card, CardFailure, CardJob, CardMaker
 from .catalog import Catalog, build_catalog, log_entries
+from .editor import EditorOptionError, EditorOptions
 from .errors import ClaimError, report_lines
 from .feeds import site_files
 from .history import claim_histories
@@ -76,6 +77,7 @@ OPTIONS: dict[str, tuple[tuple[type, ...], Any]] = {
     "allow_hosts": ((list,), []),  # hosts `factcheck links`/`archive`/`import` ask at non-public addresses
     "people": ((str, type(None)), None),  # the people registry; default people.yml, when it exists
     "preview_hosts": ((list,), []),  # hosts besides loopback that `mkdocs serve` answers (plugin adapter only)
+    "editor": ((dict, bool, type(None)), None),  # the form editor's page: editor.EditorOptions checks it
 }
 IDENTITY = ("about", "contact", "funding", "methodology", "corrections", "report_error")
 MINIMUMS = {"page_size": 1, "max_file_bytes": 1, "latest_count": 0, "feed_limit": 0, "min_reviewers": 0}
@@ -163,6 +165,7 @@ class Settings:
     workers: int | None = None  # processes for parsing and rendering claims (None: auto)
     record: RecordPolicy = field(default_factory=RecordPolicy)
     people_file: Path | None = None  # people.yml (read when it exists)
+    editor: EditorOptions = field(default_factory=EditorOptions)  # the form editor's page (off by default)
 
 
 def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str | Path, site_name: str,
@@ -190,6 +193,10 @@ def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str
     try:
         record = RecordPolicy.from_options(values["history"], values["record_starts"])
     except ValueError as exc:
+        raise SettingsError(f"plugins.factcheck.{exc}") from None
+    try:
+        editor_options = EditorOptions.from_option(values["editor"])
+    except EditorOptionError as exc:
         raise SettingsError(f"plugins.factcheck.{exc}") from None
     organization = values["organization"] or site_name
     default_author = values["default_author"] or organization
@@ -219,6 +226,7 @@ def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str
         page_size=values["page_size"], policy=policy,
         card_fonts=_card_fonts(values["card_fonts"], config_dir),
         workers=values["workers"], record=record, people_file=people_file(values["people"], config_dir),
+        editor=editor_options,
     )
 
 
