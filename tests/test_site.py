@@ -80,7 +80,7 @@ def test_claim_page_shows_everything_a_reader_needs(built) -> None:
     assert "The figure covers the final training run only." in text
     assert "Gavin Baker , Managing partner, Atreides Management Disputes the claim" in text
     assert "DeepSeek-V3 Technical Report , arXiv, December 27, 2024 ( archived copy )" in text
-    assert "Related fact checks Unproven DeepSeek used only H800 chips." in text
+    assert "Related fact checks Unproven DeepSeek said: DeepSeek used only H800 chips." in text
     assert "February 2, 2025 : Added the hardware estimate." in text
     # Byline and the one "Updated" date sit under the verdict, before the analysis.
     byline = "By Test desk Published January 30, 2025 · Updated February 2, 2025"
@@ -140,7 +140,7 @@ def test_claimant_expert_tag_and_source_pages(built) -> None:
     sources = TextOf.of(article(built.page("sources/")))
     # Each source a heading with its publisher and date; the checks citing it below, with badges.
     heading = "DeepSeek-V3 Technical Report arXiv · December 27, 2024 · arxiv.org"
-    assert f"{heading} Cited by: Unproven DeepSeek used" in sources
+    assert f"{heading} Cited by: Unproven DeepSeek said: DeepSeek used" in sources
     assert re.search(r'<h2 id="source-1" class="fc-source__title"><a class="fc-out" '
                      r'href="https://arxiv.org/abs/2412.19437"', built.page("sources/"))
 

@@ -258,6 +258,7 @@ def scaffold(claim: str, *, claimant: str, verdict: str, scale: RatingScale, tod
     Optional fields are there as comments, to uncomment when they apply."""
     rows = [
         (f"claim: {_quoted(claim)}", "the claim, as exactly as it was made"),
+        ("# headline: What we found", "optional: a headline that states the finding, for listings"),
         (f"claimant: {_quoted(claimant)}", "who made the claim: a person or an organisation"),
         ("# claimant_type: person", "optional: person or organization"),
         ("# claim_date: YYYY-MM-DD", "optional: when the claim was made"),

@@ -101,6 +101,14 @@ ENGLISH: dict[str, str] = {
     "log_verdict_change": "Verdict changed",
     "log_withdrawal": "Withdrawn",
     "log_none": "No fact check has been corrected yet.",
+    "said": "said",
+    "claim_made_on": "Said on",
+    "checked_on": "Checked on",
+    "claims_checked_one": "claim checked",
+    "total_checked_one": "Fact check published",
+    "site_sections": "Site sections",
+    "share_this": "Share this fact check",
+    "share_email": "Email",
     "corrections_feed": "Corrections feed",
 }
 
@@ -197,6 +205,14 @@ SPANISH: dict[str, str] = {
     "log_verdict_change": "Cambio de veredicto",
     "log_withdrawal": "Retirada",
     "log_none": "Todavía no se ha corregido ninguna verificación.",
+    "said": "dijo",
+    "claim_made_on": "Dicho el",
+    "checked_on": "Verificado el",
+    "claims_checked_one": "afirmación verificada",
+    "total_checked_one": "Verificación publicada",
+    "site_sections": "Secciones del sitio",
+    "share_this": "Compartir esta verificación",
+    "share_email": "Correo electrónico",
     "corrections_feed": "Feed de correcciones",
 }
 
@@ -294,6 +310,14 @@ GERMAN: dict[str, str] = {
     "log_verdict_change": "Urteil geändert",
     "log_withdrawal": "Zurückgezogen",
     "log_none": "Bisher wurde kein Faktencheck korrigiert.",
+    "said": "sagte",
+    "claim_made_on": "Gesagt am",
+    "checked_on": "Geprüft am",
+    "claims_checked_one": "geprüfte Behauptung",
+    "total_checked_one": "Veröffentlichter Faktencheck",
+    "site_sections": "Bereiche der Website",
+    "share_this": "Diesen Faktencheck teilen",
+    "share_email": "E-Mail",
     "corrections_feed": "Feed der Korrekturen",
 }
 

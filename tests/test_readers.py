@@ -1,0 +1,120 @@
+"""A news site's listings, navigation and charts (issue 24), read from one real build.
+
+The site is small and built once for the module: a check with a finding-first
+``headline``, checks with and without a claim date, one claimant with one check and
+one with three, so "1 claim checked" and bars that differ with counts can be seen.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import BuildResult, claim_yaml, make_site_in
+
+HEADLINE = "The six million dollar figure leaves out the research before the final run"
+
+
+class Items(HTMLParser):
+    """The text of each ``li.fc-list__item`` (or ``tr`` of the claims table) of a page."""
+
+    def __init__(self, tag: str, cls: str | None) -> None:
+        super().__init__()
+        self.tag, self.cls = tag, cls
+        self.items: list[str] = []
+        self._depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._depth:
+            self._depth += tag == self.tag
+        elif tag == self.tag and (self.cls is None or self.cls in (dict(attrs).get("class") or "").split()):
+            self._depth = 1
+            self.items.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._depth and tag == self.tag:
+            self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._depth:
+            self.items[-1] += data
+
+    @classmethod
+    def of(cls, html: str, tag: str = "li", klass: str | None = "fc-list__item") -> list[str]:
+        parser = cls(tag, klass)
+        parser.feed(html)
+        return [" ".join(item.split()) for item in parser.items]
+
+
+def article(html: str) -> str:
+    start = html.index('<article class="md-content__inner')
+    return html[start : html.index("</article>\n", start)]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    site = make_site_in(tmp_path_factory.mktemp("readers"))
+    site.write_claim("cost.yml", claim_yaml(headline=HEADLINE, related=["chips", "stocks"]))
+    site.write_claim("chips.yml", claim_yaml(
+        claim="DeepSeek used only H800 chips.", verdict="unproven", claim_date=None, published="2025-02-03",
+        tags=["export controls"]))
+    site.write_claim("stocks.yml", claim_yaml(
+        claim="DeepSeek wiped out a trillion dollars.", verdict="false", claimant="A pundit",
+        claim_date="2024-11-05", published="2025-02-04", quotes=[]))
+    site.write_claim("more.yml", claim_yaml(claim="DeepSeek is open source.", verdict="true",
+                                            claim_date="2024-12-01", published="2025-02-05"))
+    result = site.build()
+    assert result.returncode == 0, result.output
+    return result
+
+
+# --- 1. Listings: claimant, quoted claim (or the headline), verdict and claim date ---------
+
+LISTINGS = ["", "claimants/deepseek/", "tags/cost/", "sources/", "claims/cost/"]
+
+
+@pytest.mark.parametrize("url", LISTINGS, ids=[u or "home" for u in LISTINGS])
+def test_every_listing_row_names_claimant_verdict_and_date(built: BuildResult, url: str) -> None:
+    items = Items.of(article(built.page(url)))
+    assert items, url
+    labels = ("Misleading", "Unproven", "False", "True")
+    for item in items:
+        assert any(item.startswith(label) for label in labels), item
+        assert re.search(r"(DeepSeek|A pundit)( said)?:", item), item
+        assert re.search(r"(Said|Checked) on \w+ \d+, 20\d\d", item), item
+
+
+def test_a_headline_leads_its_row_and_the_claim_stays_quoted(built: BuildResult) -> None:
+    html = article(built.page("claimants/deepseek/"))
+    row = next(item for item in Items.of(html) if HEADLINE in item)
+    assert row.index(HEADLINE) < row.index("DeepSeek: DeepSeek developed its R1 model")
+    assert f'>{HEADLINE}</a>' in html
+    assert "<q>DeepSeek developed its R1 model in two months for under $6 million.</q>" in html
+    # Without a headline the quoted claim is the link, after who said it.
+    assert re.search(r'DeepSeek</a> said:</span>\s*<a class="fc-list__headline" href="[^"]+"><q>DeepSeek used only',
+                     html)
+
+
+def test_claim_date_shown_and_publication_date_when_there_is_none(built: BuildResult) -> None:
+    items = Items.of(article(built.page("")))
+    chips = next(i for i in items if "H800" in i)
+    stocks = next(i for i in items if "trillion" in i)
+    assert "Checked on February 3, 2025" in chips
+    assert "Said on November 5, 2024" in stocks
+
+
+def test_related_checks_and_expert_quotes_are_labelled(built: BuildResult) -> None:
+    related = article(built.page("claims/cost/")).split('id="related"')[1]
+    rows = Items.of(related)
+    assert len(rows) == 2 and any(r.startswith("False A pundit said:") for r in rows), rows
+    expert = Items.of(article(built.page("experts/gavin-baker/")), "figcaption", None)
+    assert expert and all(re.search(r"(DeepSeek|A pundit) said: \S", row) for row in expert), expert
+    assert all(re.search(r"(Said|Checked) on", row) for row in expert), expert
+
+
+def test_claims_table_shows_the_headline_and_the_claim_date(built: BuildResult) -> None:
+    rows = Items.of(article(built.page("claims/")), "tr", None)[1:]
+    cost = next(r for r in rows if HEADLINE in r)
+    assert "DeepSeek developed its R1 model" in cost and "said on January 20, 2025" in cost
