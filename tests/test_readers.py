@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from conftest import BuildResult, claim_yaml, make_site_in
