@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 
 import pytest
 from conftest import BuildResult, claim_yaml, make_site_in
+from mkdocs_factcheck.strings import BUNDLED, UnknownStrings, counted, strings_for
 
 HEADLINE = "The six million dollar figure leaves out the research before the final run"
 
@@ -117,3 +118,51 @@ def test_claims_table_shows_the_headline_and_the_claim_date(built: BuildResult) 
     rows = Items.of(article(built.page("claims/")), "tr", None)[1:]
     cost = next(r for r in rows if HEADLINE in r)
     assert "DeepSeek developed its R1 model" in cost and "said on January 20, 2025" in cost
+
+
+# --- 3. Honest charts: bars to counts, months by claim date, plural rules -------------------
+
+def _bar_scales(html: str) -> list[float]:
+    return [float(x) for x in re.findall(r'class="fc-chart__bar"[^>]*\* ([0-9.]+)\)', html)]
+
+
+def test_one_check_is_a_short_bar_not_a_full_one(built: BuildResult) -> None:
+    one = _bar_scales(built.page("claimants/a-pundit/"))
+    three = _bar_scales(built.page("claimants/deepseek/"))
+    assert one == [0.1], one
+    assert sorted(three) == [0.1, 0.1, 0.1], three
+    ranking = re.findall(r'<a href="[^"]*claimants/([a-z-]+)/">[^<]+</a>.*?class="fc-stack"[^>]*width: ([0-9.]+)%',
+                         built.page("scoreboard/"), re.S)
+    assert dict(ranking) == {"deepseek": "30.0", "a-pundit": "10.0"}, ranking
+
+
+def test_months_count_by_claim_date_and_fall_back_to_publication(built: BuildResult) -> None:
+    html = built.page("scoreboard/")
+    table = html[html.index("<caption>Fact checks per month</caption>"):]
+    rows = re.findall(r'<th scope="row">(\w+ \d{4})</th><td>(\d+)</td>', table)
+    assert rows == [("November 2024", "1"), ("December 2024", "1"), ("January 2025", "1"),
+                    ("February 2025", "1")], rows
+
+
+def test_counts_use_the_languages_plural_rules(built: BuildResult) -> None:
+    assert re.search(r">1</strong> claim checked\.", built.page("claimants/a-pundit/"))
+    assert re.search(r">3</strong> claims checked\.", built.page("claimants/deepseek/"))
+    assert ">1</strong> claim checked" in built.page("tags/export-controls/")
+    assert 'content="A pundit: 1 claim checked"' in built.page("claimants/a-pundit/")
+
+
+@pytest.mark.parametrize("language", sorted(BUNDLED))
+def test_every_bundled_language_has_its_singular(language: str) -> None:
+    t = strings_for(language)
+    one, many = counted(t, "claims_checked", 1, language), counted(t, "claims_checked", 2, language)
+    assert one != many and one == t["claims_checked_one"] and many == t["claims_checked"]
+    assert counted(t, "total_checked", 1, language) == t["total_checked_one"]
+
+
+def test_a_site_may_add_the_plural_forms_its_language_needs() -> None:
+    t = strings_for("pl", {"claims_checked": "sprawdzonych twierdzeń", "claims_checked_one": "sprawdzone twierdzenie",
+                           "claims_checked_few": "sprawdzone twierdzenia"})
+    assert [counted(t, "claims_checked", n, "pl") for n in (1, 3, 5)] == [
+        "sprawdzone twierdzenie", "sprawdzone twierdzenia", "sprawdzonych twierdzeń"]
+    with pytest.raises(UnknownStrings):
+        strings_for("en", {"no_such_key_one": "x"})

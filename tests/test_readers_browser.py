@@ -7,6 +7,7 @@ few checks cannot: rows at scale, bars that differ with counts, page weight.
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 from typing import Any
@@ -83,3 +84,26 @@ def test_claim_page_links_to_the_list_and_scoreboard_above_the_fold(browser: Any
         footer = page.locator(".fc-site-footer")
         paths = footer.locator("a").evaluate_all("els => els.map(a => new URL(a.href).pathname)")
         assert {"/claims/", "/scoreboard/", "/corrections-log/"} <= set(paths), paths
+
+
+# --- 3. Bars differ with counts ----------------------------------------------------------
+
+def test_bars_differ_with_counts(browser: Any, site: RepoSite, generated: str) -> None:
+    for base in (site.url, generated):
+        with browse(browser, base) as tab:
+            page = tab.open("scoreboard/")
+            stacks = page.locator(".fc-ranking .fc-stack").evaluate_all(
+                "els => els.map(e => e.getBoundingClientRect().width)")
+            totals = [int(t.split(":")[-1]) for t in page.locator(".fc-ranking__head .fc-meta").all_inner_texts()]
+            assert len(stacks) == len(totals) > 1
+            # Longer for more checks, the same for the same number; never full width for one.
+            pairs = list(zip(stacks, totals, strict=True))
+            for (w1, n1), (w2, n2) in itertools.pairwise(pairs):
+                assert (w1 > w2 + 1) if n1 > n2 else abs(w1 - w2) < 1, (stacks, totals)
+            column = page.locator(".fc-ranking").bounding_box()
+            assert column and all(w < column["width"] * 0.99 for w, n in pairs if n < 10)
+            bars = page.locator(".fc-chart__bar").evaluate_all("els => els.map(e => e.getBoundingClientRect().width)")
+            counts = [int(c) for c in page.locator(".fc-chart td.fc-num").all_inner_texts() if c != "0"]
+            assert len(bars) == len(counts)
+            order = sorted(range(len(counts)), key=lambda i: counts[i])
+            assert [bars[i] for i in order] == sorted(bars), (bars, counts)

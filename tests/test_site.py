@@ -59,7 +59,7 @@ def built(make_site):
         claim="DeepSeek used only H800 chips.", verdict="unproven", claimant="DeepSeek",
         quotes=[{"expert": "Alexandr Wang", "role": "CEO, Scale AI", "text": "They have more chips.",
                  "stance": "disputes"}],
-        tags=["chips"], published="2025-02-01"))
+        tags=["chips"], claim_date="2025-02-01", published="2025-02-01"))
     site.write_claim("sputnik.yml", claim_yaml(
         claim="DeepSeek R1 is AI's Sputnik moment.", claimant="Marc Andreessen", verdict="true",
         quotes=None, tags=["history"], published="2025-01-28"))

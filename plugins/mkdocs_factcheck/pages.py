@@ -21,6 +21,7 @@ from .markup import plain_text
 from .model import Claim
 from .render import Renderer
 from .slugs import name_key
+from .strings import counted
 
 WITHDRAWN_PAGE = "withdrawn.html"
 
@@ -77,6 +78,10 @@ class PageSpec:
 
 def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = 500) -> dict[str, PageSpec]:
     t = renderer.strings
+
+    def checked_count(count: int) -> str:
+        return f"{count} {counted(t, 'claims_checked', count, renderer.site.language)}"
+
     # Every page gets a description: feeds of pages (mkdocs-rss-plugin) and share previews
     # need one, and generated pages have no Markdown to take an excerpt from.
     checked = f"{t['total_checked']}: {len(catalog.claims)}"
@@ -113,7 +118,7 @@ def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = 500) -> di
     specs += _log_pages(catalog, t["corrections_log"], page_size)
     for slug, entity in catalog.claimants.items():
         specs.append(PageSpec(urls.claimant_src(slug), "claimant.html", entity.name,
-                              f"{entity.name}: {len(entity.claims)} {t['claims_checked']}",
+                              f"{entity.name}: {checked_count(len(entity.claims))}",
                               context={"entity": entity}))
     for slug, expert in catalog.experts.items():
         specs.append(PageSpec(urls.expert_src(slug), "expert.html", expert.name,
@@ -121,7 +126,7 @@ def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = 500) -> di
                               context={"expert": expert}))
     for slug, tag in catalog.tags.items():
         specs.append(PageSpec(urls.tag_src(slug), "tag.html", tag.name,
-                              f"{tag.name}: {len(tag.claims)} {t['claims_checked']}", context={"entity": tag}))
+                              f"{tag.name}: {checked_count(len(tag.claims))}", context={"entity": tag}))
     return {spec.src_uri: spec for spec in specs}
 
 

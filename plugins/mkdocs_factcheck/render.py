@@ -22,6 +22,7 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from . import cards, jsonld, parallel, scoreboard, urls
+from . import strings as strings_mod
 from .catalog import Catalog
 from .markup import MarkdownRenderer, plain_text
 from .model import Claim, browser_host
@@ -29,6 +30,9 @@ from .scale import RatingScale
 from .slugs import name_key, slugify
 
 TEMPLATES = Path(__file__).parent / "templates"
+# Charts are drawn to a scale of at least this many checks, so one check is a short bar,
+# not a full-width one: a bar's length says how many, not only which is the most.
+CHART_FLOOR = 10
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,9 @@ class Renderer:
         self.env.globals.update(t=strings, scale=scale, site=site, urls=urls, search_skip=search_skip,
                                 page_size=page_size, href=self.target, ranking=scoreboard.ranking,
                                 months=scoreboard.months, verdicts_in=scoreboard.verdicts_in,
-                                month_name=lambda day: _month(day, site.language))
+                                month_name=lambda day: _month(day, site.language),
+                                counted=lambda key, count: strings_mod.counted(strings, key, count, site.language),
+                                chart_floor=CHART_FLOOR)
         self.env.filters.update(urlhost=_host, namekey=name_key, slug=slugify,
                                 longdate=lambda day: _long_date(day, site.language))
         self.card_fonts: tuple[str, ...] = (*cards.bundled_fonts(), *card_fonts)

@@ -7,7 +7,11 @@ The theme's own words follow mkdocs-material's ``theme.language``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
 
 ENGLISH: dict[str, str] = {
     "fact_check": "Fact check",
@@ -332,10 +336,37 @@ def strings_for(language: str | None, overrides: Mapping[str, str] | None = None
     """English, then the bundled language (if any), then the site's own overrides."""
     base = dict(ENGLISH)
     base.update(BUNDLED.get((language or "en").split("-")[0].lower(), {}))
-    unknown = sorted(set(overrides or {}) - set(ENGLISH))
+    unknown = sorted(key for key in overrides or {} if _base_key(key) not in ENGLISH)
     if unknown:
         raise UnknownStrings(
             f"unknown string key(s): {', '.join(unknown)}; known keys are listed in factcheck/strings.py"
         )
     base.update({key: str(value) for key, value in (overrides or {}).items()})
     return base
+
+
+# A counted phrase has its CLDR plural forms as keys: "claims_checked" is the "other" form,
+# "claims_checked_one" (or _zero, _two, _few, _many) the others a language needs; a site
+# writing in Polish adds claims_checked_few and claims_checked_many in `strings`.
+_PLURAL_SUFFIX = re.compile(r"_(zero|one|two|few|many)$")
+
+
+def _base_key(key: str) -> str:
+    base = _PLURAL_SUFFIX.sub("", key)
+    return base if base != key and base in ENGLISH else key
+
+
+@lru_cache(maxsize=32)
+def _plural_form(language: str, count: int) -> str:
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        locale = Locale("en")
+    return str(locale.plural_form(count))
+
+
+def counted(strings: Mapping[str, str], key: str, count: int, language: str | None) -> str:
+    """The words for ``count`` of something, by the language's plural rules (Babel's CLDR data):
+    ``counted(t, "claims_checked", 1, "en")`` is "claim checked"."""
+    form = _plural_form(language or "en", count)
+    return strings.get(f"{key}_{form}", strings[key]) if form != "other" else strings[key]
