@@ -7,6 +7,7 @@ few checks cannot: rows at scale, bars that differ with counts, page weight.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import subprocess
 import sys
@@ -14,7 +15,8 @@ from typing import Any
 
 import pytest
 from conftest import ENV, MKDOCS, REPO, serve_folder
-from test_browser import DESKTOP, RepoSite, browse, repo_site
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from test_browser import DESKTOP, PHONE, RepoSite, browse, repo_site
 
 sys.path.insert(0, str(REPO / "bench"))
 GENERATED_CHECKS = 200
@@ -107,3 +109,76 @@ def test_bars_differ_with_counts(browser: Any, site: RepoSite, generated: str) -
             assert len(bars) == len(counts)
             order = sorted(range(len(counts)), key=lambda i: counts[i])
             assert [bars[i] for i in order] == sorted(bars), (bars, counts)
+
+
+# --- 4. Keyboard below 1220 px: the closed menu is inert, every early stop is seen -------
+
+FOCUS_SEEN = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return {name: "body", seen: false};
+  let target = el, box = el.getBoundingClientRect();
+  // Material's radio options are zero-sized; the label after one shows its focus ring.
+  if ((box.width < 1 || box.height < 1) && el.nextElementSibling && el.nextElementSibling.tagName === "LABEL") {
+    target = el.nextElementSibling; box = target.getBoundingClientRect();
+  }
+  let opacity = 1;
+  for (let e = target; e; e = e.parentElement) opacity *= Number(getComputedStyle(e).opacity);
+  const inView = box.width >= 1 && box.height >= 1 && box.right > 0 && box.bottom > 0
+    && box.left < innerWidth && box.top < innerHeight;
+  const x = Math.min(Math.max(box.left + box.width / 2, 0), innerWidth - 1);
+  const y = Math.min(Math.max(box.top + box.height / 2, 0), innerHeight - 1);
+  const hit = inView ? document.elementFromPoint(x, y) : null;
+  const onTop = !!hit && (target.contains(hit) || hit.contains(target)
+    || !!(el.labels && [...el.labels].includes(hit)));
+  const name = el.tagName + " " + (el.getAttribute("href") || el.className) + " "
+    + (el.textContent || "").trim().slice(0, 40);
+  return {name, seen: inView && onTop && opacity > 0.1 && getComputedStyle(target).visibility !== "hidden"};
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_first_15_tab_stops_at_375_px_are_all_visible(browser: Any, site: RepoSite, generated: str,
+                                                       scheme: str) -> None:
+    unseen = []
+    for base, paths in ((site.url, [site.pages["claim"], "", site.pages["claims"]]), (generated, [""])):
+        with browse(browser, base, width=PHONE, height=812, scheme=scheme) as tab:
+            for path in paths:
+                page = tab.open(path)
+                page.wait_for_function("() => document.querySelector('.md-sidebar--primary').inert")
+                for stop in range(1, 16):
+                    page.keyboard.press("Tab")
+                    # Seen once the theme's transitions (the search box opening) have run.
+                    with contextlib.suppress(PlaywrightTimeout):
+                        page.wait_for_function(f"() => ({FOCUS_SEEN})().seen", timeout=1500)
+                    focus = page.evaluate(FOCUS_SEEN)
+                    if not focus["seen"]:
+                        unseen.append((base, path, stop, focus["name"]))
+                        break
+            assert tab.errors == []
+    assert unseen == []
+
+
+def test_closed_menu_is_inert_and_skip_to_content_lands_on_the_claim(browser: Any, site: RepoSite) -> None:
+    with browse(browser, site.url, width=PHONE, height=812) as tab:
+        page = tab.open(site.pages["claim"])
+        page.wait_for_function("() => document.querySelector('.md-sidebar--primary').inert")
+        for _ in range(12):
+            page.keyboard.press("Tab")
+            assert not page.evaluate("() => !!document.activeElement.closest('.md-sidebar--primary')")
+        # Opened, the menu takes focus again; closed, it is inert again.
+        page.locator("label.md-header__button[for='__drawer']").click()
+        page.wait_for_function("() => !document.querySelector('.md-sidebar--primary').inert")
+        page.locator("label.md-overlay").click(position={"x": 360, "y": 400})
+        page.wait_for_function("() => document.querySelector('.md-sidebar--primary').inert")
+        # "Skip to content" is the first stop and lands on the claim, above its verdict.
+        page.goto(site.url + site.pages["claim"])
+        page.keyboard.press("Tab")
+        skip = page.evaluate("() => [document.activeElement.className, document.activeElement.getAttribute('href')]")
+        assert skip == ["md-skip focus-visible", "#claim"] or skip[1] == "#claim", skip
+        page.keyboard.press("Enter")
+        assert page.evaluate("() => location.hash") == "#claim"
+        heading = page.locator("h1#claim").bounding_box()
+        assert heading and 0 <= heading["y"] < 300
+    with browse(browser, site.url, width=DESKTOP) as tab:
+        page = tab.open("")
+        assert not page.evaluate("() => document.querySelector('.md-sidebar--primary').inert")

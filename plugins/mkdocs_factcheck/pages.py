@@ -202,11 +202,11 @@ def claim_page_inputs(catalog: Catalog, claim_id: str, history: object) -> str:
     ])
 
 
-_HEADING = re.compile(r"<h([23]) id=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)
+_HEADING = re.compile(r"<h([1-3]) id=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)
 
 
 def headings(html: str) -> list[tuple[int, str, str]]:
-    """(level, id, text) of the h2/h3 headings our templates write, for the page's TOC."""
+    """(level, id, text) of the h1-h3 headings our templates write, for the page's TOC."""
     return [(int(level), anchor, plain_text(inner)) for level, anchor, inner in _HEADING.findall(html)]
 
 
