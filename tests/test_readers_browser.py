@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
+import re
 import subprocess
 import sys
 from typing import Any
@@ -182,3 +184,67 @@ def test_closed_menu_is_inert_and_skip_to_content_lands_on_the_claim(browser: An
     with browse(browser, site.url, width=DESKTOP) as tab:
         page = tab.open("")
         assert not page.evaluate("() => document.querySelector('.md-sidebar--primary').inert")
+
+
+# --- 5. Search finds the analysis and loads nothing until a reader searches ---------------
+
+def _word_in_one_analysis(site: RepoSite) -> tuple[str, str]:
+    """A word of one claim's analysis that no other page of the site has, and that claim's id."""
+    index = json.loads((site.root / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+    def words(text: str) -> set[str]:
+        return {w.lower() for w in re.findall(r"[A-Za-z]{8,}", text)}
+    where: dict[str, set[str]] = {}
+    for doc in index["docs"]:
+        for word in words(doc["title"] + " " + doc["text"]):
+            where.setdefault(word, set()).add(doc["location"])
+    for claim in sorted(site.data["claims"], key=lambda c: c["id"]):
+        for word in sorted(words(claim["analysis"])):
+            if where.get(word) == {f"claims/{claim['id']}/#analysis"}:
+                return word, claim["id"]
+    pytest.fail("no word of an analysis is in that analysis only")
+
+
+def test_a_word_only_in_one_analysis_is_found_and_the_index_waits(browser: Any, site: RepoSite) -> None:
+    word, claim_id = _word_in_one_analysis(site)
+    with browse(browser, site.url) as tab:
+        page = tab.page
+        index_requests: list[str] = []
+        page.on("request", lambda r: index_requests.append(r.url) if "search_index" in r.url else None)
+        tab.open(site.pages["claim"])
+        page.wait_for_load_state("networkidle")
+        assert index_requests == [], "the index was fetched before anyone searched"
+        page.locator(".md-search__input").click()
+        page.keyboard.type(word)
+        hits = page.locator(".md-search-result__link")
+        hits.first.wait_for(timeout=15000)
+        hrefs = hits.evaluate_all("els => els.map(a => a.getAttribute('href'))")
+        assert index_requests and all(claim_id in href for href in hrefs), (word, hrefs)
+        assert tab.errors == []
+
+
+def _first_load_bytes(browser: Any, base: str, path: str) -> tuple[int, list[str]]:
+    with browse(browser, base) as tab:
+        sizes: dict[str, int] = {}
+
+        def done(response: Any) -> None:
+            with contextlib.suppress(Exception):  # an aborted (non-local) request has no body
+                sizes[response.url] = len(response.body())
+
+        tab.page.on("response", done)
+        tab.open(path)
+        tab.page.wait_for_load_state("networkidle")
+        return sum(sizes.values()), sorted(sizes)
+
+
+def test_claim_page_first_load_is_small_on_a_generated_site(browser: Any, generated: str) -> None:
+    page_weight, fetched = _first_load_bytes(browser, generated, "")
+    assert not any("search_index" in url for url in fetched), fetched
+    with browse(browser, generated) as tab:
+        claim = tab.open("").locator("ul.fc-list a.fc-list__headline").first.get_attribute("href")
+    total, fetched = _first_load_bytes(browser, generated, claim or "")
+    assert not any("search_index" in url for url in fetched), fetched
+    # The whole first load of a claim page (HTML, CSS, scripts, fonts refused): well under 1 MiB.
+    assert total < 1024 * 1024, (total, fetched)
+    print(f"claim page first load at {GENERATED_CHECKS} checks: {total / 1024:.0f} KiB; "
+          f"home {page_weight / 1024:.0f} KiB")

@@ -89,11 +89,11 @@ def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = 500) -> di
         PageSpec(urls.SCOREBOARD, "scoreboard.html", t["scoreboard"], checked, in_nav=True, searchable=False),
         *_claims_pages(catalog, t["all_claims"], page_size, checked),
         PageSpec(urls.CLAIMANTS_INDEX, "claimants.html", t["claimants"], f"{t['claimants']}: {len(catalog.claimants)}",
-                 in_nav=True),
+                 in_nav=True, searchable=False),
         PageSpec(urls.EXPERTS_INDEX, "experts.html", t["experts_index"],
-                 f"{t['experts_index']}: {len(catalog.experts)}", in_nav=True),
+                 f"{t['experts_index']}: {len(catalog.experts)}", in_nav=True, searchable=False),
         PageSpec(urls.TAGS_INDEX, "tags.html", t["tags_index"], f"{t['tags_index']}: {len(catalog.tags)}",
-                 in_nav=True),
+                 in_nav=True, searchable=False),
         *_sources_pages(catalog, t["sources_index"], page_size),
     ]
     for claim in catalog.claims:

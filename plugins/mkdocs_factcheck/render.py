@@ -91,7 +91,8 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        # Search indexes the claim, verdict and short answer; the rest is opt-in (README).
+        # Search indexes the claim, verdict, short answer, analysis and sources; the rest
+        # (quotes, related checks, corrections) is opt-in (README).
         search_skip = Markup("") if search_full_text else Markup(" data-search-exclude")
         self.env.globals.update(t=strings, scale=scale, site=site, urls=urls, search_skip=search_skip,
                                 page_size=page_size, href=self.target, ranking=scoreboard.ranking,
