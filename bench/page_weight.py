@@ -67,7 +67,9 @@ def measure(n: int) -> dict[str, Any]:
         html = (out / "claims" / claim / "index.html").stat().st_size
         return {"checks": n, "first_load_kib": round(sum(sizes.values()) / 1024),
                 "index_fetched": any("search_index" in u for u in sizes), "index_kib": round(index / 1024),
-                "claim_html_kib": round(html / 1024), "lcp_ms": round(lcp)}
+                "claim_html_kib": round(html / 1024), "lcp_ms": round(lcp),
+                "largest": [(u.removeprefix(url), round(b / 1024))
+                            for u, b in sorted(sizes.items(), key=lambda x: -x[1])[:4]]}
 
 
 def main() -> None:

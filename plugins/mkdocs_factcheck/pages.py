@@ -76,6 +76,10 @@ class PageSpec:
         return "---\n" + yaml.dump(front, Dumper=dumper, allow_unicode=True, width=1_000_000) + "---\n"
 
 
+# A name's page is a list of checks, not a document: no "Table of contents" column beside it.
+_LISTING_META: dict[str, Any] = {"hide": ["toc"]}
+
+
 def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = 500) -> dict[str, PageSpec]:
     t = renderer.strings
 
@@ -119,14 +123,15 @@ def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = 500) -> di
     for slug, entity in catalog.claimants.items():
         specs.append(PageSpec(urls.claimant_src(slug), "claimant.html", entity.name,
                               f"{entity.name}: {checked_count(len(entity.claims))}",
-                              context={"entity": entity}))
+                              context={"entity": entity}, meta=_LISTING_META))
     for slug, expert in catalog.experts.items():
         specs.append(PageSpec(urls.expert_src(slug), "expert.html", expert.name,
                               f"{expert.name}: {t['quotes_by']} ({len(expert.quotes)})",
-                              context={"expert": expert}))
+                              context={"expert": expert}, meta=_LISTING_META))
     for slug, tag in catalog.tags.items():
         specs.append(PageSpec(urls.tag_src(slug), "tag.html", tag.name,
-                              f"{tag.name}: {checked_count(len(tag.claims))}", context={"entity": tag}))
+                              f"{tag.name}: {checked_count(len(tag.claims))}", context={"entity": tag},
+                              meta=_LISTING_META))
     return {spec.src_uri: spec for spec in specs}
 
 
