@@ -7,8 +7,10 @@ one with three, so "1 claim checked" and bars that differ with counts can be see
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import pytest
 from conftest import BuildResult, claim_yaml, make_site_in
@@ -166,3 +168,48 @@ def test_a_site_may_add_the_plural_forms_its_language_needs() -> None:
         "sprawdzone twierdzenie", "sprawdzone twierdzenia", "sprawdzonych twierdzeń"]
     with pytest.raises(UnknownStrings):
         strings_for("en", {"no_such_key_one": "x"})
+
+
+# --- 7. Share cards led by the verdict and the domain; share links -------------------------
+
+def test_claim_page_has_plain_share_links_to_its_own_address(built: BuildResult) -> None:
+    html = built.page("claims/cost/")
+    share = html[html.index('<nav class="fc-share"'):]
+    share = share[: share.index("</nav>")]
+    links = re.findall(r'href="([^"]+)"', share)
+    page = "https%3A//checks.example.org/claims/cost/"
+    assert len(links) == 6 and all(page in link for link in links), links
+    assert {urlsplit(html_lib.unescape(link)).netloc or urlsplit(link).scheme for link in links} == {
+        "bsky.app", "x.com", "www.facebook.com", "www.linkedin.com", "wa.me", "mailto"}
+    assert "Misleading%3A%20%E2%80%9CDeepSeek%20developed" in share  # the verdict leads the text
+    # Plain links: the page loads nothing from those services.
+    assert not re.search(r'<script[^>]+src="https?://(?!checks\.example\.org)', html)
+
+
+def test_cards_name_the_verdict_and_the_sites_domain() -> None:
+    import io
+
+    from mkdocs_factcheck import cards
+    from mkdocs_factcheck.render import Renderer, SiteInfo
+    from mkdocs_factcheck.scale import DEFAULT_SCALE
+    from PIL import Image
+
+    renderer = Renderer(strings_for("en"), DEFAULT_SCALE, SiteInfo("Desk", "https://www.checks.example.org/", "Org",
+                                                                   "", "Desk", description="Checks of claims."))
+    claim_card = renderer.claim_card(_claim())
+    assert claim_card.caption == "Our verdict" and claim_card.kicker == "Fact check · checks.example.org"
+    assert renderer.site_card().kicker == "Fact checks · checks.example.org"
+
+    def ink(card: cards.Card) -> int:
+        image = Image.open(io.BytesIO(cards.draw(card, cards.bundled_fonts()))).convert("L")
+        part = image.crop((cards.MARGIN, 462, 600, 494))
+        return sum(1 for value in part.getdata() if value < 200)
+    assert ink(claim_card) > 100
+    assert ink(cards.Card(**{**claim_card.__dict__, "caption": ""})) == 0
+
+
+def _claim():  # type: ignore[no-untyped-def]
+    import yaml
+    from mkdocs_factcheck.model import Claim
+
+    return Claim.model_validate(yaml.safe_load(claim_yaml()))

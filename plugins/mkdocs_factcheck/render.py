@@ -197,12 +197,15 @@ class Renderer:
         rating = self.scale[claim.verdict]
         t = self.strings
         when = f", {_long_date(claim.claim_date, self.site.language)}" if claim.claim_date else ""
-        return cards.Card(claim.id, f"{t['fact_check']} · {self.site.name}", f"“{claim.claim}”",
+        # The site's domain, not only its name: a card seen in a feed says where it comes from.
+        where = _host(self.site.url) or self.site.name
+        return cards.Card(claim.id, f"{t['fact_check']} · {where}", f"“{claim.claim}”",
                           t["card_claim_by"].format(claimant=claim.claimant) + when,
-                          rating.label, rating.colour, rating.text_colour)
+                          rating.label, rating.colour, rating.text_colour, caption=t["our_verdict"])
 
     def site_card(self) -> cards.Card:
-        return cards.Card("site", self.strings["site_card_kicker"], self.site.name, self.site.description)
+        kicker = self.strings["site_card_kicker"] + (f" · {_host(self.site.url)}" if self.site.url else "")
+        return cards.Card("site", kicker, self.site.name, self.site.description)
 
     def card_files(self, catalog: Catalog) -> list[tuple[str, cards.Card]]:
         """(path in the site, card) for every claim and the site."""
