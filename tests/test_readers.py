@@ -213,3 +213,47 @@ def _claim():  # type: ignore[no-untyped-def]
     from mkdocs_factcheck.model import Claim
 
     return Claim.model_validate(yaml.safe_load(claim_yaml()))
+
+
+# --- 8. Long lists at a reader's size, with a pager ---------------------------------------
+
+@pytest.fixture(scope="module")
+def long_list(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """120 checks with the default page_size: three pages of the claims list."""
+    site = make_site_in(tmp_path_factory.mktemp("long"))
+    for i in range(120):
+        site.write_claim(f"c{i:03d}.yml", claim_yaml(claim=f"Claim number {i}.", quotes=[], tags=[], claim_date=None,
+                                                     published=f"2025-0{1 + i // 31}-{1 + i % 28:02d}"))
+    result = site.build()
+    assert result.returncode == 0, result.output
+    return result
+
+
+def test_the_claims_list_has_50_rows_a_page_and_a_pager(long_list: BuildResult) -> None:
+    pages = [long_list.page("claims/"), long_list.page("claims/page/2/"), long_list.page("claims/page/3/")]
+    assert [len(Items.of(article(p), "tr", None)) - 1 for p in pages] == [50, 50, 20]
+    assert not (long_list.site / "claims/page/4").exists()
+    middle = article(pages[1])
+    pager = middle[middle.index('<nav class="fc-pager"'):]
+    pager = pager[: pager.index("</nav>")]
+    assert re.search(r'<a href="[^"]+" rel="prev">Previous</a>', pager)
+    assert re.search(r'<a href="[^"]+" rel="next">Next</a>', pager)
+    assert '<span aria-current="page">2</span>' in pager
+
+
+def test_a_pager_of_many_pages_stays_short() -> None:
+    from mkdocs_factcheck.render import Renderer, SiteInfo
+    from mkdocs_factcheck.scale import DEFAULT_SCALE
+
+    env = Renderer(strings_for("en"), DEFAULT_SCALE, SiteInfo("Desk", "", "Org", "", "Desk")).env
+
+    class FakeLinks:
+        @staticmethod
+        def to(src: str) -> str:
+            return src
+
+    pager = env.get_template("_macros.html").make_module({"links": FakeLinks()}).pager
+    html = str(pager(100, [f"p{n}" for n in range(1, 201)]))
+    numbers = [int(n) for n in re.findall(r">(\d+)<", html)]
+    assert numbers == [1, 98, 99, 100, 101, 102, 200], numbers
+    assert html.count("…") == 2

@@ -76,11 +76,13 @@ class PageSpec:
         return "---\n" + yaml.dump(front, Dumper=dumper, allow_unicode=True, width=1_000_000) + "---\n"
 
 
+# Rows of a long list per page: what a reader scans (issue 24; it was 500, 1.6 MiB a page).
+DEFAULT_PAGE_SIZE = 50
 # A name's page is a list of checks, not a document: no "Table of contents" column beside it.
 _LISTING_META: dict[str, Any] = {"hide": ["toc"]}
 
 
-def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = 500) -> dict[str, PageSpec]:
+def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = DEFAULT_PAGE_SIZE) -> dict[str, PageSpec]:
     t = renderer.strings
 
     def checked_count(count: int) -> str:

@@ -32,7 +32,7 @@ from .errors import SiteError, format_report
 from .generate import owned_files
 from .loader import DEFAULT_MAX_BYTES, ClaimSet
 from .mkdocs_page import attach_generated_page
-from .pages import PageSpec
+from .pages import DEFAULT_PAGE_SIZE, PageSpec
 from .rebuilds import DirtyRebuilds, OwnedOutputs, quiet_dirty_warning, search_plugin
 from .searchview import searchable_part
 from .siteplan import Bodies, Settings, SettingsError, SitePlan, SitePlanner, settings_from
@@ -58,7 +58,7 @@ class FactcheckConfig(Config):
     latest_count = c.Type(int, default=5)
     feed_limit = c.Type(int, default=50)
     search_full_text = c.Type(bool, default=False)
-    page_size = c.Type(int, default=500)
+    page_size = c.Type(int, default=DEFAULT_PAGE_SIZE)
     cache_dir = c.Optional(c.Type(str))
     warnings_as_errors = c.Optional(c.Type((str, list)))
     min_reviewers = c.Type(int, default=0)

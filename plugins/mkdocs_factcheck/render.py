@@ -78,7 +78,7 @@ class Renderer:
 
     def __init__(self, strings: dict[str, str], scale: RatingScale, site: SiteInfo,
                  override_dirs: Sequence[Path] = (), *, search_full_text: bool = False,
-                 page_size: int = 500, card_fonts: Sequence[str] = ()) -> None:
+                 page_size: int = 50, card_fonts: Sequence[str] = ()) -> None:
         self.strings = strings
         self.scale = scale
         self.site = site
