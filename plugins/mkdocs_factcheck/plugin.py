@@ -218,13 +218,14 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         ahead = self._bodies.take(spec, page.file.url) if self._bodies is not None else None
         html = ahead or self._prerendered.pop(spec.src_uri, "") or plan.body(spec, page.file.url)
         # Themes print TOC names as HTML; heading text can be contributor text.
-        sections = [{"level": 2, "id": anchor, "name": html_lib.escape(text), "children": []}
-                    for anchor, text in plan.toc(html)]
+        sections: list[Any] = [{"level": 2, "id": anchor, "name": html_lib.escape(text), "children": []}
+                               for anchor, text in plan.toc(html)]
         # The h1 on top, its sections below, as MkDocs makes a Markdown page's TOC: the theme
         # shows the sections and points "Skip to content" at the h1.
         title = plan.title_anchor(html)
-        page.toc = get_toc([{"level": 1, "id": title[0], "name": html_lib.escape(title[1]), "children": sections}]
-                           if title else sections)
+        tokens: list[Any] = sections if title is None else [
+            {"level": 1, "id": title[0], "name": html_lib.escape(title[1]), "children": sections}]
+        page.toc = get_toc(tokens)
         return html
 
     # Last of all on the page's content (after rss, glightbox, i18n): MkDocs reads every page
