@@ -258,7 +258,6 @@ def scaffold(claim: str, *, claimant: str, verdict: str, scale: RatingScale, tod
     Optional fields are there as comments, to uncomment when they apply."""
     rows = [
         (f"claim: {_quoted(claim)}", "the claim, as exactly as it was made"),
-        ("# headline: What we found", "optional: a headline that states the finding, for listings"),
         (f"claimant: {_quoted(claimant)}", "who made the claim: a person or an organisation"),
         ("# claimant_type: person", "optional: person or organization"),
         ("# claim_date: YYYY-MM-DD", "optional: when the claim was made"),
@@ -288,6 +287,7 @@ def scaffold(claim: str, *, claimant: str, verdict: str, scale: RatingScale, tod
         ("#     note: What changed", ""),
         ("# status: draft", "optional: draft or review keeps it out of the built site"),
         ("# reviewed_by: [Name]", "optional: who reviewed it, besides the author"),
+        ("# headline: What we found", "optional: a headline that states the finding, for listings"),
     ]
     # Line the comments up, except after a value too long to line up with.
     width = max(len(code) for code, _ in rows if len(code) <= COMMENT_COLUMN) + 2
