@@ -59,7 +59,7 @@ def built(make_site):
         claim="DeepSeek used only H800 chips.", verdict="unproven", claimant="DeepSeek",
         quotes=[{"expert": "Alexandr Wang", "role": "CEO, Scale AI", "text": "They have more chips.",
                  "stance": "disputes"}],
-        tags=["chips"], published="2025-02-01"))
+        tags=["chips"], claim_date="2025-02-01", published="2025-02-01"))
     site.write_claim("sputnik.yml", claim_yaml(
         claim="DeepSeek R1 is AI's Sputnik moment.", claimant="Marc Andreessen", verdict="true",
         quotes=None, tags=["history"], published="2025-01-28"))
@@ -80,7 +80,7 @@ def test_claim_page_shows_everything_a_reader_needs(built) -> None:
     assert "The figure covers the final training run only." in text
     assert "Gavin Baker , Managing partner, Atreides Management Disputes the claim" in text
     assert "DeepSeek-V3 Technical Report , arXiv, December 27, 2024 ( archived copy )" in text
-    assert "Related fact checks Unproven DeepSeek used only H800 chips." in text
+    assert "Related fact checks Unproven DeepSeek said: DeepSeek used only H800 chips." in text
     assert "February 2, 2025 : Added the hardware estimate." in text
     # Byline and the one "Updated" date sit under the verdict, before the analysis.
     byline = "By Test desk Published January 30, 2025 · Updated February 2, 2025"
@@ -140,7 +140,7 @@ def test_claimant_expert_tag_and_source_pages(built) -> None:
     sources = TextOf.of(article(built.page("sources/")))
     # Each source a heading with its publisher and date; the checks citing it below, with badges.
     heading = "DeepSeek-V3 Technical Report arXiv · December 27, 2024 · arxiv.org"
-    assert f"{heading} Cited by: Unproven DeepSeek used" in sources
+    assert f"{heading} Cited by: Unproven DeepSeek said: DeepSeek used" in sources
     assert re.search(r'<h2 id="source-1" class="fc-source__title"><a class="fc-out" '
                      r'href="https://arxiv.org/abs/2412.19437"', built.page("sources/"))
 
@@ -280,7 +280,8 @@ def test_search_indexes_claim_verdict_and_short_answer_only(make_site) -> None:
     docs = search_docs(result)
     text = " ".join(d["title"] + " " + d["text"] for d in docs if d["location"].startswith("claims/a/"))
     assert "under $6 million" in text and "Misleading" in text and "final training run only" in text
-    assert "Zanzibar" not in text
+    # Issue 24: the analysis is indexed now (it was opt-in); quotes still are not.
+    assert "Zanzibar" in text and "prior research costs" not in text
     # Long listings repeat claim pages' text and stay out of the index.
     assert not any(d["location"].startswith(("scoreboard/", "claims/#", "sources/")) for d in docs)
     assert not any(d["location"] == "claims/" for d in docs)

@@ -76,10 +76,11 @@ class Card:
     label: str = ""
     colour: str = "#3f51b5"
     text_colour: str = "#ffffff"
+    caption: str = ""  # names the verdict above its badge, e.g. "Our verdict"
 
     def key(self, fonts: Sequence[str]) -> str:
         parts = [self.kicker, self.headline, self.byline, self.label, self.colour, self.text_colour,
-                 *fonts, _CODE_STAMP]
+                 self.caption, *fonts, _CODE_STAMP]
         return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
 
 
@@ -346,8 +347,11 @@ def draw(card: Card, fonts: tuple[str, ...]) -> bytes:
     top = 130
     headline = _drawable(card.headline)
     headline = headline if not uncovered(headline, fonts) else ""
-    bottom = 470 if card.label else 520
-    for size in (64, 56, 48, 42):
+    # A claim card is about the finding: the quoted claim stays below the size of a
+    # headline, and the verdict's badge below it is named ("Our verdict"). The site card's
+    # description gets two lines, so it is not cut mid-phrase.
+    bottom = 450 if card.label else 470
+    for size in ((52, 46, 42) if card.label else (64, 56, 48, 42)):
         lines = _fit_lines(headline, fonts, size, (bottom - top) // int(size * 1.25))
         if lines is not None:
             break
@@ -356,6 +360,9 @@ def draw(card: Card, fonts: tuple[str, ...]) -> bytes:
         _draw_line(image, line, fonts, size, MARGIN, top + int(number * size * 1.25), INK)
 
     byline_x = MARGIN
+    caption = _fit_lines(card.caption, fonts, 28, 1) if card.label else None
+    if caption:
+        _draw_line(image, caption[0].upper(), fonts, 28, MARGIN, 462, MUTED)
     if card.label:
         label_lines = _fit_lines(card.label, fonts, 44, 1) or []
         label = label_lines[0] if label_lines else ""
@@ -363,9 +370,9 @@ def draw(card: Card, fonts: tuple[str, ...]) -> bytes:
         pen.rounded_rectangle((MARGIN, 500, MARGIN + width + 64, 586), radius=20, fill=BADGE)
         _draw_line(image, label, fonts, 44, MARGIN + 32, 512, BADGE_TEXT)
         byline_x = MARGIN + width + 100
-    byline = _fit_lines(card.byline, fonts, 30, 1, WIDTH - MARGIN - byline_x) or []
-    if byline:
-        _draw_line(image, byline[0], fonts, 30, byline_x, 524 if card.label else 540, MUTED)
+    byline = _fit_lines(card.byline, fonts, 30, 1 if card.label else 2, WIDTH - MARGIN - byline_x) or []
+    for number, line in enumerate(byline):
+        _draw_line(image, line, fonts, 30, byline_x, 524 if card.label else 500 + number * 40, MUTED)
 
     image.putpalette(_palette(card))
     buffer = io.BytesIO()

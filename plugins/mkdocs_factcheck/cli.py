@@ -332,6 +332,7 @@ def scaffold(claim: str, *, claimant: str, verdict: str, scale: RatingScale, tod
         # A new check is a draft (previewed by `mkdocs serve`, never published) until the desk says so.
         ("status: draft", "draft, then review, then published: only published checks are built"),
         ("# reviewed_by: [Name]", "optional: who reviewed it, besides the author"),
+        ("# headline: What we found", "optional: a headline that states the finding, for listings"),
     ]
     # Line the comments up, except after a value too long to line up with.
     width = max(len(code) for code, _ in rows if len(code) <= COMMENT_COLUMN) + 2

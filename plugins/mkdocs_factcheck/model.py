@@ -233,6 +233,10 @@ class Claim(_Strict):
     """One claim file. The id is the file's stem, not a field."""
 
     claim: Text = Field(description="The claim, as exactly as it was made.")
+    headline: Text | None = Field(
+        default=None, max_length=200,
+        description="Optional: a headline that states the finding, shown in listings above the quoted claim.",
+    )
     claimant: Text = Field(description="Who made the claim: a person or an organisation.")
     claimant_type: Literal["person", "organization"] | None = Field(
         default=None, description="Whether the claimant is a person or an organization (for ClaimReview)."

@@ -21,6 +21,7 @@ from .markup import inert_braces, plain_text
 from .model import Claim
 from .render import Renderer
 from .slugs import name_key
+from .strings import counted
 
 WITHDRAWN_PAGE = "withdrawn.html"
 
@@ -75,8 +76,18 @@ class PageSpec:
         return "---\n" + yaml.dump(front, Dumper=dumper, allow_unicode=True, width=1_000_000) + "---\n"
 
 
-def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = 500) -> dict[str, PageSpec]:
+# Rows of a long list per page: what a reader scans (issue 24; it was 500, 1.6 MiB a page).
+DEFAULT_PAGE_SIZE = 50
+# A name's page is a list of checks, not a document: no "Table of contents" column beside it.
+_LISTING_META: dict[str, Any] = {"hide": ["toc"]}
+
+
+def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = DEFAULT_PAGE_SIZE) -> dict[str, PageSpec]:
     t = renderer.strings
+
+    def checked_count(count: int) -> str:
+        return f"{count} {counted(t, 'claims_checked', count, renderer.site.language)}"
+
     # Every page gets a description: feeds of pages (mkdocs-rss-plugin) and share previews
     # need one, and generated pages have no Markdown to take an excerpt from.
     checked = f"{t['total_checked']}: {len(catalog.claims)}"
@@ -84,11 +95,11 @@ def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = 500) -> di
         PageSpec(urls.SCOREBOARD, "scoreboard.html", t["scoreboard"], checked, in_nav=True, searchable=False),
         *_claims_pages(catalog, t["all_claims"], page_size, checked),
         PageSpec(urls.CLAIMANTS_INDEX, "claimants.html", t["claimants"], f"{t['claimants']}: {len(catalog.claimants)}",
-                 in_nav=True),
+                 in_nav=True, searchable=False),
         PageSpec(urls.EXPERTS_INDEX, "experts.html", t["experts_index"],
-                 f"{t['experts_index']}: {len(catalog.experts)}", in_nav=True),
+                 f"{t['experts_index']}: {len(catalog.experts)}", in_nav=True, searchable=False),
         PageSpec(urls.TAGS_INDEX, "tags.html", t["tags_index"], f"{t['tags_index']}: {len(catalog.tags)}",
-                 in_nav=True),
+                 in_nav=True, searchable=False),
         *_sources_pages(catalog, t["sources_index"], page_size),
     ]
     for claim in catalog.claims:
@@ -113,15 +124,16 @@ def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = 500) -> di
     specs += _log_pages(catalog, t["corrections_log"], page_size)
     for slug, entity in catalog.claimants.items():
         specs.append(PageSpec(urls.claimant_src(slug), "claimant.html", entity.name,
-                              f"{entity.name}: {len(entity.claims)} {t['claims_checked']}",
-                              context={"entity": entity}))
+                              f"{entity.name}: {checked_count(len(entity.claims))}",
+                              context={"entity": entity}, meta=_LISTING_META))
     for slug, expert in catalog.experts.items():
         specs.append(PageSpec(urls.expert_src(slug), "expert.html", expert.name,
                               f"{expert.name}: {t['quotes_by']} ({len(expert.quotes)})",
-                              context={"expert": expert}))
+                              context={"expert": expert}, meta=_LISTING_META))
     for slug, tag in catalog.tags.items():
         specs.append(PageSpec(urls.tag_src(slug), "tag.html", tag.name,
-                              f"{tag.name}: {len(tag.claims)} {t['claims_checked']}", context={"entity": tag}))
+                              f"{tag.name}: {checked_count(len(tag.claims))}", context={"entity": tag},
+                              meta=_LISTING_META))
     return {spec.src_uri: spec for spec in specs}
 
 
@@ -201,11 +213,11 @@ def claim_page_inputs(catalog: Catalog, claim_id: str, history: object) -> str:
     ])
 
 
-_HEADING = re.compile(r"<h([23]) id=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)
+_HEADING = re.compile(r"<h([1-3]) id=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)
 
 
 def headings(html: str) -> list[tuple[int, str, str]]:
-    """(level, id, text) of the h2/h3 headings our templates write, for the page's TOC."""
+    """(level, id, text) of the h1-h3 headings our templates write, for the page's TOC."""
     return [(int(level), anchor, plain_text(inner)) for level, anchor, inner in _HEADING.findall(html)]
 
 

@@ -39,7 +39,7 @@ from .init import TO_WRITE, unwritten_note
 from .loader import DEFAULT_MAX_BYTES, ClaimSet
 from .markup import inert_braces
 from .mkdocs_page import attach_generated_page
-from .pages import PageSpec, anchor_ids, headings
+from .pages import DEFAULT_PAGE_SIZE, PageSpec, anchor_ids, headings
 from .rebuilds import DirtyRebuilds, OwnedOutputs, quiet_dirty_warning, search_plugin
 from .searchview import searchable_part
 from .siteplan import Bodies, Settings, SettingsError, SitePlan, SitePlanner, missing_identity_pages, settings_from
@@ -65,7 +65,7 @@ class FactcheckConfig(Config):
     latest_count = c.Type(int, default=5)
     feed_limit = c.Type(int, default=50)
     search_full_text = c.Type(bool, default=False)
-    page_size = c.Type(int, default=500)
+    page_size = c.Type(int, default=DEFAULT_PAGE_SIZE)
     cache_dir = c.Optional(c.Type(str))
     warnings_as_errors = c.Optional(c.Type((str, list)))
     min_reviewers = c.Type(int, default=0)
@@ -286,8 +286,14 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         ahead = self._bodies.take(spec, page.file.url) if self._bodies is not None else None
         html = ahead or self._prerendered.pop(spec.src_uri, "") or plan.body(spec, page.file.url)
         # Themes print TOC names as HTML; heading text can be contributor text.
-        page.toc = get_toc([{"level": 2, "id": anchor, "name": inert_braces(html_lib.escape(text)), "children": []}
-                            for anchor, text in plan.toc(html)])
+        sections: list[Any] = [{"level": 2, "id": anchor, "name": inert_braces(html_lib.escape(text)),
+                                "children": []} for anchor, text in plan.toc(html)]
+        # The h1 on top, its sections below, as MkDocs makes a Markdown page's TOC: the theme
+        # shows the sections and points "Skip to content" at the h1.
+        title = plan.title_anchor(html)
+        tokens: list[Any] = sections if title is None else [
+            {"level": 1, "id": title[0], "name": inert_braces(html_lib.escape(title[1])), "children": sections}]
+        page.toc = get_toc(tokens)
         # Our HTML never went through Markdown, where MkDocs (`validation: links: anchors`) and
         # autorefs collect a page's anchors: they are registered here, from the HTML itself.
         page.present_anchor_ids = anchor_ids(html)

@@ -22,6 +22,7 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from . import cards, jsonld, parallel, scoreboard, urls
+from . import strings as strings_mod
 from .catalog import Catalog
 from .markup import MarkdownRenderer, inert_braces, plain_text
 from .model import Claim, browser_host
@@ -29,6 +30,9 @@ from .scale import RatingScale
 from .slugs import name_key, slugify
 
 TEMPLATES = Path(__file__).parent / "templates"
+# Charts are drawn to a scale of at least this many checks, so one check is a short bar,
+# not a full-width one: a bar's length says how many, not only which is the most.
+CHART_FLOOR = 10
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ class Renderer:
 
     def __init__(self, strings: dict[str, str], scale: RatingScale, site: SiteInfo,
                  override_dirs: Sequence[Path] = (), *, search_full_text: bool = False,
-                 page_size: int = 500, card_fonts: Sequence[str] = ()) -> None:
+                 page_size: int = 50, card_fonts: Sequence[str] = ()) -> None:
         self.strings = strings
         self.scale = scale
         self.site = site
@@ -88,12 +92,15 @@ class Renderer:
             lstrip_blocks=True,
             finalize=_inert,
         )
-        # Search indexes the claim, verdict and short answer; the rest is opt-in (README).
+        # Search indexes the claim, verdict, short answer, analysis and sources; the rest
+        # (quotes, related checks, corrections) is opt-in (README).
         search_skip = Markup("") if search_full_text else Markup(" data-search-exclude")
         self.env.globals.update(t=strings, scale=scale, site=site, urls=urls, search_skip=search_skip,
                                 page_size=page_size, href=self.target, ranking=scoreboard.ranking,
                                 months=scoreboard.months, verdicts_in=scoreboard.verdicts_in,
-                                month_name=lambda day: _month(day, site.language))
+                                month_name=lambda day: _month(day, site.language),
+                                counted=lambda key, count: strings_mod.counted(strings, key, count, site.language),
+                                chart_floor=CHART_FLOOR)
         self.env.filters.update(urlhost=_host, namekey=name_key, slug=slugify,
                                 longdate=lambda day: _long_date(day, site.language))
         self.card_fonts: tuple[str, ...] = (*cards.bundled_fonts(), *card_fonts)
@@ -191,12 +198,15 @@ class Renderer:
         rating = self.scale[claim.verdict]
         t = self.strings
         when = f", {_long_date(claim.claim_date, self.site.language)}" if claim.claim_date else ""
-        return cards.Card(claim.id, f"{t['fact_check']} · {self.site.name}", f"“{claim.claim}”",
+        # The site's domain, not only its name: a card seen in a feed says where it comes from.
+        where = _host(self.site.url) or self.site.name
+        return cards.Card(claim.id, f"{t['fact_check']} · {where}", f"“{claim.claim}”",
                           t["card_claim_by"].format(claimant=claim.claimant) + when,
-                          rating.label, rating.colour, rating.text_colour)
+                          rating.label, rating.colour, rating.text_colour, caption=t["our_verdict"])
 
     def site_card(self) -> cards.Card:
-        return cards.Card("site", self.strings["site_card_kicker"], self.site.name, self.site.description)
+        kicker = self.strings["site_card_kicker"] + (f" · {_host(self.site.url)}" if self.site.url else "")
+        return cards.Card("site", kicker, self.site.name, self.site.description)
 
     def card_files(self, catalog: Catalog) -> list[tuple[str, cards.Card]]:
         """(path in the site, card) for every claim and the site."""

@@ -1,6 +1,6 @@
 """What the scoreboard shows, computed once from the catalog: claimants ranked by
 their number of checks (with their verdict tallies), and checks per month stacked by
-verdict. Plain data for the templates; the charts are drawn in HTML/SVG there.
+verdict (by when the claim was made). Plain data for the templates; the charts are drawn in HTML/SVG there.
 """
 
 from __future__ import annotations
@@ -32,12 +32,14 @@ def ranking(catalog: Catalog) -> list[Ranked]:
 
 
 def months(catalog: Catalog) -> list[Month]:
-    """Every month from the first check to the last (empty months too), oldest first."""
+    """Every month from the first claim to the last (empty months too), oldest first: checks
+    count in the month the claim was made (its ``claim_date``), else the month we published,
+    so checks published together of claims made over months do not bunch into one bar."""
     if not catalog.claims:
         return []
     by_month: dict[date, Counter[str]] = {}
     for claim in catalog.claims:
-        by_month.setdefault(claim.published.replace(day=1), Counter())[claim.verdict] += 1
+        by_month.setdefault((claim.claim_date or claim.published).replace(day=1), Counter())[claim.verdict] += 1
     first, last = min(by_month), max(by_month)
     out: list[Month] = []
     current = first

@@ -416,6 +416,11 @@ class SitePlan:
         """(anchor, text) of the page's sections, for the theme's table of contents."""
         return [(anchor, text) for level, anchor, text in headings(html) if level == 2]
 
+    def title_anchor(self, html: str) -> tuple[str, str] | None:
+        """(anchor, text) of the page's h1, if it has an id: the theme's "Skip to content" lands
+        there (on a claim page, the claim), not on the first section after it."""
+        return next(((anchor, text) for level, anchor, text in headings(html) if level == 1), None)
+
     def fill_markers(self, html: str, here: str) -> str:
         """A hand-written page's ``<!-- factcheck:... -->`` markers, replaced by their fragments."""
         for marker in MARKERS:

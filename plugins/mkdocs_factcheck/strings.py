@@ -8,7 +8,11 @@ The theme's own words follow mkdocs-material's ``theme.language``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
 
 ENGLISH: dict[str, str] = {
     "fact_check": "Fact check",
@@ -60,6 +64,8 @@ ENGLISH: dict[str, str] = {
     "filter": "Filter the list",
     "filter_placeholder": "Type a word, a name or a verdict",
     "filter_status": "{shown} of {total} shown",
+    "previous_page": "Previous",
+    "next_page": "Next",
     "pages": "Pages",
     "scale_title": "Rating scale",
     "scale_rating": "Rating",
@@ -102,6 +108,14 @@ ENGLISH: dict[str, str] = {
     "log_verdict_change": "Verdict changed",
     "log_withdrawal": "Withdrawn",
     "log_none": "No fact check has been corrected yet.",
+    "said": "said",
+    "claim_made_on": "Said on",
+    "checked_on": "Checked on",
+    "claims_checked_one": "claim checked",
+    "total_checked_one": "Fact check published",
+    "site_sections": "Site sections",
+    "share_this": "Share this fact check",
+    "share_email": "Email",
     "corrections_feed": "Corrections feed",
 }
 
@@ -155,6 +169,8 @@ SPANISH: dict[str, str] = {
     "filter": "Filtrar la lista",
     "filter_placeholder": "Escriba una palabra, un nombre o un veredicto",
     "filter_status": "{shown} de {total} mostradas",
+    "previous_page": "Anterior",
+    "next_page": "Siguiente",
     "pages": "Páginas",
     "scale_title": "Escala de calificación",
     "scale_rating": "Calificación",
@@ -198,6 +214,14 @@ SPANISH: dict[str, str] = {
     "log_verdict_change": "Cambio de veredicto",
     "log_withdrawal": "Retirada",
     "log_none": "Todavía no se ha corregido ninguna verificación.",
+    "said": "dijo",
+    "claim_made_on": "Dicho el",
+    "checked_on": "Verificado el",
+    "claims_checked_one": "afirmación verificada",
+    "total_checked_one": "Verificación publicada",
+    "site_sections": "Secciones del sitio",
+    "share_this": "Compartir esta verificación",
+    "share_email": "Correo electrónico",
     "corrections_feed": "Feed de correcciones",
 }
 
@@ -251,6 +275,8 @@ GERMAN: dict[str, str] = {
     "filter": "Liste filtern",
     "filter_placeholder": "Wort, Name oder Bewertung eingeben",
     "filter_status": "{shown} von {total} angezeigt",
+    "previous_page": "Zurück",
+    "next_page": "Weiter",
     "pages": "Seiten",
     "scale_title": "Bewertungsskala",
     "scale_rating": "Bewertung",
@@ -294,6 +320,14 @@ GERMAN: dict[str, str] = {
     "log_verdict_change": "Urteil geändert",
     "log_withdrawal": "Zurückgezogen",
     "log_none": "Bisher wurde kein Faktencheck korrigiert.",
+    "said": "sagte",
+    "claim_made_on": "Gesagt am",
+    "checked_on": "Geprüft am",
+    "claims_checked_one": "geprüfte Behauptung",
+    "total_checked_one": "Veröffentlichter Faktencheck",
+    "site_sections": "Bereiche der Website",
+    "share_this": "Diesen Faktencheck teilen",
+    "share_email": "E-Mail",
     "corrections_feed": "Feed der Korrekturen",
 }
 
@@ -558,10 +592,37 @@ def strings_for(language: str | None, overrides: Mapping[str, str] | None = None
     """English, then the bundled language (if any), then the site's own overrides."""
     base = dict(ENGLISH)
     base.update(BUNDLED.get((language or "en").split("-")[0].lower(), {}))
-    unknown = sorted(set(overrides or {}) - set(ENGLISH))
+    unknown = sorted(key for key in overrides or {} if _base_key(key) not in ENGLISH)
     if unknown:
         raise UnknownStrings(
             f"unknown string key(s): {', '.join(unknown)}; known keys are listed in factcheck/strings.py"
         )
     base.update({key: str(value) for key, value in (overrides or {}).items()})
     return base
+
+
+# A counted phrase has its CLDR plural forms as keys: "claims_checked" is the "other" form,
+# "claims_checked_one" (or _zero, _two, _few, _many) the others a language needs; a site
+# writing in Polish adds claims_checked_few and claims_checked_many in `strings`.
+_PLURAL_SUFFIX = re.compile(r"_(zero|one|two|few|many)$")
+
+
+def _base_key(key: str) -> str:
+    base = _PLURAL_SUFFIX.sub("", key)
+    return base if base != key and base in ENGLISH else key
+
+
+@lru_cache(maxsize=32)
+def _plural_form(language: str, count: int) -> str:
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        locale = Locale("en")
+    return str(locale.plural_form(count))
+
+
+def counted(strings: Mapping[str, str], key: str, count: int, language: str | None) -> str:
+    """The words for ``count`` of something, by the language's plural rules (Babel's CLDR data):
+    ``counted(t, "claims_checked", 1, "en")`` is "claim checked"."""
+    form = _plural_form(language or "en", count)
+    return strings.get(f"{key}_{form}", strings[key]) if form != "other" else strings[key]

@@ -42,6 +42,40 @@
       });
     });
     markScrollers();
+    drawerInert();
+    paletteStops();
+  }
+  // The colour-scheme toggle is a group of zero-sized radios, each shown by the label after
+  // it; when none is checked (the scheme follows the system) Tab lands on the first, whose
+  // label may be the hidden one: an invisible stop. Only the option with a shown label is one.
+  function paletteStops() {
+    document.querySelectorAll("input.md-option").forEach(function (option) {
+      var label = option.nextElementSibling;
+      var shown = !!label && label.tagName === "LABEL" && getComputedStyle(label).display !== "none";
+      option.tabIndex = shown ? 0 : -1;
+      if (!option.dataset.fcStops) {
+        option.dataset.fcStops = "1";
+        option.addEventListener("change", function () { window.requestAnimationFrame(paletteStops); });
+      }
+    });
+  }
+  window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", function () {
+    window.requestAnimationFrame(paletteStops);
+  });
+  // Below 76.25em (material's breakpoint) the site menu is a slide-out drawer. Closed, it
+  // is off-screen, yet its links would take focus: keyboard users would tab through a
+  // dozen invisible stops before the article. It is inert until it is opened.
+  var narrow = window.matchMedia("(max-width: 76.234375em)");
+  function drawerInert() {
+    var toggle = document.getElementById("__drawer");
+    var drawer = document.querySelector(".md-sidebar--primary");
+    if (!toggle || !drawer) { return; }
+    drawer.inert = narrow.matches && !toggle.checked;
+    if (!toggle.dataset.fcInert) {
+      toggle.dataset.fcInert = "1";
+      toggle.addEventListener("change", drawerInert);
+      narrow.addEventListener("change", drawerInert);
+    }
   }
   // A table wider than the page scrolls inside its wrapper: keyboard users need to reach
   // that wrapper to scroll it, and screen readers a name for it. Only wrappers that do
