@@ -227,14 +227,7 @@ async def find_captures(urls: list[str], options: Options) -> tuple[dict[str, st
                 else:
                     problems[url] = "no capture yet" + ("" if options.save else " (--save asks for one)")
 
-        tasks = [asyncio.ensure_future(one(url)) for url in urls]
-        if tasks:
-            done, pending = await asyncio.wait(tasks, timeout=options.deadline)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
-            for task in done:
-                task.result()  # a bug is a crash (exit 3), not a missing capture
+        await netguard.within_deadline((one(url) for url in urls), options.deadline)
     for url in urls:
         if url not in captures and url not in problems:
             problems[url] = f"not asked: the run's deadline ({options.deadline:g} s) passed first"

@@ -135,14 +135,7 @@ async def fetch_sources(urls: Sequence[str], max_bytes: int, network: Network) -
                 fetched[url] = (SourceError(f"{url}: the server answered {answer.status}")
                                 if answer.status >= 400 else answer.body)
 
-        tasks = [asyncio.ensure_future(one(url)) for url in dict.fromkeys(urls)]
-        if tasks:
-            done, pending = await asyncio.wait(tasks, timeout=network.deadline)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
-            for task in done:
-                task.result()  # a bug is a crash (exit 3), not a source error
+        await netguard.within_deadline((one(url) for url in dict.fromkeys(urls)), network.deadline)
     for url in urls:
         fetched.setdefault(url, SourceError(f"{url}: not fetched: the run's deadline ({network.deadline:g} s) "
                                             "passed first"))

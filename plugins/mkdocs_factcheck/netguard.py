@@ -25,7 +25,7 @@ import ipaddress
 import re
 import socket
 import zlib
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from types import TracebackType
@@ -82,6 +82,20 @@ class Unreachable(FetchError):
 
 class TooManyRedirects(FetchError):
     kind = "loop"
+
+
+async def within_deadline(jobs: Iterable[Coroutine[Any, Any, None]], deadline: float) -> None:
+    """Run the jobs together for at most ``deadline`` seconds; the ones left are cancelled (the
+    caller reports what they did not do). An exception in a finished job is a bug: raised."""
+    tasks = [asyncio.ensure_future(job) for job in jobs]
+    if not tasks:
+        return
+    done, pending = await asyncio.wait(tasks, timeout=deadline)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    for task in done:
+        task.result()  # a crash (exit 3), never a finding
 
 
 # --- Which addresses may be asked --------------------------------------------------------
