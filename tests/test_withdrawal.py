@@ -38,6 +38,9 @@ def test_a_withdrawn_check_keeps_its_page_saying_when_and_why(built: BuildResult
                      r'data-verdict="mostly-false"', page)
     assert "application/ld+json" not in page  # no ClaimReview: not a current rating
     assert 'property="og:image" content="https://checks.example.org/assets/factcheck/cards/site-' in page
+    # A reader who lands here from an old link can reach the rest of the site.
+    assert '<p class="fc-kicker"><a href="../">Fact check</a> · Withdrawn</p>' in page
+    assert 'href="../../scoreboard/"' in page
 
 
 def test_a_withdrawn_check_leaves_every_count_and_listing(built: BuildResult) -> None:
