@@ -48,7 +48,6 @@ _PLAIN_URL = re.compile(r"[A-Za-z0-9][A-Za-z0-9:/._~%?&=+\-@!$()*,;']*")
 MAX_ANSWER_BYTES = 1024 * 1024  # the APIs answer with a few hundred bytes of JSON
 DEADLINE = 1800.0  # seconds for a whole run, by default
 
-PUBLIC = ("published", "withdrawn")  # stages whose pages readers see (drafts are left out)
 
 
 @dataclass(frozen=True)
@@ -308,7 +307,8 @@ def run_archive(args: argparse.Namespace) -> int:
         if result.errors:
             problems += [f"{e} (not archived: fix the file first)" for e in result.errors]
             continue
-        if not args.include_unpublished and result.claim and editorial.stage(result.claim, today) not in PUBLIC:
+        if (not args.include_unpublished and result.claim
+                and editorial.stage(result.claim, today) not in editorial.PUBLIC_STAGES):
             unpublished += 1  # asking a public archive about its sources would tell of it
             continue
         text = raw.decode("utf-8-sig")

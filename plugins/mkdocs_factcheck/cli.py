@@ -176,7 +176,7 @@ def validate(paths: Sequence[Path], site: Site, base: Path, *, against: str = ""
         loader = ClaimLoader(site.scale, max_bytes=site.max_file_bytes, policy=site.policy, workers=site.workers,
                              record=check, people_file=site.people_file if site_root is not None else None)
         claim_set = loader.load(root, base, site_root=site_root)
-        if claim_set.history_note and claim_set.record is not None and "shallow" in claim_set.record.problem:
+        if claim_set.history_note and claim_set.record is not None and claim_set.record.shallow:
             print(claim_set.history_note, file=sys.stderr)  # history that exists but was cut: say so
         # people.yml's own problems belong to every run over the site's claims: they decide who may sign them.
         registry = [_absolute(site.people_file)] if site_root is not None and site.people_file else []

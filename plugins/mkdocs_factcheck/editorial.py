@@ -52,6 +52,7 @@ ERRORS = ("claim-after-published", "updated-before-published", "correction-outsi
           "future-date", "future-published", "too-few-reviewers", "withdrawal-incomplete", "not-on-desk")
 
 Stage = Literal["draft", "review", "embargoed", "published", "withdrawn"]
+PUBLIC_STAGES = ("published", "withdrawn")  # what readers see: a current rating, or a withdrawn one's page
 Marks = dict[str, tuple[int, int]]  # "published", "sources.0", "corrections.1.date" -> (line, column)
 
 

@@ -141,17 +141,13 @@ def claim_record(claim: Claim, url: str, catalog: Catalog) -> dict[str, Any]:
 
 def json_export(catalog: Catalog, *, site_url: str, use_directory_urls: bool) -> str:
     """Every published claim's validated data plus its page URL. Shape: see README."""
-    claims = [
-        claim_record(c, urls.absolute_url(site_url, urls.page_url(urls.claim_src(c.id), use_directory_urls)),
-                     catalog)
-        for c in catalog.claims
-    ]
+    def records(claims: list[Claim]) -> list[dict[str, Any]]:
+        return [claim_record(c, urls.absolute_url(site_url, urls.page_url(urls.claim_src(c.id), use_directory_urls)),
+                             catalog) for c in claims]
+
+    claims = records(catalog.claims)
     # Withdrawn checks stay in the export, apart: `claims` is every current rating, as ever.
-    withdrawn = [
-        claim_record(c, urls.absolute_url(site_url, urls.page_url(urls.claim_src(c.id), use_directory_urls)),
-                     catalog)
-        for c in catalog.withdrawn
-    ]
+    withdrawn = records(catalog.withdrawn)
     document = {
         "version": EXPORT_VERSION,
         "scale": [r.model_dump() for r in catalog.scale],

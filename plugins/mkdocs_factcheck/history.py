@@ -31,12 +31,14 @@ from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
 from . import parallel
+from .editorial import PUBLIC_STAGES
 from .loader import CLAIM_SUFFIXES, DEFAULT_MAX_BYTES, Facts, version_facts
 from .scale import DEFAULT_SCALE, RatingScale
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 _COMMIT = "\x1e"  # record separator: starts each commit in our log format
 NO_BLOB = "0" * 40  # the file does not exist in this version (deleted)
+SHALLOW = "the checkout is shallow: it holds only the newest commits"  # GitLog.problem of a cut history
 FACTS_CACHE = "record-facts.json"
 _facts: dict[tuple[str, tuple[str, ...]], Facts | None] = {}  # (blob id, scale) -> facts: blobs never change
 
@@ -77,7 +79,7 @@ def read_log(claims_dir: Path, scale: RatingScale = DEFAULT_SCALE, *, ref: str =
     if top is None:
         return GitLog(problem="the site is not in a git work tree (or git is not installed)")
     if (_git(claims_dir, "rev-parse", "--is-shallow-repository") or "").strip() == "true":
-        return GitLog(problem="the checkout is shallow: it holds only the newest commits",
+        return GitLog(problem=SHALLOW,
                       root=Path(top.strip()))
     if _git(claims_dir, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}") is None:
         problem = "the repository has no commit yet" if ref == "HEAD" else f"git cannot find {ref!r}"
@@ -226,9 +228,6 @@ def _save_cache(folder: Path, keys: tuple[str, ...], blobs: set[str]) -> None:
 
 # --- the public versions: what readers saw -------------------------------------------
 
-PUBLIC_STATUSES = ("published", "withdrawn")
-
-
 @dataclass(frozen=True)
 class PublicVersion:
     commit: str
@@ -294,6 +293,11 @@ class Record:
     def usable(self) -> bool:
         return not self.problem
 
+    @property
+    def shallow(self) -> bool:
+        """History that exists but was cut on the way (say so loudly), not history that is absent."""
+        return self.problem == SHALLOW
+
 
 def build_record(git_log: GitLog, *, now: datetime | None = None, ref: str = "HEAD",
                  zone: tzinfo = UTC) -> Record:
@@ -313,7 +317,7 @@ def _public_versions(versions: list[Version], now: int, zone: tzinfo) -> Iterato
     """The versions that readers could see: public status, valid, in force on their published day."""
     for index, version in enumerate(versions):
         facts = version.facts
-        if facts is None or facts.status not in PUBLIC_STATUSES:
+        if facts is None or facts.status not in PUBLIC_STAGES:
             continue
         lifts = int(facts.release(zone).timestamp())
         until = versions[index + 1].stamp if index + 1 < len(versions) else now

@@ -61,7 +61,6 @@ SEVERITY = {"dead": "error", "blocked": "error", "invalid": "error", "unchecked"
 NOT_CACHED = ("unchecked", "blocked")
 DEADLINE = 1800.0  # seconds for a whole run, by default
 
-PUBLIC = ("published", "withdrawn")  # stages whose pages readers see (drafts are left out)
 
 
 @dataclass(frozen=True)
@@ -152,7 +151,8 @@ def collect(files: Iterable[Path], base: Path, scale: Any, max_bytes: int, *,
         if result.errors:
             errors.extend(result.errors)
             continue
-        if unpublished is not None and result.claim and editorial.stage(result.claim, today) not in PUBLIC:
+        if (unpublished is not None and result.claim
+                and editorial.stage(result.claim, today) not in editorial.PUBLIC_STAGES):
             unpublished.append(shown)
             continue
         loader = ClaimYamlLoader(raw.decode("utf-8-sig"))

@@ -395,12 +395,6 @@ def field_position(path: Path, key: str) -> tuple[int, int]:
     return marks.get(key, (1, 1))
 
 
-def verdict_of(raw: bytes, scale: RatingScale) -> str | None:
-    """The verdict a version of a claim file gives, read as the build reads it, or None."""
-    facts = version_facts(raw, scale)
-    return facts.verdict if facts else None
-
-
 def _capped(errors: list[ClaimError], shown: str, total: int) -> list[ClaimError]:
     """At most MAX_ERRORS_PER_FILE errors: a file of 30,000 bad keys needs fixing, not a
     30,000-line report (and explaining each error costs a search of the file)."""

@@ -146,7 +146,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
                 log.debug(str(warning))
         if claim_set.history_note:
             # A shallow clone loses history that exists: loud. No git at all (a new site): a note.
-            shallow = claim_set.record is not None and "shallow" in claim_set.record.problem
+            shallow = claim_set.record is not None and claim_set.record.shallow
             (log.warning if shallow else log.info)(claim_set.history_note.removeprefix("factcheck: "))
         if claim_set.errors:
             if self._command != "serve":

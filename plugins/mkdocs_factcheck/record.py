@@ -32,9 +32,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from .editorial import Clock, Policy
+from .editorial import PUBLIC_STAGES, Clock, Policy
 from .errors import ClaimError
-from .history import PUBLIC_STATUSES, ClaimRecord, Record, build_record, read_log
+from .history import ClaimRecord, Record, build_record, read_log
 from .loader import ClaimSet
 from .model import Claim
 from .scale import RatingScale
@@ -70,7 +70,7 @@ def check(record: Record, current: Iterable[Current], *, claims_folder: str, tod
             errors.extend(_rewrites(claim_record, item, today, record_starts))
     if new_files_public_today:
         for claim_id, item in now.items():
-            if claim_id not in record.claims and item.claim.status in PUBLIC_STATUSES:
+            if claim_id not in record.claims and item.claim.status in PUBLIC_STAGES:
                 errors.extend(_backdated_new(item, today, record_starts))
     return errors
 
@@ -93,7 +93,7 @@ def _rewrites(claim_record: ClaimRecord, item: Current, today: date,
               record_starts: date | None) -> Iterator[ClaimError]:
     claim = item.claim
     went_out = claim_record.went_out
-    if claim.status not in PUBLIC_STATUSES:
+    if claim.status not in PUBLIC_STAGES:
         yield _at(item, "status", f"this check was published on {went_out}; status {claim.status} would take "
                   "its page away without a word",
                   "keep `status: published`, or set `status: withdrawn` with a `withdrawn:` date and note")
@@ -176,7 +176,7 @@ def missing_history_note(record: Record, required: bool) -> str:
     if record.usable:
         return ""
     fix = ("fetch the whole history (in GitHub Actions: `fetch-depth: 0` on actions/checkout; "
-           "elsewhere `git fetch --unshallow`)" if "shallow" in record.problem else
+           "elsewhere `git fetch --unshallow`)" if record.shallow else
            "build from a git clone of the site's repository")
     return (f"factcheck: {record.problem}, so the published record cannot be checked and pages show no "
             f"verdict history; {fix}" + ("" if required else "; set the plugin's `history: required` option "
