@@ -306,3 +306,24 @@ def test_an_embargo_lifts_in_the_sites_time_zone_for_the_record(tmp_path: Path, 
         "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp})
     code, output = utc.validate(capsys, monkeypatch)
     assert code == 1 and "the verdict changed on 2025-02-10 with no correction" in output, output
+
+
+@pytest.mark.parametrize(("option", "fix"), [("history: sometimes", "write one of auto, required, off"),
+                                             ("history: [1, 2]", "write one of auto, required, off"),
+                                             ("record_starts: soon", "write a date as YYYY-MM-DD"),
+                                             ("record_starts: 2025-02-30", "write a date as YYYY-MM-DD")])
+def test_bad_record_options_name_mkdocs_yml_and_the_fix(tmp_path: Path, option: str, fix: str, capsys: Any,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site_in(tmp_path, plugin_options=option)
+    site.write_claim("a.yml", claim_yaml())
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate"]) == 1
+    err = capsys.readouterr().err
+    assert "mkdocs.yml: " in err and (fix in err or "cannot read it" in err), err
+    if "2025-02-30" in option:
+        return  # MkDocs' own YAML loading fails on that date before any plugin runs (a traceback of MkDocs)
+    result = site.build()
+    assert result.returncode == 1 and "Traceback" not in result.output
+    name = option.split(":")[0]
+    # MkDocs checks the option's type itself (a list); our check says what to write.
+    assert f"plugins.factcheck.{name}" in result.output or f"option '{name}'" in result.output, result.output

@@ -47,6 +47,10 @@ def read_config(config_file: Path) -> dict[str, Any]:
             config = yaml_load(source, loader=get_yaml_loader(config=MkDocsConfig(config_file_path=str(config_file))))
     except (OSError, ConfigurationError, yaml.YAMLError) as exc:
         raise SiteError(f"{config_file}: cannot read it: {exc}") from None
+    # What YAML's constructors raise on a value they cannot build (`2025-02-30`), as the loader knows.
+    except (ValueError, TypeError, AttributeError, KeyError, OverflowError) as exc:
+        raise SiteError(f"{config_file}: cannot read it: a value YAML cannot build ({exc}); "
+                        "write dates as YYYY-MM-DD and quote text that looks like one") from None
     return config if isinstance(config, dict) else {}
 
 
