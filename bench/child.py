@@ -54,7 +54,7 @@ def install_hook_timers() -> HookTotals:
 
 def skip_cards() -> None:
     """Build without share cards (for bench/cards.py's baseline): no card is drawn or written."""
-    from mkdocs_factcheck import cards
+    from mkdocs_factcheck.base import cards
 
     def start(self: cards.CardMaker, wanted: Any, fonts: Any, cache_dir: Any = None) -> cards.CardJob:
         return cards.CardJob(self, {}, [], tuple(fonts), None)

@@ -12,8 +12,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from mkdocs_factcheck.scale import DEFAULT_SCALE
-from mkdocs_factcheck.slugs import slugify
+from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
+from mkdocs_factcheck.claims.slugs import slugify
 
 CLAIMANT_COUNT = 20
 EXPERT_COUNT = 300

@@ -23,9 +23,9 @@ from typing import Any
 
 import yaml
 from corpus import SyntheticClaim, rating_description, rating_label
-from mkdocs_factcheck import urls
-from mkdocs_factcheck.scale import DEFAULT_SCALE
-from mkdocs_factcheck.slugs import slugify
+from mkdocs_factcheck.claims import urls
+from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
+from mkdocs_factcheck.claims.slugs import slugify
 
 SITE_NAME = "Synthetic fact checks"
 SELECTION_NOTE = ("We select claims because they are newsworthy or doubtful, not at random, "

@@ -11,7 +11,7 @@ import sys
 import threading
 from pathlib import Path
 
-from mkdocs_factcheck import editor_local
+from mkdocs_factcheck.tools import editor_local
 from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from conftest import ENV, Site, make_site_in
 from localweb import Answer, LocalWeb, Request, serve
-from mkdocs_factcheck.archive import insert_archive_url, missing_archives
+from mkdocs_factcheck.tools.archive import insert_archive_url, missing_archives
 
 FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck.cli"]
 

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 from conftest import claim_yaml
-from mkdocs_factcheck.catalog import build_catalog
-from mkdocs_factcheck.loader import ClaimLoader
-from mkdocs_factcheck.render import Renderer, SiteInfo
-from mkdocs_factcheck.scale import DEFAULT_SCALE
-from mkdocs_factcheck.strings import ENGLISH
+from mkdocs_factcheck.base.strings import ENGLISH
+from mkdocs_factcheck.claims.catalog import build_catalog
+from mkdocs_factcheck.claims.loader import ClaimLoader
+from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
+from mkdocs_factcheck.output.render import Renderer, SiteInfo
 
 SITE = SiteInfo(name="Desk", url="", organization="Desk", organization_url="", default_author="Desk")
 

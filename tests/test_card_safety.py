@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from card_texts import distinct_words
 from conftest import ENV, REPO, BuildResult, Site, claim_yaml, make_site_in
-from mkdocs_factcheck import cards
-from mkdocs_factcheck.cards import Card, CardFailure, CardMaker
-from mkdocs_factcheck.siteplan import SettingsError, settings_from
+from mkdocs_factcheck.base import cards
+from mkdocs_factcheck.base.cards import Card, CardFailure, CardMaker
+from mkdocs_factcheck.plan.siteplan import SettingsError, settings_from
 from PIL import Image
 
 FONTS = cards.bundled_fonts()

@@ -6,8 +6,8 @@ import io
 from pathlib import Path
 
 import pytest
-from mkdocs_factcheck import cards
-from mkdocs_factcheck.cards import Card, CardMaker
+from mkdocs_factcheck.base import cards
+from mkdocs_factcheck.base.cards import Card, CardMaker
 from PIL import Image
 
 FONTS = cards.bundled_fonts()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from conftest import claim_yaml
-from mkdocs_factcheck.catalog import build_catalog
-from mkdocs_factcheck.loader import parse_claim
-from mkdocs_factcheck.scale import DEFAULT_SCALE
-from mkdocs_factcheck.slugs import slugify, unique_slugs
+from mkdocs_factcheck.claims.catalog import build_catalog
+from mkdocs_factcheck.claims.loader import parse_claim
+from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
+from mkdocs_factcheck.claims.slugs import slugify, unique_slugs
 
 
 def claim(claim_id: str, **fields: object):
@@ -58,7 +58,7 @@ def test_sources_grouped_by_publisher_with_cited_by() -> None:
 
 
 def test_bundled_translations_cover_every_string() -> None:
-    from mkdocs_factcheck.strings import BUNDLED, ENGLISH
+    from mkdocs_factcheck.base.strings import BUNDLED, ENGLISH
 
     for language, table in BUNDLED.items():
         assert set(table) == set(ENGLISH), language

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 import yaml
 from conftest import ENV, REPO, Site, claim_yaml, make_site_in
-from mkdocs_factcheck.cli import build_parser, claim_id_for
+from mkdocs_factcheck.claims.slugs import claim_id_for
+from mkdocs_factcheck.cli import build_parser
 
 FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck.cli"]
 LOCATED = re.compile(r"^(?:\S+ +-  factcheck: | +)?(?P<line>\S+\.ya?ml:\d+:\d+: .*)$")
@@ -197,8 +198,8 @@ def test_github_format_escapes_properties_and_data(site: Site) -> None:
 
 
 def test_github_escaping_rules() -> None:
-    from mkdocs_factcheck.cli import Report, format_github
-    from mkdocs_factcheck.errors import ClaimError
+    from mkdocs_factcheck.base.errors import ClaimError
+    from mkdocs_factcheck.project.report import Report, format_github
 
     error = ClaimError("claims/x:y,z.yml", 2, 3, "100% wrong\r\nreally", "fix: it, now")
     no_line = ClaimError("claims", 0, 0, "the claims folder does not exist")

@@ -15,9 +15,12 @@ from typing import Any
 import pytest
 import yaml
 from conftest import claim_yaml, make_site_in
-from mkdocs_factcheck import cli, editor, editor_local
-from mkdocs_factcheck.model import Claim, Correction, Quote, Source, Withdrawal, claim_json_schema
-from mkdocs_factcheck.scale import DEFAULT_SCALE, RatingScale
+from mkdocs_factcheck import cli
+from mkdocs_factcheck.claims.model import Claim, Correction, Quote, Source, Withdrawal, claim_json_schema
+from mkdocs_factcheck.claims.scale import DEFAULT_SCALE, RatingScale
+from mkdocs_factcheck.claims.slugs import MAX_ID_LENGTH
+from mkdocs_factcheck.output import editor
+from mkdocs_factcheck.tools import editor_local
 
 CUSTOM_SCALE = RatingScale.from_config([
     {"key": "wrong", "label": "Wrong", "value": 1, "colour": "#c62828", "description": "Not so."},
@@ -120,7 +123,7 @@ def test_collection_writes_files_as_factcheck_new_names_them() -> None:
     collection = config["collections"][0]
     assert (collection["folder"], collection["extension"], collection["format"]) == ("claims", "yml", "yml")
     assert collection["identifier_field"] == "claim"
-    assert collection["slug"] == "{{claim | truncate(" + str(cli.MAX_ID_LENGTH) + ", '')}}"  # factcheck new's length
+    assert collection["slug"] == "{{claim | truncate(" + str(MAX_ID_LENGTH) + ", '')}}"  # factcheck new's length
     assert collection["delete"] is False
     assert config["publish_mode"] == "editorial_workflow"
     assert config["slug"] == {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"}

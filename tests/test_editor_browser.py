@@ -24,14 +24,16 @@ from typing import Any
 import pytest
 import yaml
 from conftest import make_site_in, serve_folder
-from mkdocs_factcheck import cli, editor_local
+from mkdocs_factcheck import cli
+from mkdocs_factcheck.claims.slugs import claim_id_for
+from mkdocs_factcheck.tools import editor_local
 
 # Each payload, if it ran, would call alert (the trap records it in window.__xss).
 HTML = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 MARKDOWN = '[click](javascript:alert(1)) <svg onload="alert(2)"></svg> {{ 7*7 }} {% raw %}'
 URL = 'https://example.org/?q="><svg/onload=alert(3)>'
 CLAIM = "The moon is made of cheese <img src=x onerror=alert(3)>"  # its slug fits in 60 characters
-CLAIM_ID = cli.claim_id_for(CLAIM)  # what `factcheck new` would name it
+CLAIM_ID = claim_id_for(CLAIM)  # what `factcheck new` would name it
 
 # A hand-written file: comments, folded text, a single appearance, quoted and bare values.
 HAND_WRITTEN = """\

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from conftest import claim_yaml
-from mkdocs_factcheck.editorial import Policy, build_date, publishable, stage
-from mkdocs_factcheck.errors import ClaimError
-from mkdocs_factcheck.loader import ClaimLoader, ClaimSet
-from mkdocs_factcheck.scale import DEFAULT_SCALE
+from mkdocs_factcheck.base.errors import ClaimError
+from mkdocs_factcheck.claims.editorial import Policy, build_date, publishable, stage
+from mkdocs_factcheck.claims.loader import ClaimLoader, ClaimSet
+from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
 
 TODAY = date(2025, 3, 1)
 ARCHIVED = [{"title": "DeepSeek-V3 Technical Report", "url": "https://arxiv.org/abs/2412.19437",
@@ -235,9 +235,9 @@ def test_status_and_reviewed_by_are_validated(tmp_path: Path) -> None:
 @pytest.mark.parametrize("language, draft, embargo", [("en", "Draft", "Embargoed until"),
                                                        ("de", "Entwurf", "Sperrfrist bis")])
 def test_preview_pages_carry_a_banner(tmp_path: Path, language: str, draft: str, embargo: str) -> None:
-    from mkdocs_factcheck.catalog import build_catalog
-    from mkdocs_factcheck.render import Renderer, SiteInfo
-    from mkdocs_factcheck.strings import strings_for
+    from mkdocs_factcheck.base.strings import strings_for
+    from mkdocs_factcheck.claims.catalog import build_catalog
+    from mkdocs_factcheck.output.render import Renderer, SiteInfo
 
     files = {"wip.yml": clean(status="draft"), "soon.yml": clean(published="2025-03-05", reviewed_by=["B"]),
              "out.yml": clean()}

@@ -22,9 +22,9 @@ import pytest
 import yaml
 from conftest import ENV, MKDOCS, Site, claim_yaml, make_site_in
 from jsonschema import Draft202012Validator
-from mkdocs_factcheck import editorial
-from mkdocs_factcheck.mkdocs_yml import read_settings
-from mkdocs_factcheck.siteplan import SitePlanner
+from mkdocs_factcheck.claims import editorial
+from mkdocs_factcheck.plan.siteplan import SitePlanner
+from mkdocs_factcheck.project.mkdocs_yml import read_settings
 
 REPO = Path(__file__).resolve().parent.parent
 REVIEWED = {"reviewed_by": ["Ben Okafor"], "author": "Ada Reyes"}

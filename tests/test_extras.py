@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ENV, REPO
-from mkdocs_factcheck import cli, extras
+from mkdocs_factcheck import cli
+from mkdocs_factcheck.tools import extras
 
 TOOL_LIBRARIES = {"httpx", "lxml", "extruct"}
 

@@ -23,16 +23,17 @@ from conftest import make_site_in
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
-from mkdocs_factcheck import jsonld, urls
-from mkdocs_factcheck.catalog import build_catalog
-from mkdocs_factcheck.feeds import atom_feed, csv_export, json_export
-from mkdocs_factcheck.loader import FileResult, parse_claim
-from mkdocs_factcheck.markup import MarkdownRenderer, inert_braces, plain_text
-from mkdocs_factcheck.model import Claim
-from mkdocs_factcheck.pages import plan_pages
-from mkdocs_factcheck.render import Renderer, SiteInfo
-from mkdocs_factcheck.scale import DEFAULT_SCALE
-from mkdocs_factcheck.strings import strings_for
+from mkdocs_factcheck.base.strings import strings_for
+from mkdocs_factcheck.claims import urls
+from mkdocs_factcheck.claims.catalog import build_catalog
+from mkdocs_factcheck.claims.loader import FileResult, parse_claim
+from mkdocs_factcheck.claims.model import Claim
+from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
+from mkdocs_factcheck.output import jsonld
+from mkdocs_factcheck.output.feeds import atom_feed, csv_export, json_export
+from mkdocs_factcheck.output.markup import MarkdownRenderer, inert_braces, plain_text
+from mkdocs_factcheck.output.pages import plan_pages
+from mkdocs_factcheck.output.render import Renderer, SiteInfo
 
 # No shrinking: a failure reports the first example found, and a failing run stays as
 # quick as a passing one (shrinking a rendered site can take minutes).

@@ -16,7 +16,7 @@ from conftest import claim_yaml, make_site_in
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.utils import meta
-from mkdocs_factcheck.pages import PageSpec
+from mkdocs_factcheck.output.pages import PageSpec
 
 HOOKS = textwrap.dedent('''
     import json

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from conftest import ENV, claim_yaml, make_site_in
-from mkdocs_factcheck.render import SiteInfo
-from mkdocs_factcheck.siteplan import identity_pages, missing_identity_pages, option_line
+from mkdocs_factcheck.output.render import SiteInfo
+from mkdocs_factcheck.plan.siteplan import identity_pages, missing_identity_pages, option_line
 
 OPTIONS = """
 about: about.md

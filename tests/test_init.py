@@ -16,8 +16,10 @@ from conftest import make_site_in
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs_factcheck import cli, init
-from mkdocs_factcheck.mkdocs_yml import read_config
+from mkdocs_factcheck import cli
+from mkdocs_factcheck.plan import unwritten
+from mkdocs_factcheck.project.mkdocs_yml import read_config
+from mkdocs_factcheck.tools import init
 from test_ecosystem import check_links
 
 PAGES = ("index", "about", "methodology", "funding", "contact", "corrections")
@@ -101,9 +103,9 @@ def test_the_build_says_which_pages_are_still_to_be_written(built: tuple[Path, l
 
 
 def test_a_written_page_is_no_longer_listed(tmp_path: Path) -> None:
-    (tmp_path / "a.md").write_text("# A\n\n" + init.TO_WRITE + "\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("# A\n\n" + unwritten.TO_WRITE + "\n", encoding="utf-8")
     (tmp_path / "b.md").write_text("# B\n\nWritten.\n", encoding="utf-8")
-    assert init.unwritten(tmp_path) == ["a.md"]
+    assert unwritten.unwritten(tmp_path) == ["a.md"]
 
 
 def test_the_workflows_build_with_history_and_the_public_address(new_site: Path) -> None:

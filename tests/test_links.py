@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import ENV, REPO, make_site_in
 from localweb import Answer, LocalWeb, Request, serve
-from mkdocs_factcheck.linkcheck import USER_AGENT, Settings, _Progress, check_urls, claim_paths, collect
-from mkdocs_factcheck.scale import DEFAULT_SCALE
+from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
+from mkdocs_factcheck.tools.linkcheck import USER_AGENT, Settings, _Progress, check_urls, claim_paths, collect
 
 T = TypeVar("T")
 ALLOW_LOCAL = frozenset({"127.0.0.1"})

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from conftest import claim_yaml
-from mkdocs_factcheck.loader import ClaimLoader
-from mkdocs_factcheck.scale import DEFAULT_SCALE
+from mkdocs_factcheck.claims.loader import ClaimLoader
+from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
 
 
 def load(folder: Path):

@@ -22,7 +22,7 @@ import lxml.html
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from mkdocs_factcheck.markup import (
+from mkdocs_factcheck.output.markup import (
     MAX_NESTING,
     TAG_WORK_BUDGET,
     MarkdownRenderer,

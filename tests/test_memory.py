@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 from conftest import Site, claim_yaml, make_site_in
-from mkdocs_factcheck import parallel, share_tags
-from mkdocs_factcheck.siteplan import SitePlanner, settings_from
+from mkdocs_factcheck.base import parallel
+from mkdocs_factcheck.plan.siteplan import SitePlanner, settings_from
+from mkdocs_factcheck.plugin import share_tags
 from test_siteplan import planner_for
 
 # A site's own hooks file: a plugin at i18n's priority (-100, the latest of the usual ones)

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import claim_yaml, make_site_in
-from mkdocs_factcheck.loader import parse_claim
-from mkdocs_factcheck.scale import DEFAULT_SCALE
-from mkdocs_factcheck.slugs import name_slug
+from mkdocs_factcheck.claims.loader import parse_claim
+from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
+from mkdocs_factcheck.claims.slugs import name_slug
 
 DEVICES = ["con", "aux", "prn", "nul", "com1", "com9", "lpt1", "lpt9"]
 
@@ -59,7 +59,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_no_file_or_folder_of_the_site_is_a_device_name(built: Path) -> None:
-    from mkdocs_factcheck.urls import is_device_name
+    from mkdocs_factcheck.claims.urls import is_device_name
 
     names = {part for path in built.rglob("*") for part in path.relative_to(built).parts}
     assert [name for name in names if is_device_name(name)] == []

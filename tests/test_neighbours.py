@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Site, claim_yaml, make_site_in
-from mkdocs_factcheck.strings import BUNDLED, ENGLISH, strings_for
+from mkdocs_factcheck.base.strings import BUNDLED, ENGLISH, strings_for
 
 
 def test_a_nav_title_given_to_a_claim_page_is_used(tmp_path: Path) -> None:

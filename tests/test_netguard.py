@@ -26,9 +26,11 @@ import pytest
 import yaml
 from conftest import ENV, REPO, make_site_in
 from localweb import Answer, LocalWeb, Request, serve
-from mkdocs_factcheck import cli, linkcheck, netguard
-from mkdocs_factcheck.importer import Network, fetch_sources, find_reviews
-from mkdocs_factcheck.linkcheck import SEVERITY, Settings, check_urls
+from mkdocs_factcheck import cli
+from mkdocs_factcheck.base import netguard
+from mkdocs_factcheck.tools import linkcheck
+from mkdocs_factcheck.tools.importer import Network, fetch_sources, find_reviews
+from mkdocs_factcheck.tools.linkcheck import SEVERITY, Settings, check_urls
 from test_links import claim_file
 
 FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck.cli"]
@@ -563,7 +565,7 @@ def test_malformed_markup_never_raises() -> None:
     @settings(max_examples=150, deadline=None, database=None)
     @given(json_like, st.sampled_from(["json", "html", "bytes"]), st.binary(max_size=50))
     def check(data: object, shape: str, noise: bytes) -> None:
-        from mkdocs_factcheck.importer import SourceError, draft
+        from mkdocs_factcheck.tools.importer import SourceError, draft
 
         text = json.dumps(data)
         raw = {"json": text.encode(), "bytes": noise + text.encode(),

@@ -13,16 +13,16 @@ from pathlib import Path
 
 import pytest
 from conftest import ENV, Site, claim_yaml, make_site_in
-from mkdocs_factcheck import parallel
-from mkdocs_factcheck.cli import read_site
-from mkdocs_factcheck.errors import SiteError
-from mkdocs_factcheck.siteplan import SettingsError, settings_from
+from mkdocs_factcheck.base import parallel
+from mkdocs_factcheck.base.errors import SiteError
+from mkdocs_factcheck.plan.siteplan import SettingsError, settings_from
+from mkdocs_factcheck.project.site import read_site
 
 CLAIMS = 48
 POOLED = ["claim files parsed in 2 worker processes", "claims' Markdown rendered in 2 worker processes",
           "page bodies rendered in 2 worker processes"]
 # A real build whose pools cannot start: the process refuses to make them (as a sandbox would).
-REFUSED = ("import sys, mkdocs_factcheck.parallel as p\n"
+REFUSED = ("import sys, mkdocs_factcheck.base.parallel as p\n"
            "def refuse(*args, **kwargs): raise PermissionError('no processes here')\n"
            "p.ProcessPoolExecutor = refuse\n"
            "from mkdocs.__main__ import cli\n"

@@ -17,15 +17,16 @@ import pytest
 import yaml
 from conftest import REPO, claim_yaml, make_site_in
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
-from mkdocs_factcheck import jsonld
-from mkdocs_factcheck.catalog import build_catalog
-from mkdocs_factcheck.cli import PEOPLE_SCHEMA_PATH, main, people_schema_text
-from mkdocs_factcheck.editorial import Policy
-from mkdocs_factcheck.loader import ClaimLoader, ClaimSet
-from mkdocs_factcheck.people import Desk, registry_from
-from mkdocs_factcheck.scale import DEFAULT_SCALE
-from mkdocs_factcheck.siteplan import SettingsError, settings_from
-from mkdocs_factcheck.slugs import identity_key, lookalike_trick, spelling_key
+from mkdocs_factcheck.claims.catalog import build_catalog
+from mkdocs_factcheck.claims.editorial import Policy
+from mkdocs_factcheck.claims.loader import ClaimLoader, ClaimSet
+from mkdocs_factcheck.claims.people import Desk, registry_from
+from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
+from mkdocs_factcheck.claims.slugs import identity_key, lookalike_trick, spelling_key
+from mkdocs_factcheck.cli import main, people_schema_text
+from mkdocs_factcheck.output import jsonld
+from mkdocs_factcheck.plan.siteplan import SettingsError, settings_from
+from mkdocs_factcheck.project.site import PEOPLE_SCHEMA_PATH
 
 TODAY = date(2025, 3, 1)
 SITE_URL = "https://checks.example.org/"

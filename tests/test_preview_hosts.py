@@ -108,13 +108,13 @@ def test_without_live_reload_and_with_preview_hosts(tmp_path: Path, engine: str,
 @pytest.mark.parametrize(("header", "name"), [("[::1]:80", "::1"), ("Example.ORG.:8000", "example.org"),
                                               ("localhost", "localhost"), ("::1", "::1")])
 def test_host_names(header: str, name: str) -> None:
-    from mkdocs_factcheck.hostguard import host_name
+    from mkdocs_factcheck.plugin.hostguard import host_name
 
     assert host_name(header) == name
 
 
 def test_star_allows_every_host_and_nothing_else_does() -> None:
-    from mkdocs_factcheck.hostguard import allowed
+    from mkdocs_factcheck.plugin.hostguard import allowed
 
     assert allowed("anything.example", ["*"]) and allowed(None, ["*"])
     assert not allowed("anything.example", ["other.example"]) and not allowed(None, [])

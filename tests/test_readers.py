@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import BuildResult, claim_yaml, make_site_in
-from mkdocs_factcheck.strings import BUNDLED, UnknownStrings, counted, strings_for
+from mkdocs_factcheck.base.strings import BUNDLED, UnknownStrings, counted, strings_for
 
 HEADLINE = "The six million dollar figure leaves out the research before the final run"
 
@@ -189,9 +189,9 @@ def test_claim_page_has_plain_share_links_to_its_own_address(built: BuildResult)
 def test_cards_name_the_verdict_and_the_sites_domain() -> None:
     import io
 
-    from mkdocs_factcheck import cards
-    from mkdocs_factcheck.render import Renderer, SiteInfo
-    from mkdocs_factcheck.scale import DEFAULT_SCALE
+    from mkdocs_factcheck.base import cards
+    from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
+    from mkdocs_factcheck.output.render import Renderer, SiteInfo
     from PIL import Image
 
     renderer = Renderer(strings_for("en"), DEFAULT_SCALE, SiteInfo("Desk", "https://www.checks.example.org/", "Org",
@@ -210,7 +210,7 @@ def test_cards_name_the_verdict_and_the_sites_domain() -> None:
 
 def _claim():  # type: ignore[no-untyped-def]
     import yaml
-    from mkdocs_factcheck.model import Claim
+    from mkdocs_factcheck.claims.model import Claim
 
     return Claim.model_validate(yaml.safe_load(claim_yaml()))
 
@@ -242,8 +242,8 @@ def test_the_claims_list_has_50_rows_a_page_and_a_pager(long_list: BuildResult) 
 
 
 def test_a_pager_of_many_pages_stays_short() -> None:
-    from mkdocs_factcheck.render import Renderer, SiteInfo
-    from mkdocs_factcheck.scale import DEFAULT_SCALE
+    from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
+    from mkdocs_factcheck.output.render import Renderer, SiteInfo
 
     env = Renderer(strings_for("en"), DEFAULT_SCALE, SiteInfo("Desk", "", "Org", "", "Desk")).env
 

@@ -260,7 +260,7 @@ def test_facts_are_cached_by_blob_and_a_damaged_cache_is_read_again(repo: Repo, 
     data = json.loads(cache.read_text())
     assert data["format"] == 2 and len(next(iter(data["scales"].values()))) == 2
     cache.write_text("{not json", encoding="utf-8")
-    from mkdocs_factcheck import history
+    from mkdocs_factcheck.claims import history
 
     history._facts.clear()  # as a new process would start
     assert repo.validate(capsys, monkeypatch) == first

@@ -23,8 +23,12 @@ import pytest
 from conftest import ENV, MKDOCS, claim_yaml, make_site_in
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from mkdocs_factcheck import cli, desk, linkcheck
-from mkdocs_factcheck.errors import ClaimError, printable
+from mkdocs_factcheck import cli
+from mkdocs_factcheck.base.errors import ClaimError, printable
+from mkdocs_factcheck.project.report import format_github, format_text
+from mkdocs_factcheck.project.site import read_site
+from mkdocs_factcheck.project.validation import validate
+from mkdocs_factcheck.tools import desk, linkcheck
 
 # Names a pull request can give a folder on Linux (anything but `/` and NUL).
 FOLDERS = [
@@ -175,12 +179,12 @@ def test_any_folder_name_gives_one_escaped_line_in_every_format(name: str) -> No
         except OSError:  # too long in bytes for this file system
             return
         (root / "claims" / name / "claim-a.yml").write_text(clean_claim(), encoding="utf-8")
-        report = cli.validate([], cli.read_site(root / "mkdocs.yml"), root)
-    text = cli.format_text(report)
+        report = validate([], read_site(root / "mkdocs.yml"), root)
+    text = format_text(report)
     assert all("\n" not in line and "\r" not in line for line in text)
     for line in text[:-1]:
         assert line.startswith("claims/") and not any(char in line for char in "\x1b\x85\u2028\u2029"), line
-    for line in cli.format_github(report)[:-1]:
+    for line in format_github(report)[:-1]:
         assert COMMAND.match(line), line
     markdown = "\n".join(linkcheck.code_block(text))
     page = lxml.html.fromstring(f"<div>{cmarkgfm.github_flavored_markdown_to_html(markdown)}</div>")

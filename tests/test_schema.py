@@ -13,10 +13,11 @@ import pytest
 import yaml
 from conftest import ENV, REPO, claim_yaml
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
-from mkdocs_factcheck.cli import read_site, schema_text
-from mkdocs_factcheck.loader import ClaimYamlLoader, parse_claim
-from mkdocs_factcheck.model import Claim, Correction, Quote, Source
-from mkdocs_factcheck.scale import DEFAULT_SCALE
+from mkdocs_factcheck.claims.loader import ClaimYamlLoader, parse_claim
+from mkdocs_factcheck.claims.model import Claim, Correction, Quote, Source
+from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
+from mkdocs_factcheck.cli import schema_text
+from mkdocs_factcheck.project.site import read_site
 
 SCHEMA_FILE = REPO / "schema" / "claim.schema.json"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ENV, claim_yaml, make_site_in
-from mkdocs_factcheck.searchview import searchable_part
+from mkdocs_factcheck.plugin.searchview import searchable_part
 
 ANALYSIS = textwrap.dedent("""\
     # A contributor heading
@@ -25,7 +25,7 @@ ANALYSIS = textwrap.dedent("""\
 # The build with searchview switched off: the plugin imports the function at its own import.
 WHOLE_PAGES = textwrap.dedent("""\
     import sys
-    import mkdocs_factcheck.searchview as view
+    import mkdocs_factcheck.plugin.searchview as view
     view.searchable_part = lambda html: html
     from mkdocs.__main__ import cli
     sys.argv = ["mkdocs", "build", "-q", "-d", "site-whole"]

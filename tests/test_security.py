@@ -27,18 +27,19 @@ import lxml.html
 import pytest
 import yaml
 from conftest import ENV, MKDOCS, REPO, claim_yaml, make_site_in
-from mkdocs_factcheck import cli, jsonld
-from mkdocs_factcheck.catalog import build_catalog
-from mkdocs_factcheck.errors import printable
-from mkdocs_factcheck.feeds import atom_feed, csv_export
-from mkdocs_factcheck.history import claim_histories
-from mkdocs_factcheck.loader import ClaimLoader, parse_claim
-from mkdocs_factcheck.markup import MarkdownRenderer, complexity_problem, plain_text, sanitize
-from mkdocs_factcheck.model import browser_host
-from mkdocs_factcheck.render import Renderer, SiteInfo
-from mkdocs_factcheck.scale import DEFAULT_SCALE
-from mkdocs_factcheck.strings import strings_for
-from mkdocs_factcheck.urls import RESERVED_IDS
+from mkdocs_factcheck import cli
+from mkdocs_factcheck.base.errors import printable
+from mkdocs_factcheck.base.strings import strings_for
+from mkdocs_factcheck.claims.catalog import build_catalog
+from mkdocs_factcheck.claims.history import claim_histories
+from mkdocs_factcheck.claims.loader import ClaimLoader, parse_claim
+from mkdocs_factcheck.claims.model import browser_host
+from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
+from mkdocs_factcheck.claims.urls import RESERVED_IDS
+from mkdocs_factcheck.output import jsonld
+from mkdocs_factcheck.output.feeds import atom_feed, csv_export
+from mkdocs_factcheck.output.markup import MarkdownRenderer, complexity_problem, plain_text, sanitize
+from mkdocs_factcheck.output.render import Renderer, SiteInfo
 
 SITE_NAME = "Test desk"  # conftest's mkdocs.yml
 BUILD_TIMEOUT = 60
@@ -448,8 +449,8 @@ def test_many_unknown_keys_are_reported_quickly() -> None:
     """30,000 unknown keys (300 KB, under max_file_bytes): one located error each took
     21 s, a linear search of the file's keys per error."""
     code = textwrap.dedent("""
-        from mkdocs_factcheck.loader import parse_claim
-        from mkdocs_factcheck.scale import DEFAULT_SCALE
+        from mkdocs_factcheck.claims.loader import parse_claim
+        from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
         raw = "".join(f"k{i}: v\\n" for i in range(30_000)).encode()
         result = parse_claim(raw, "claims/x.yml", "x", DEFAULT_SCALE)
         assert result.claim is None and result.errors
@@ -903,9 +904,9 @@ def test_shared_sources_cost_linear_time() -> None:
     """1,000 files citing the same 200 URLs: 66 s (a list search per citation)."""
     code = textwrap.dedent("""
         import time
-        from mkdocs_factcheck.catalog import build_catalog
-        from mkdocs_factcheck.model import Claim
-        from mkdocs_factcheck.scale import DEFAULT_SCALE
+        from mkdocs_factcheck.claims.catalog import build_catalog
+        from mkdocs_factcheck.claims.model import Claim
+        from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
         sources = [{"title": f"Source {i}", "url": f"https://example.org/{i}"} for i in range(200)]
         claims = [Claim.model_validate({"claim": f"Claim {n}.", "claimant": "X", "verdict": "false",
                                         "summary": "S.", "sources": sources, "published": "2025-01-01"}
@@ -924,10 +925,10 @@ def test_bogus_related_ids_are_capped_and_cheap() -> None:
     id, each) and printed every one of them."""
     code = textwrap.dedent("""
         import time
-        from mkdocs_factcheck.errors import report_lines
-        from mkdocs_factcheck.loader import FileResult, _link, parse_claim
-        from mkdocs_factcheck.model import Claim
-        from mkdocs_factcheck.scale import DEFAULT_SCALE
+        from mkdocs_factcheck.base.errors import report_lines
+        from mkdocs_factcheck.claims.loader import FileResult, _link, parse_claim
+        from mkdocs_factcheck.claims.model import Claim
+        from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
         base = {"claim": "C.", "claimant": "X", "verdict": "false", "summary": "S.",
                 "sources": [{"title": "T", "url": "https://example.org/"}], "published": "2025-01-01"}
         results = {f"claims/claim-{n}.yml": FileResult(Claim.model_validate(base).bind(f"claim-{n}", ""), [])

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ENV, MKDOCS, claim_yaml, make_site_in
-from mkdocs_factcheck.cards import FOLDER
+from mkdocs_factcheck.base.cards import FOLDER
 
 # Process groups and SIGTERM as used here are POSIX.
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX only")

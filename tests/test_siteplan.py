@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import claim_yaml
-from mkdocs_factcheck.siteplan import SettingsError, SitePlanner, settings_from
+from mkdocs_factcheck.plan.siteplan import SettingsError, SitePlanner, settings_from
 
 
 def planner_for(root: Path, keep_pages: bool = False, **options: object) -> SitePlanner:

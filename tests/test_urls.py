@@ -6,7 +6,7 @@ import posixpath
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from mkdocs_factcheck.urls import Links, relative_url
+from mkdocs_factcheck.claims.urls import Links, relative_url
 
 segment = st.sampled_from(["claims", "tags", "page", "a", "b", "x.html", "index.html", "2", ".", ".."])
 folder_path = st.lists(segment, max_size=4).map(lambda parts: "/".join(parts))

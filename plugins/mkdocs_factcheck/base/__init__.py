@@ -1,0 +1,7 @@
+"""Foundations every layer may use, knowing nothing of claims: errors and their report
+lines (``errors``), the worker pool (``parallel``), the interface strings in each
+language (``strings``), the network guard for outgoing requests (``netguard``) and
+the share-card drawer (``cards``: words and colours in, PNG out, with Pillow).
+
+May import: nothing of ours; the standard library, PyYAML, Pillow, fontTools.
+"""

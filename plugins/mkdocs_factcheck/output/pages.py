@@ -1,0 +1,233 @@
+"""Which pages a catalog makes: their source paths, templates, titles and context.
+
+Plain data for the adapter: it turns each ``PageSpec`` into a MkDocs file and
+asks the renderer for its HTML when MkDocs renders that page.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from ..base.strings import counted
+from ..claims import urls
+from ..claims.catalog import Catalog, CitedSource, Expert
+from ..claims.model import Claim
+from ..claims.slugs import name_key
+from .markup import inert_braces, plain_text
+from .render import Renderer
+
+WITHDRAWN_PAGE = "withdrawn.html"
+
+
+@dataclass
+class PageSpec:
+    src_uri: str
+    template: str
+    title: str
+    description: str = ""
+    in_nav: bool = False
+    searchable: bool = True  # long listings repeat claim pages' text: keep them out of the index
+    context: dict[str, Any] = field(default_factory=dict)
+    claim_id: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)  # more front matter (values already safe)
+    _plain_stub: str = field(default="", repr=False, compare=False)  # stub() without arguments, made once
+
+    def stub(self, body: str = "", **meta: Any) -> str:
+        """The page as Markdown: front matter (plus ``meta``), then ``body``. The MkDocs plugin
+        gives no body (it comes from the template); ``factcheck generate`` gives the HTML.
+
+        Themes print page titles and descriptions as HTML, unescaped (MkDocs titles
+        may hold markup), so contributor text is escaped here, once, at the source.
+        Plugins that render pages as Jinja (mkdocs-macros renders the title too) are
+        told not to: contributor text must never reach a template engine.
+        """
+        if not body and not meta:
+            # MkDocs asks for it twice (the File's content, then on_page_read_source).
+            self._plain_stub = self._plain_stub or self._front_matter()
+            return self._plain_stub
+        return self._front_matter(**meta) + body
+
+    @property
+    def shown_title(self) -> str:
+        """The title as themes get it: they print titles as HTML, and ours can be contributor text."""
+        return inert_braces(html.escape(self.title))
+
+    def front(self, **meta: Any) -> dict[str, Any]:
+        """The stub's front matter as data: what reading ``stub(**meta)``'s YAML gives, a new dict each time."""
+        front: dict[str, Any] = {"title": self.shown_title, "render_macros": False}
+        if not self.searchable:
+            front["search"] = {"exclude": True}
+        if self.description:
+            front["description"] = inert_braces(html.escape(self.description))
+        front.update(copy.deepcopy(self.meta))
+        front.update(meta)
+        return front
+
+    def _front_matter(self, **meta: Any) -> str:
+        front = self.front(**meta)
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: 8x faster
+        return "---\n" + yaml.dump(front, Dumper=dumper, allow_unicode=True, width=1_000_000) + "---\n"
+
+
+# Rows of a long list per page: what a reader scans (issue 24; it was 500, 1.6 MiB a page).
+DEFAULT_PAGE_SIZE = 50
+# A name's page is a list of checks, not a document: no "Table of contents" column beside it.
+_LISTING_META: dict[str, Any] = {"hide": ["toc"]}
+
+
+def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = DEFAULT_PAGE_SIZE) -> dict[str, PageSpec]:
+    t = renderer.strings
+
+    def checked_count(count: int) -> str:
+        return f"{count} {counted(t, 'claims_checked', count, renderer.site.language)}"
+
+    # Every page gets a description: feeds of pages (mkdocs-rss-plugin) and share previews
+    # need one, and generated pages have no Markdown to take an excerpt from.
+    checked = f"{t['total_checked']}: {len(catalog.claims)}"
+    specs = [
+        PageSpec(urls.SCOREBOARD, "scoreboard.html", t["scoreboard"], checked, in_nav=True, searchable=False),
+        *_claims_pages(catalog, t["all_claims"], page_size, checked),
+        PageSpec(urls.CLAIMANTS_INDEX, "claimants.html", t["claimants"], f"{t['claimants']}: {len(catalog.claimants)}",
+                 in_nav=True, searchable=False),
+        PageSpec(urls.EXPERTS_INDEX, "experts.html", t["experts_index"],
+                 f"{t['experts_index']}: {len(catalog.experts)}", in_nav=True, searchable=False),
+        PageSpec(urls.TAGS_INDEX, "tags.html", t["tags_index"], f"{t['tags_index']}: {len(catalog.tags)}",
+                 in_nav=True, searchable=False),
+        *_sources_pages(catalog, t["sources_index"], page_size),
+    ]
+    for claim in catalog.claims:
+        rating = catalog.rating(claim)
+        summary = renderer.claim_html(claim).summary_text
+        # The verdict leads the title (tab, search result, shared link): the claim is never
+        # restated on its own as if it were fact. A news page: no site menu, no TOC column.
+        title = f"{rating.label}: “{claim.claim}”"
+        specs.append(PageSpec(urls.claim_src(claim.id), "claim.html", title, description=_clip(summary),
+                              context={"claim": claim, "history": None}, claim_id=claim.id,
+                              meta={"hide": ["navigation", "toc"], "html_title": inert_braces(html.escape(
+                                  f"{title} | {t['fact_check']} | {renderer.site.name}"))}))
+    for claim in catalog.withdrawn:
+        assert claim.withdrawn is not None
+        title = f"{t['withdrawn']}: “{claim.claim}”"
+        # No claim_id: a withdrawn check carries no ClaimReview and no share card of its verdict.
+        specs.append(PageSpec(urls.claim_src(claim.id), WITHDRAWN_PAGE, title,
+                              description=_clip(f"{t['withdrawn_on']} {claim.withdrawn.date}: {claim.withdrawn.note}"),
+                              context={"claim": claim, "history": None},
+                              meta={"hide": ["navigation", "toc"], "html_title": inert_braces(html.escape(
+                                  f"{title} | {t['fact_check']} | {renderer.site.name}"))}))
+    specs += _log_pages(catalog, t["corrections_log"], page_size)
+    for slug, entity in catalog.claimants.items():
+        specs.append(PageSpec(urls.claimant_src(slug), "claimant.html", entity.name,
+                              f"{entity.name}: {checked_count(len(entity.claims))}",
+                              context={"entity": entity}, meta=_LISTING_META))
+    for slug, expert in catalog.experts.items():
+        specs.append(PageSpec(urls.expert_src(slug), "expert.html", expert.name,
+                              f"{expert.name}: {t['quotes_by']} ({len(expert.quotes)})",
+                              context={"expert": expert}, meta=_LISTING_META))
+    for slug, tag in catalog.tags.items():
+        specs.append(PageSpec(urls.tag_src(slug), "tag.html", tag.name,
+                              f"{tag.name}: {checked_count(len(tag.claims))}", context={"entity": tag},
+                              meta=_LISTING_META))
+    return {spec.src_uri: spec for spec in specs}
+
+
+def _claims_pages(catalog: Catalog, title: str, page_size: int, description: str) -> list[PageSpec]:
+    """The list of all claims, split into pages of page_size so no page grows with the archive."""
+    count = max(1, -(-len(catalog.claims) // page_size))
+    return [
+        PageSpec(urls.claims_page_src(n), "claims_index.html", title if n == 1 else f"{title} ({n}/{count})",
+                 description, in_nav=n == 1, searchable=False,
+                 context={"claims": catalog.claims[(n - 1) * page_size : n * page_size], "page": n,
+                          "pages": [urls.claims_page_src(i) for i in range(1, count + 1)]})
+        for n in range(1, count + 1)
+    ]
+
+
+def _log_pages(catalog: Catalog, title: str, page_size: int) -> list[PageSpec]:
+    """The corrections log, newest first, in pages of page_size entries."""
+    count = max(1, -(-len(catalog.log) // page_size))
+    pages = [urls.corrections_log_src(n) for n in range(1, count + 1)]
+    return [
+        PageSpec(pages[n - 1], "corrections_log.html", title if n == 1 else f"{title} ({n}/{count})",
+                 f"{title}: {len(catalog.log)}", searchable=False,
+                 context={"entries": catalog.log[(n - 1) * page_size : n * page_size], "page": n, "pages": pages})
+        for n in range(1, count + 1)
+    ]
+
+
+def _sources_pages(catalog: Catalog, title: str, page_size: int) -> list[PageSpec]:
+    """Every cited source, by publisher, in pages of page_size sources: one page for all
+    would grow with the archive (tens of MiB of HTML at 10,000 claims)."""
+    cited = [(publisher, source) for publisher, sources in catalog.sources.items() for source in sources]
+    count = max(1, -(-len(cited) // page_size))
+    pages = [urls.sources_page_src(n) for n in range(1, count + 1)]
+    specs = []
+    for n in range(1, count + 1):
+        first = (n - 1) * page_size
+        sections: dict[str, list[CitedSource]] = {}
+        for publisher, source in cited[first : first + page_size]:
+            sections.setdefault(publisher, []).append(source)
+        specs.append(PageSpec(pages[n - 1], "sources.html", title if n == 1 else f"{title} ({n}/{count})",
+                              f"{title}: {len(cited)}", in_nav=n == 1, searchable=False,
+                              context={"sections": sections, "first": first, "page": n, "pages": pages}))
+    return specs
+
+
+def listing_inputs(catalog: Catalog, spec: PageSpec, claim_json: Callable[[Claim], str]) -> str:
+    """Everything of the catalog that a claimant, tag or expert page reads, as text, like
+    ``claim_page_inputs`` (``claim_json``: a claim's JSON); "" for the other pages, which read
+    the whole catalog."""
+    entity = spec.context.get("entity") or spec.context.get("expert")
+    if entity is None:
+        return ""
+    if isinstance(entity, Expert):
+        claims = [claim for claim, _ in entity.quotes]
+        extra = repr((entity.roles, [claim.quotes.index(quote) for claim, quote in entity.quotes]))
+    else:
+        claims, extra = entity.claims, ""
+    return "\x00".join([spec.template, entity.name, entity.slug, extra, repr(entity.person),
+                        *(claim_json(claim) + " " + catalog.claimant_of[claim.id] + " "
+                          + catalog.shown("claimant", claim.claimant) for claim in claims)])
+
+
+def claim_page_inputs(catalog: Catalog, claim_id: str, history: object) -> str:
+    """Everything of the catalog that claim.html reads for one claim, as text: when it is
+    unchanged (and the templates and settings are), so is the page."""
+    claim = catalog.by_id[claim_id]
+    return "\x00".join([
+        claim.model_dump_json(),
+        catalog.claimant_of[claim_id],
+        repr([catalog.shown(kind, name) for kind, names in (("claimant", [claim.claimant]), ("tag", claim.tags),
+              ("expert", [q.expert for q in claim.quotes])) for name in names]),
+        " ".join(catalog.expert_slug[name_key(q.expert)] for q in claim.quotes),
+        " ".join(catalog.tag_slug[name_key(tag)] for tag in claim.tags),
+        repr([(other.id, other.claim, other.verdict) for other in catalog.related[claim_id]]),
+        repr(history),
+        catalog.names.registry.digest if catalog.names.registry else "",  # names shown, sameAs
+    ])
+
+
+_HEADING = re.compile(r"<h([1-3]) id=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)
+
+
+def headings(html: str) -> list[tuple[int, str, str]]:
+    """(level, id, text) of the h1-h3 headings our templates write, for the page's TOC."""
+    return [(int(level), anchor, plain_text(inner)) for level, anchor, inner in _HEADING.findall(html)]
+
+
+_ID = re.compile(r'\sid="([^"]+)"')
+
+
+def anchor_ids(markup: str) -> set[str]:
+    """Every element id in HTML our templates wrote (each an anchor a link may name)."""
+    return {html.unescape(anchor) for anchor in _ID.findall(markup)}
+
+
+def _clip(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,611 @@
+"""Plugin options and site settings in, the whole generated site out.
+
+The one core both adapters call: ``settings_from`` checks the factcheck options
+(from MkDocs' parsed config or from ``mkdocs.yml`` read directly) into plain
+``Settings``; a ``SitePlanner`` keeps the loader and renderer for those settings
+(so ``serve`` and ``generate --watch`` re-validate and re-render only what
+changed) and makes a ``SitePlan``: the claims loaded and linked, every generated
+page (source path, title, meta, HTML body, head tags) and every site file (feed,
+exports, claims index, CSS/JS). The MkDocs plugin turns a plan into MkDocs files;
+``factcheck generate`` writes it into docs_dir. Neither holds page logic.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from pydantic import ValidationError
+
+from ..base import cards, parallel
+from ..base.cards import Card, CardFailure, CardJob, CardMaker
+from ..base.errors import ClaimError, report_lines
+from ..base.strings import UnknownStrings, strings_for
+from ..claims import editorial, people, urls
+from ..claims.catalog import Catalog, build_catalog, log_entries
+from ..claims.history import claim_histories
+from ..claims.loader import DEFAULT_MAX_BYTES, ClaimLoader, ClaimSet, field_position
+from ..claims.model import ID_PATTERN, Claim
+from ..claims.record import RecordPolicy, record_check
+from ..claims.scale import RatingScale
+from ..output import cache as disk_cache
+from ..output.editor import EditorOptionError, EditorOptions
+from ..output.feeds import site_files
+from ..output.pages import PageSpec, claim_page_inputs, headings, listing_inputs, plan_pages
+from ..output.render import Renderer, SiteInfo
+
+MARKERS = ("latest", "brief", "scale")
+
+# The plugin's options: name -> (accepted types, default). The MkDocs adapter declares
+# the same names for MkDocs' own config parsing; the checks that matter live here.
+OPTIONS: dict[str, tuple[tuple[type, ...], Any]] = {
+    "claims_dir": ((str,), "claims"),
+    "scale": ((list, type(None)), None),
+    "language": ((str, type(None)), None),
+    "strings": ((dict,), {}),
+    "organization": ((str, type(None)), None),
+    "organization_url": ((str, type(None)), None),
+    "default_author": ((str, type(None)), None),
+    "max_file_bytes": ((int,), DEFAULT_MAX_BYTES),
+    "latest_count": ((int,), 5),
+    "feed_limit": ((int,), 50),
+    "search_full_text": ((bool,), False),
+    "page_size": ((int,), 500),
+    "cache_dir": ((str, type(None)), None),
+    "warnings_as_errors": ((str, list, type(None)), None),
+    "min_reviewers": ((int,), 0),
+    "timezone": ((str,), "UTC"),  # an IANA name: plain publication dates go out at midnight there
+    # The organisation's pages for readers and ClaimReview: a docs path or a URL each.
+    "about": ((str, type(None)), None),
+    "contact": ((str, type(None)), None),
+    "funding": ((str, type(None)), None),
+    "methodology": ((str, type(None)), None),
+    "corrections": ((str, type(None)), None),
+    "report_error": ((str, type(None)), None),  # an issue-form URL or an e-mail address
+    "card_fonts": ((list,), []),  # more font files for share cards (e.g. a CJK font)
+    "workers": ((int, str), parallel.AUTO),  # processes for parsing and rendering: a number or auto
+    "history": ((str, bool), "auto"),  # the published record from git: auto, required or off
+    "record_starts": ((str, date, type(None)), None),  # checks out before it may keep older dates
+    "allow_hosts": ((list,), []),  # hosts `factcheck links`/`archive`/`import` ask at non-public addresses
+    "people": ((str, type(None)), None),  # the people registry; default people.yml, when it exists
+    "preview_hosts": ((list,), []),  # hosts besides loopback that `mkdocs serve` answers (plugin adapter only)
+    "editor": ((dict, bool, type(None)), None),  # the form editor's page: editor.EditorOptions checks it
+}
+IDENTITY = ("about", "contact", "funding", "methodology", "corrections", "report_error")
+MINIMUMS = {"page_size": 1, "max_file_bytes": 1, "latest_count": 0, "feed_limit": 0, "min_reviewers": 0}
+
+
+def identity_pages(site: SiteInfo) -> list[tuple[str, str]]:
+    """(option, page path in docs_dir) of each identity option that names a page, not a URL or an
+    e-mail address: ``report_error: corrections.md#report-an-error`` -> ('report_error', 'corrections.md')."""
+    found = []
+    for option in IDENTITY:
+        target: str = getattr(site, option)
+        if not target or "://" in target or target.startswith("mailto:") or ("@" in target and "/" not in target):
+            continue
+        found.append((option, target.partition("#")[0]))
+    return found
+
+
+def missing_identity_pages(site: SiteInfo, pages: Collection[str], *, config_file: Path, docs_dir: str) -> list[str]:
+    """A located message for each identity option naming a page that is not among ``pages`` (the
+    site's source paths and URLs: its own files and ours), so no footer link or ClaimReview policy
+    is a 404."""
+    problems = []
+    for option, page in identity_pages(site):
+        if page in pages:
+            continue
+        line = option_line(config_file, option)
+        where = f"{config_file.name}:{line}" if line else config_file.name
+        problems.append(f"{where}: plugins.factcheck.{option} names the page {page}, which does not exist "
+                        f"({docs_dir}/{page}); write that page (`factcheck init` writes one to fill in), "
+                        "or name an existing page, a URL or an e-mail address")
+    return problems
+
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml's structure only (for line numbers): every tag (!ENV, !relative) is a plain node."""
+
+
+def option_line(config_file: Path, option: str) -> int:
+    """The line of ``plugins: - factcheck: <option>:`` in ``config_file`` (0 when it is not found
+    there, e.g. set in an INHERIT parent)."""
+    try:
+        root = yaml.compose(config_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
+    except (OSError, yaml.YAMLError):
+        return 0
+    plugins = _value_of(root, "plugins")
+    entries = plugins.value if isinstance(plugins, yaml.SequenceNode) else [plugins]
+    for entry in entries:
+        options = _value_of(entry, "factcheck")
+        for key, _ in (options.value if isinstance(options, yaml.MappingNode) else []):
+            if isinstance(key, yaml.ScalarNode) and key.value == option:
+                return int(key.start_mark.line) + 1
+    return 0
+
+
+def _value_of(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return next((value for k, value in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+
+
+class SettingsError(Exception):
+    """The site's factcheck configuration cannot be used; the message names the option and the fix."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a build depends on besides the claim files and templates."""
+
+    config_dir: Path  # the folder of mkdocs.yml: claim paths are shown relative to it
+    docs_dir: Path
+    claims_dir: Path
+    scale: RatingScale
+    strings: tuple[tuple[str, str], ...]
+    site: SiteInfo
+    overrides: tuple[Path, ...] = ()  # <custom_dir>/factcheck: the site's own templates
+    custom_dir: Path | None = None
+    cache_dir: Path | None = None
+    max_file_bytes: int = DEFAULT_MAX_BYTES
+    latest_count: int = 5
+    feed_limit: int = 50
+    search_full_text: bool = False
+    page_size: int = 500
+    policy: editorial.Policy = field(default_factory=editorial.Policy)
+    card_fonts: tuple[str, ...] = ()  # font files added to the packaged ones
+    workers: int | None = None  # processes for parsing and rendering claims (None: auto)
+    record: RecordPolicy = field(default_factory=RecordPolicy)
+    people_file: Path | None = None  # people.yml (read when it exists)
+    editor: EditorOptions = field(default_factory=EditorOptions)  # the form editor's page (off by default)
+
+
+def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str | Path, site_name: str,
+                  site_url: str | None = None, use_directory_urls: bool = True, repo_url: str | None = None,
+                  theme_language: str | None = None, custom_dir: str | Path | None = None,
+                  site_description: str | None = None) -> Settings:
+    """The plugin's options (as written under ``plugins: - factcheck:``) and the site's settings,
+    checked. Raises ``SettingsError`` naming the option and what to write."""
+    values = _checked_options(options)
+    try:
+        scale = RatingScale.from_config(values["scale"])
+    except ValidationError as exc:
+        problems = "; ".join(_scale_location(e["loc"]) + e["msg"].removeprefix("Value error, ")
+                             for e in exc.errors())
+        raise SettingsError(f"plugins.factcheck.scale is invalid: {problems}") from None
+    try:
+        strings = strings_for(values["language"] or theme_language, values["strings"])
+    except UnknownStrings as exc:
+        raise SettingsError(f"plugins.factcheck.strings: {exc}") from None
+    try:
+        policy = editorial.Policy.from_options(values["warnings_as_errors"], values["min_reviewers"],
+                                               values["timezone"])
+    except ValueError as exc:
+        raise SettingsError(f"plugins.factcheck.{exc}") from None
+    try:
+        record = RecordPolicy.from_options(values["history"], values["record_starts"])
+    except ValueError as exc:
+        raise SettingsError(f"plugins.factcheck.{exc}") from None
+    try:
+        editor_options = EditorOptions.from_option(values["editor"])
+    except EditorOptionError as exc:
+        raise SettingsError(f"plugins.factcheck.{exc}") from None
+    organization = values["organization"] or site_name
+    default_author = values["default_author"] or organization
+    policy = dataclasses.replace(policy, desk=people.Desk(default_author))
+    site = SiteInfo(
+        name=site_name,
+        url=site_url or "",
+        organization=organization,
+        organization_url=values["organization_url"] or site_url or "",
+        default_author=default_author,
+        use_directory_urls=use_directory_urls,
+        repo_url=repo_url or "",
+        description=site_description or "",
+        language=values["language"] or theme_language or "en",
+        **{key: values[key] or "" for key in IDENTITY},
+    )
+    docs = (config_dir / docs_dir).resolve()
+    claims = config_dir / values["claims_dir"]  # as configured, not resolved: errors name it so
+    theme_dir = (config_dir / custom_dir).resolve() if custom_dir else None
+    return Settings(
+        config_dir=config_dir, docs_dir=docs, claims_dir=claims, scale=scale,
+        strings=tuple(sorted(strings.items())), site=site,
+        overrides=(theme_dir / "factcheck",) if theme_dir else (), custom_dir=theme_dir,
+        cache_dir=_cache_folder(values["cache_dir"], config_dir, claims, docs),
+        max_file_bytes=values["max_file_bytes"], latest_count=values["latest_count"],
+        feed_limit=values["feed_limit"], search_full_text=values["search_full_text"],
+        page_size=values["page_size"], policy=policy,
+        card_fonts=_card_fonts(values["card_fonts"], config_dir),
+        workers=values["workers"], record=record, people_file=people_file(values["people"], config_dir),
+        editor=editor_options,
+    )
+
+
+def people_file(option: str | None, config_dir: Path) -> Path:
+    """The people registry's file: the ``people`` option (which must exist), else people.yml
+    beside mkdocs.yml (read when it exists)."""
+    if option:
+        path = config_dir / option
+        if not path.is_file():
+            raise SettingsError(f"plugins.factcheck.people: {option} does not exist; create it (see the README's "
+                                "people registry section) or remove the option")
+        return path
+    return config_dir / people.DEFAULT_FILE
+
+
+def _checked_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(options) - set(OPTIONS))
+    if unknown:
+        raise SettingsError(f"plugins.factcheck: unknown option(s) {', '.join(unknown)}; "
+                            f"the options are {', '.join(OPTIONS)}")
+    values = {name: options.get(name, default) for name, (_, default) in OPTIONS.items()}
+    for name, (types, _) in OPTIONS.items():
+        value = values[name]
+        # bool is an int in Python; a number option never takes true/false.
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            wanted = " or ".join("nothing" if t is type(None) else _TYPE_NAMES[t] for t in types)
+            raise SettingsError(f"plugins.factcheck.{name} is {value!r}; write {wanted}")
+    try:
+        values["workers"] = parallel.workers_option(values["workers"])
+    except ValueError as exc:
+        raise SettingsError(f"plugins.factcheck.{exc}") from None
+    for name, least in MINIMUMS.items():
+        if values[name] < least:
+            raise SettingsError(f"plugins.factcheck.{name} is {values[name]!r}; "
+                                f"write a whole number of at least {least}")
+    return values
+
+
+_TYPE_NAMES = {str: "text", list: "a list", dict: "a mapping", int: "a whole number", bool: "true or false",
+               date: "a date (YYYY-MM-DD)"}
+
+
+def _scale_location(loc: tuple[int | str, ...]) -> str:
+    """('ratings', 0, 'colour') -> 'scale[0].colour: '"""
+    parts = loc[1:] if loc and loc[0] == "ratings" else loc
+    if not parts:
+        return ""
+    return "scale" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts) + ": "
+
+
+def _cache_folder(option: str | None, config_dir: Path, claims_dir: Path, docs_dir: Path) -> Path | None:
+    if not option:
+        return None
+    folder = (config_dir / option).resolve()
+    if folder.is_relative_to(claims_dir.resolve()) or folder.is_relative_to(docs_dir):
+        raise SettingsError(f"plugins.factcheck.cache_dir ({option}) must not be inside the claims folder "
+                            "or docs_dir; use e.g. .cache/plugin/factcheck")
+    return folder
+
+
+def _card_fonts(option: list[Any], config_dir: Path) -> tuple[str, ...]:
+    """The site's card fonts, each checked now: a font the cards cannot read would otherwise
+    show up as cards without text, after MkDocs has emptied site_dir."""
+    paths = []
+    for font in option:
+        if not isinstance(font, str):
+            raise SettingsError(f"plugins.factcheck.card_fonts: {font!r} is not a file name")
+        path = (config_dir / font).resolve()
+        problem = cards.font_problem(str(path))
+        if problem:
+            raise SettingsError(f"plugins.factcheck.card_fonts: {font}: {problem}; name a TTF, OTF or TTC "
+                                "font file, relative to mkdocs.yml")
+        paths.append(str(path))
+    return tuple(paths)
+
+
+ERROR_PAGE = "errors.html"
+
+
+@dataclass
+class SitePlan:
+    """One build's claims and everything made from them. Page bodies and head tags are
+    rendered on request, so an adapter renders only the pages it needs."""
+
+    renderer: Renderer
+    catalog: Catalog
+    errors: list[ClaimError]
+    pages: dict[str, PageSpec]  # by source path in docs_dir, e.g. claims/<id>.md
+    files: dict[str, str]  # by path in the site, e.g. feed.xml
+    config_dir: Path
+    claims_dir: Path
+    banner: str = ""  # the errors notice shown on every page while claim files are broken
+    latest_count: int = 5
+    cards: list[tuple[str, Card]] = field(default_factory=list)  # share cards, by path in the site
+    reuse: dict[str, tuple[str, str]] | None = None  # src_uri -> (inputs key, HTML), kept by the planner
+    settings_key: str = ""
+    workers: int | None = None  # the site's workers option (None: auto), for adapters that render every page
+    claim_files: dict[str, Path] = field(default_factory=dict)  # claim id -> its file, resolved once
+    _templates: str = ""  # the templates' fingerprint, taken once per plan
+    _json: dict[str, str] = field(default_factory=dict)  # claims' JSON by id, for reuse keys
+    _inputs: dict[str, str] = field(default_factory=dict)  # claim pages' inputs by claim id
+
+    def url(self, src_uri: str) -> str:
+        return urls.page_url(src_uri, self.renderer.site.use_directory_urls)
+
+    def body(self, spec: PageSpec, here: str | None = None) -> str:
+        """The page's HTML, as the theme places it in the page's content; its relative links
+        start from ``here`` (default: the page's own URL). Where the planner keeps pages, a
+        claim, claimant, tag or expert page whose inputs, templates and settings are unchanged
+        is not rendered again."""
+        start = self.url(spec.src_uri) if here is None else here
+        key = self._reuse_key(spec, start)
+        if key and self.reuse is not None and self.reuse.get(spec.src_uri, ("", ""))[0] == key:
+            return self.reuse[spec.src_uri][1]
+        banner = "" if spec.template == ERROR_PAGE else self.banner  # an error page is its own notice
+        html = banner + self.renderer.page(spec.template, self.catalog, start, **spec.context)
+        if key and self.reuse is not None:
+            self.reuse[spec.src_uri] = (key, html)
+        return html
+
+    def prerender(self, workers: int | None) -> Bodies | None:
+        """Every generated page's body for its own URL, rendered ahead in worker processes
+        while the caller goes on; None where that would not pay (see ``parallel``)."""
+        specs = list(self.pages.values())
+        count = parallel.worker_count(workers, len(specs))
+        if count < 2 or not parallel.can_fork():
+            return None
+        for template in {spec.template for spec in specs}:  # compiled once, here, not in every worker
+            # A site's broken template fails where it fails in one process: rendering its first page.
+            with contextlib.suppress(jinja2.TemplateError):
+                self.renderer.env.get_template(template)
+        return Bodies(self, specs, count)
+
+    def _reuse_key(self, spec: PageSpec, here: str) -> str:
+        if self.reuse is None:
+            return ""
+        if spec.claim_id and spec.claim_id in self.catalog.by_id:
+            inputs = self.head_inputs(spec)
+        else:
+            inputs = listing_inputs(self.catalog, spec, self._claim_json)
+            if not inputs:
+                return ""
+        self._templates = self._templates or self.renderer.templates_fingerprint()
+        parts = [inputs, self._templates, self.settings_key, self.banner, here]
+        return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+    def _claim_json(self, claim: Claim) -> str:
+        """A claim's JSON, made once per plan (a claim is on several listings)."""
+        found = self._json.get(claim.id)
+        if found is None:
+            found = self._json[claim.id] = claim.model_dump_json()
+        return found
+
+    def head(self, here: str, spec: PageSpec | None = None, *, claim_review: bool = True,
+             title: str = "", description: str = "") -> str:
+        """Tags for the <head> of any page at URL ``here``: share tags (of a hand-written page
+        from its ``title`` and ``description``); on a claim page (unless the adapter places it
+        in the body) its ClaimReview."""
+        claim = self.catalog.by_id.get(spec.claim_id) if spec and spec.claim_id else None
+        if spec is not None:
+            title, description = spec.title, spec.description
+        history = spec.context.get("history") if spec is not None else None
+        return self.renderer.head(self.catalog, here, claim, description, title, claim_review=claim_review,
+                                  history=history)
+
+    def head_inputs(self, spec: PageSpec) -> str:
+        """What a page's head shows besides its title and description, as text: a claim page's
+        share tags and ClaimReview read the whole claim (its body may not show every field)."""
+        if not spec.claim_id or spec.claim_id not in self.catalog.by_id:
+            return ""
+        found = self._inputs.get(spec.claim_id)
+        if found is None:  # asked for twice under serve: the reuse key and the stub
+            found = self._inputs[spec.claim_id] = claim_page_inputs(self.catalog, spec.claim_id,
+                                                                    spec.context.get("history"))
+        return found
+
+    def footer(self, here: str) -> str:
+        """The site's identity (about, contact, funding ...) for the footer of the page at ``here``."""
+        return self.renderer.footer(here)
+
+    def claim_review(self, spec: PageSpec) -> str:
+        """The claim page's ClaimReview script element ("" for other pages)."""
+        claim = self.catalog.by_id.get(spec.claim_id) if spec.claim_id else None
+        return str(self.renderer.claim_review(claim, self.url(spec.src_uri), self.catalog)) if claim else ""
+
+    def toc(self, html: str) -> list[tuple[str, str]]:
+        """(anchor, text) of the page's sections, for the theme's table of contents."""
+        return [(anchor, text) for level, anchor, text in headings(html) if level == 2]
+
+    def title_anchor(self, html: str) -> tuple[str, str] | None:
+        """(anchor, text) of the page's h1, if it has an id: the theme's "Skip to content" lands
+        there (on a claim page, the claim), not on the first section after it."""
+        return next(((anchor, text) for level, anchor, text in headings(html) if level == 1), None)
+
+    def fill_markers(self, html: str, here: str) -> str:
+        """A hand-written page's ``<!-- factcheck:... -->`` markers, replaced by their fragments."""
+        for marker in MARKERS:
+            tag = f"<!-- factcheck:{marker} -->"
+            if tag in html:
+                fragment = self.renderer.page(f"{marker}.html", self.catalog, here, count=self.latest_count)
+                html = html.replace(tag, fragment)
+        return html
+
+    def source_of(self, spec: PageSpec) -> Path | None:
+        """The file a page comes from, for tools that read its date or git history: a claim
+        page's claim file (or, for a broken one, that file); None for a listing, which no one
+        file makes (the adapter gives it a file of its own)."""
+        claim = self.catalog.by_id.get(spec.claim_id) if spec.claim_id else spec.context.get("claim")
+        if isinstance(claim, Claim) and claim.id in self.claim_files:
+            return self.claim_files[claim.id]
+        if spec.template == ERROR_PAGE:
+            first: ClaimError = spec.context["errors"][0]
+            return (self.config_dir / first.path).resolve()
+        return None
+
+    def card_warnings(self, failures: list[CardFailure]) -> list[ClaimError]:
+        """A located warning for each share card that could not be drawn (its page shows the
+        site's card): at the claim file's field whose text the renderer failed on."""
+        site_card = cards.card_src(self.renderer.site_card(), self.renderer.card_fonts)
+        found = []
+        for failure in failures:
+            claim = self.catalog.by_id.get(failure.stem)
+            if failure.src == site_card or claim is None:  # site_name and site_description: trusted text
+                found.append(ClaimError("mkdocs.yml", 0, 0, f"the site's share card could not be drawn "
+                                        f"({failure.reason}): its pages get a card without text",
+                                        "check site_name and site_description", "card-fallback", "warning"))
+                continue
+            if failure.field in ("kicker", "label"):  # the site's name, a verdict's label: mkdocs.yml
+                found.append(ClaimError("mkdocs.yml", 0, 0, f"the share card of {claim.path} could not be "
+                                        f"drawn ({failure.reason}); the page shows the site's card instead",
+                                        "check site_name and the scale's labels", "card-fallback", "warning"))
+                continue
+            key = "claimant" if failure.field == "byline" else "claim"
+            line, column = field_position(self.claim_files[claim.id], key)
+            found.append(ClaimError(claim.path, line, column, f"the share card could not be drawn "
+                                    f"({failure.reason}); the page shows the site's card instead",
+                                    f"the renderer fails on the {key}'s text", "card-fallback", "warning"))
+        return found
+
+    def take_files(self) -> dict[str, str]:
+        """The site files, handed over once: the plan keeps only their paths (the JSON export
+        is megabytes, and the plan lives as long as the build)."""
+        taken, self.files = self.files, dict.fromkeys(self.files, "")
+        return taken
+
+    def clashes(self, others: Mapping[str, str]) -> list[str]:
+        """Where another file (``{URL: its name}``) wants the URL of one of our pages or files:
+        one line per clash naming both."""
+        wanted = {self.url(uri): self._wanted_by(spec) for uri, spec in self.pages.items()}
+        wanted.update({uri: f"factcheck's generated file {uri}" for uri in self.files})
+        return [f"{name} and {wanted[url]} both want the URL /{url}" for url, name in others.items() if url in wanted]
+
+    def _wanted_by(self, spec: PageSpec) -> str:
+        claim = self.catalog.by_id.get(spec.claim_id) if spec.claim_id else None
+        if claim is not None:
+            return f"the claim page of {claim.path}"
+        return f"factcheck's generated page {spec.title!r}"
+
+
+class Bodies:
+    """Page bodies on their way from worker processes, each for its page's own URL."""
+
+    def __init__(self, plan: SitePlan, specs: list[PageSpec], workers: int) -> None:
+        self._plan = plan
+        self._index = {spec.src_uri: i for i, spec in enumerate(specs)}
+        self._job = parallel.Job(plan.body, specs, workers, "page bodies rendered")
+
+    def take(self, spec: PageSpec, here: str) -> str | None:
+        """The body of the page at URL ``here``; None when it was rendered for another URL
+        (``i18n`` moves pages: their relative links differ)."""
+        index = self._index.get(spec.src_uri)
+        if index is None or here != self._plan.url(spec.src_uri):
+            return None
+        return self._job.take(index)  # not kept here: MkDocs holds it as the page's content
+
+    def close(self) -> None:
+        self._job.close()
+
+
+def error_pages(errors: list[ClaimError], catalog: Catalog) -> dict[str, PageSpec]:
+    """Pages at broken claims' own URLs showing their errors (under serve and watch), instead
+    of a bare 404."""
+    by_id: dict[str, list[ClaimError]] = {}
+    for error in errors:
+        claim_id = Path(error.path).stem
+        if re.fullmatch(ID_PATTERN, claim_id) and claim_id not in catalog.by_id:
+            by_id.setdefault(claim_id, []).append(error)
+    return {urls.claim_src(claim_id): PageSpec(urls.claim_src(claim_id), ERROR_PAGE, claim_id,
+                                               context={"errors": found})
+            for claim_id, found in by_id.items()}
+
+
+@dataclass
+class SitePlanner:
+    """Plans the site for one set of settings; keep it across rebuilds (serve, watch) so
+    unchanged Markdown is not rendered again. With ``keep_pages`` (serve, watch) it also keeps
+    each claim file's result (unchanged files are not parsed again) and claim pages' HTML
+    between plans; without it (one build) it lets go of them as soon as it can."""
+
+    settings: Settings
+    keep_pages: bool = False
+    loader: ClaimLoader = field(init=False)
+    renderer: Renderer = field(init=False)
+    _kept: dict[str, tuple[str, str]] = field(init=False, default_factory=dict)
+    clock: editorial.Clock | None = field(init=False, default=None)  # the last load's
+
+    def __post_init__(self) -> None:
+        s = self.settings
+        record = record_check(s.scale, s.record, s.policy, s.cache_dir, s.config_dir, s.workers)
+        self.loader = ClaimLoader(s.scale, max_bytes=s.max_file_bytes, policy=s.policy, workers=s.workers,
+                                  record=record, people_file=s.people_file)
+        self.renderer = Renderer(dict(s.strings), s.scale, s.site, s.overrides,
+                                 search_full_text=s.search_full_text, page_size=s.page_size,
+                                 card_fonts=s.card_fonts)
+        self.card_maker = CardMaker()  # share cards by content, kept across rebuilds
+        if s.cache_dir:
+            self.renderer.preload(disk_cache.load(s.cache_dir))
+
+    def load(self) -> ClaimSet:
+        """Read and check every claim file (only the changed ones, for a kept planner), at the
+        build's instant (taken here, once: the checks and the plan agree on what is out)."""
+        s = self.settings
+        self.clock = s.policy.clock()  # EpochError (a SiteError) for a malformed SOURCE_DATE_EPOCH
+        self.loader.policy = replace(s.policy, today=self.clock.now)
+        claim_set = self.loader.load(s.claims_dir, s.config_dir, site_root=s.config_dir)
+        if not self.keep_pages:
+            self.loader.forget()  # one build reuses no file's result: they would be held to its end
+        return claim_set
+
+    def plan(self, claim_set: ClaimSet | None = None, *, preview: bool = False,
+             show_errors: bool = False) -> SitePlan:
+        """Link the claims (loaded now unless given) and plan every generated page and file: of
+        the published checks only, or with ``preview`` (``mkdocs serve``) of drafts and checks
+        in review too. With ``show_errors`` a broken claim's URL gets a page showing its errors."""
+        s = self.settings
+        claim_set = claim_set or self.load()
+        banner = ""
+        if claim_set.errors:
+            banner = self.renderer.env.get_template(ERROR_PAGE).render(errors=report_lines(claim_set.errors))
+        catalog = build_catalog(claim_set.claims.values(), s.scale, preview=preview, today=self.clock,
+                                names=claim_set.names)
+        shown = [*catalog.claims, *catalog.withdrawn]
+        self.renderer.forget_except(shown)
+        self.renderer.render_markdown(shown, s.workers)
+        paths = {claim.id: (s.config_dir / claim.path).resolve() for claim in shown}
+        record = claim_set.record
+        histories = claim_histories(s.claims_dir, s.site.repo_url, s.scale, git_log=record.log if record else None,
+                                    record=record)
+        changes = {claim.id: [(c.date, c.before, c.after) for c in history.verdict_changes]
+                   for claim in shown if (history := histories.get(paths[claim.id]))}
+        catalog.log = log_entries(catalog, changes)
+        pages = plan_pages(catalog, self.renderer, s.page_size)
+        for claim in shown:
+            pages[urls.claim_src(claim.id)].context["history"] = histories.get(paths[claim.id])
+        if show_errors:
+            pages.update(error_pages(claim_set.errors, catalog))
+        files = site_files(catalog, self.renderer, feed_limit=s.feed_limit)
+        if self.keep_pages:
+            self._kept = {uri: kept for uri, kept in self._kept.items() if uri in pages}
+        return SitePlan(self.renderer, catalog, claim_set.errors, pages, files, s.config_dir, s.claims_dir,
+                        banner=banner, latest_count=s.latest_count, cards=self.renderer.card_files(catalog),
+                        reuse=self._kept if self.keep_pages else None, settings_key=repr(s), workers=s.workers,
+                        claim_files=paths)
+
+    def start_cards(self, plan: SitePlan) -> CardJob:
+        """The plan's share cards on their way (cold ones drawn in worker processes); a card
+        that cannot be drawn gets the site's card (``CardJob.failures``, ``plan.card_warnings``)."""
+        return self.card_maker.start(plan.cards, self.renderer.card_fonts, self.settings.cache_dir,
+                                     fallback=self.renderer.site_card())
+
+    def card_images(self, plan: SitePlan) -> tuple[dict[str, bytes], list[ClaimError]]:
+        """The plan's share cards as PNG bytes, by path in the site (drawn or from the caches),
+        and a located warning for each that could not be drawn."""
+        job = self.start_cards(plan)
+        images = {src: data if isinstance(data, bytes) else data.read_bytes() for src, data in job.result().items()}
+        return images, plan.card_warnings(job.failures)
+
+    def save_cache(self) -> None:
+        """Keep the rendered Markdown for the next build (when the site set cache_dir)."""
+        if self.settings.cache_dir:
+            disk_cache.save(self.settings.cache_dir, self.renderer.rendered)

@@ -1,0 +1,7 @@
+"""The contributors' and desks' tools behind the commands: link checking
+(``linkcheck``), archiving sources (``archive``), importing ClaimReview
+(``importer``), the desk's identity checks (``desk``), a new site (``init``), the
+optional extras (``extras``) and the local form editor (``editor_local``).
+
+May import: ``base``, ``claims``, ``output``, ``plan``, ``project``. Never MkDocs or an adapter.
+"""
