@@ -365,7 +365,7 @@ def runs(step_list: list[dict[str, Any]]) -> str:
 
 def test_every_workflow_is_well_formed() -> None:
     files = sorted(WORKFLOWS.glob("*.yml"))
-    assert [f.name for f in files] == ["deploy.yml", "links.yml", "validate.yml"]
+    assert [f.name for f in files] == ["deploy.yml", "links.yml", "tests.yml", "validate.yml"]
     for file in files:
         data = workflow(file.name)
         assert data["name"] and data["on"] and data["jobs"]
@@ -432,6 +432,20 @@ def test_links_workflow() -> None:
     assert "--body-file issue.md" in script and "${{" not in script
     assert "gh issue edit" in script and "gh issue create" in script and "gh issue close" in script
     assert script.index("gh issue list") < script.index("gh issue edit")
+
+
+def test_tests_workflow() -> None:
+    """The README's test command on every pull request and push to main, with what it installs."""
+    data = workflow("tests.yml")
+    assert "pull_request" in data["on"] and data["on"]["push"]["branches"] == ["main"]
+    assert data["permissions"] == {"contents": "read"}
+    job = data["jobs"]["tests"]
+    assert job["container"].startswith("python:3.11-")  # Debian's Chromium at /usr/bin/chromium, as root
+    assert uses(steps(data, "tests")) == ["actions/checkout"]
+    script = runs(steps(data, "tests"))
+    assert "chromium" in script and "default-jre-headless" in script and "npm" in script
+    assert script.strip().splitlines()[-1] == "make test"
+    assert "make test" in (REPO / "README.md").read_text(encoding="utf-8")
 
 
 class _AnyTag(yaml.SafeLoader):
