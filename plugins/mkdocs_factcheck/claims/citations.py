@@ -72,16 +72,36 @@ def in_markdown(text: str) -> list[Found]:
     return [Found(w.start(), w.end(), r.number, r.cites) for w, r in zip(written, read, strict=True)]
 
 
-def missing(claim: Claim) -> list[tuple[str, int, Found]]:
-    """(field, which ``[^N]`` of the field it is, from 0, the citation) for each citation in the
-    summary or analysis that names no source."""
+# `[^2]: https://...` on a line of its own is a Markdown link definition (GitHub's footnote
+# syntax looks the same): it would vanish and turn every [^2] into a link to its address.
+_DEFINITION = re.compile(r"^[ >]{0,8}\[\^([0-9]{1,6})\]:", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A ``[^N]`` the loader reports: in which field, which of its ``[^N]`` (from 0), and why."""
+
+    field: str
+    index: int
+    found: Found
+    definition: bool = False  # a link definition, not a citation to a missing source
+
+
+def problems(claim: Claim) -> list[Problem]:
+    """Citations in the summary or analysis that name no source, and ``[^N]:`` definitions."""
     count = len(claim.sources)
-    found: list[tuple[str, int, Found]] = []
+    found: list[Problem] = []
     for field in CITED_FIELDS:
         text: str = getattr(claim, field)
-        # Cheap first: only a number out of range needs the Markdown read.
-        if all(1 <= int(m.group(1)) <= count for m in CITATION.finditer(text)):
+        # Cheap first: only a number out of range, or a definition, needs the Markdown read.
+        if "[^" not in text or (all(1 <= int(m.group(1)) <= count for m in CITATION.finditer(text))
+                                and not _DEFINITION.search(text)):
             continue
-        found += [(field, index, f) for index, f in enumerate(in_markdown(text))
-                  if f.cites and not 1 <= f.number <= count]
+        marks = in_markdown(text)
+        defined = {m.start() + m.group(0).index("[") for m in _DEFINITION.finditer(text)}
+        for index, mark in enumerate(marks):
+            if mark.start in defined:
+                found.append(Problem(field, index, mark, definition=True))
+            elif mark.cites and not 1 <= mark.number <= count:
+                found.append(Problem(field, index, mark))
     return found

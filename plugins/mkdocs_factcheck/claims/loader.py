@@ -289,24 +289,31 @@ def _with_cited_sources(result: FileResult, raw: bytes) -> FileResult:
     """The result, or the file's errors when its summary or analysis cites a source it does
     not list (``[^5]`` with four sources): each located at the citation, all in one run."""
     claim = result.claim
-    bad = citations.missing(claim) if claim is not None else []
+    bad = citations.problems(claim) if claim is not None else []
     if claim is None or not bad:
         return result
     text = raw.decode("utf-8-sig")
     node, _ = _compose(text, claim.path)
-    count = len(claim.sources)
     errors = []
-    for field_name, index, found in bad:
-        line, column = _citation_position(text, node, field_name, index) if node is not None else (1, 1)
-        numbered = f"1 to {count}" if count > 1 else "1"
-        hint = ("sources are numbered from 1: [^1] cites the first" if found.number == 0 else
-                f"cite a source by its number in `sources:` ({numbered}), or add the source it means")
-        errors.append(ClaimError(
-            claim.path, line, column,
-            f"{field_name} cites source {found.number} ([^{found.number}]), but the check lists "
-            f"{count} source{'s' if count != 1 else ''}",
-            hint + "; to write [^N] as text, put it in `backticks`"))
+    for problem in bad:
+        line, column = _citation_position(text, node, problem.field, problem.index) if node is not None else (1, 1)
+        errors.append(ClaimError(claim.path, line, column, *_citation_problem(problem, len(claim.sources))))
     return FileResult(None, _capped(sorted(errors), claim.path, len(errors)))
+
+
+def _citation_problem(problem: citations.Problem, count: int) -> tuple[str, str]:
+    """(message, hint) for a citation the loader refuses."""
+    number, where = problem.found.number, problem.field
+    code = "; to write [^N] as text, put it in `backticks`"
+    if problem.definition:
+        return (f"{where}: [^{number}]: at the start of a line is a Markdown link definition, not a source: "
+                f"it would vanish and make every [^{number}] a link",
+                "list the source under `sources:` and cite it with [^N] in the text" + code)
+    numbered = f"1 to {count}" if count > 1 else "1"
+    hint = ("sources are numbered from 1: [^1] cites the first" if number == 0 else
+            f"cite a source by its number in `sources:` ({numbered}), or add the source it means")
+    return (f"{where} cites source {number} ([^{number}]), but the check lists {count} "
+            f"source{'s' if count != 1 else ''}", hint + code)
 
 
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
