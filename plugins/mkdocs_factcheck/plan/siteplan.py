@@ -592,11 +592,27 @@ class SitePlanner:
                         reuse=self._kept if self.keep_pages else None, settings_key=repr(s), workers=s.workers,
                         claim_files=paths)
 
-    def start_cards(self, plan: SitePlan) -> CardJob:
-        """The plan's share cards on their way (cold ones drawn in worker processes); a card
+    def start_cards(self, plan: SitePlan, site_dir: Path | None = None) -> CardJob:
+        """The plan's share cards on their way (cold ones drawn in worker processes, as the
+        ``workers`` option allows, each written into ``site_dir`` as it is drawn); a card
         that cannot be drawn gets the site's card (``CardJob.failures``, ``plan.card_warnings``)."""
-        return self.card_maker.start(plan.cards, self.renderer.card_fonts, self.settings.cache_dir,
-                                     fallback=self.renderer.site_card())
+        return self.card_maker.start(plan.cards, self.renderer.card_fonts, self.card_cache(),
+                                     fallback=self.renderer.site_card(), workers=self.settings.workers,
+                                     site_dir=site_dir)
+
+    def card_cache(self) -> Path | None:
+        """Where cards are kept between builds (in its cards/ folder): cache_dir, else
+        .cache/plugin/factcheck beside mkdocs.yml, so every site's CI can cache them. Not
+        through a symbolic link there (one committed in the repository would have the build
+        write elsewhere): then the cards are drawn afresh each build."""
+        if self.settings.cache_dir:
+            return self.settings.cache_dir
+        folder = self.settings.config_dir
+        for part in (*cards.DEFAULT_CACHE.parts, "cards"):
+            folder = folder / part
+            if folder.is_symlink():
+                return None
+        return folder.parent
 
     def card_images(self, plan: SitePlan) -> tuple[dict[str, bytes], list[ClaimError]]:
         """The plan's share cards as PNG bytes, by path in the site (drawn or from the caches),

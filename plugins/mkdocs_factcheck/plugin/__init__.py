@@ -237,11 +237,11 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             files.append(file)
             if not spec.in_nav:  # a nav entry may give an in-nav page its own title: MkDocs makes those
                 attach_generated_page(file, spec, config)
-        # Share cards are drawn in worker processes while MkDocs renders the pages. Drawing
-        # one never raises: a card the renderer fails on gets the site's card (reported in post_build).
-        self._card_job = self._planner.start_cards(plan)
-        if not serving:  # MkDocs emptied site_dir before on_files; serve copies only new cards
-            self._card_job.start_copying(Path(config.site_dir))
+        # Share cards are drawn in worker processes while MkDocs renders the pages, each written
+        # into site_dir as it is drawn (MkDocs emptied it before on_files; serve copies only new
+        # cards, in post_build). Drawing one never raises: a card the renderer fails on gets the
+        # site's card (reported in post_build).
+        self._card_job = self._planner.start_cards(plan, site_dir=None if serving else Path(config.site_dir))
         for stem in self._card_job.uncovered:
             log.info(f"claims/{stem}: the share card leaves out the claim, whose script no card font has; "
                      "add a font file that has it to the plugin's card_fonts option")
