@@ -34,6 +34,7 @@ import gc
 import hashlib
 import importlib
 import io
+import logging
 import multiprocessing
 import os
 import re
@@ -65,6 +66,7 @@ BATCH = 32
 MAX_WORKERS = 4  # card processes: beyond this the pages, not the cards, end the build
 # Beside mkdocs.yml, for a site without cache_dir (cards in its cards/ folder).
 DEFAULT_CACHE = Path(".cache") / "plugin" / "factcheck"
+log = logging.getLogger("mkdocs.plugins.factcheck.cards")  # under MkDocs, shown with `mkdocs build -v`
 # The most characters of one field a card considers. The widest headline (7 lines of
 # 1040 px at 42 px) holds at most ~1,340 characters that advance at all (the narrowest
 # covered glyph, U+2044, is 5.4 px wide there), so for such text the cut is past what is
@@ -303,6 +305,7 @@ def _start_pool(workers: int, batches: list[list[tuple[str, Card]]],
         return None
     finally:
         gc.unfreeze()
+    log.debug(f"{sum(map(len, batches))} share cards drawn in {workers} worker processes")
     return pool
 
 
