@@ -23,8 +23,9 @@ NONE = type(None)
 @dataclass(frozen=True)
 class Option:
     """One option of ``plugins: - factcheck:``. ``types`` holds ``NONE`` when the option may be
-    left unset (its default is then None); ``items`` is the type of each entry of a list option
-    whose entries are checked (``item_name`` says what they are, for the error)."""
+    left unset (its default is then None, and ``unset`` says what applies instead when that is
+    not simply nothing); ``items`` is the type of each entry of a list option whose entries are
+    checked (``item_name`` says what they are, for the error)."""
 
     name: str
     types: tuple[type, ...]
@@ -33,10 +34,13 @@ class Option:
     items: type | None = None
     item_name: str = ""
     minimum: int | None = None  # a number option's least value
+    unset: str = ""  # what an unset option means, as README's options table says it
 
     def __post_init__(self) -> None:
         if self.optional and self.default is not None:
             raise ValueError(f"{self.name}: an option that may be unset defaults to None")
+        if self.unset and not self.optional:
+            raise ValueError(f"{self.name}: only an option that may be unset says what unset means")
         if (self.items is None) != (not self.item_name) or (self.items and list not in self.types):
             raise ValueError(f"{self.name}: items and item_name go together, on a list option")
 
@@ -52,13 +56,13 @@ class Option:
 
 OPTIONS: tuple[Option, ...] = (
     Option("claims_dir", (str,), "claims", "folder of claim files, relative to mkdocs.yml"),
-    Option("scale", (list, NONE), None, "your own rating scale (default: the built-in one)",
-           items=dict, item_name="ratings"),
-    Option("language", (str, NONE), None, "language of our own words (default: theme.language)"),
+    Option("scale", (list, NONE), None, "your own rating scale", items=dict, item_name="ratings",
+           unset="the default scale"),
+    Option("language", (str, NONE), None, "language of our own words", unset="`theme.language`"),
     Option("strings", (dict,), {}, "single words overridden"),
-    Option("organization", (str, NONE), None, "the ClaimReview author (default: site_name)"),
-    Option("organization_url", (str, NONE), None, "its URL (default: site_url)"),
-    Option("default_author", (str, NONE), None, '"Checked by" when a claim has no author'),
+    Option("organization", (str, NONE), None, "the ClaimReview author", unset="`site_name`"),
+    Option("organization_url", (str, NONE), None, "its URL", unset="`site_url`"),
+    Option("default_author", (str, NONE), None, '"Checked by" when a claim has no author', unset="`organization`"),
     Option("max_file_bytes", (int,), DEFAULT_MAX_BYTES, "larger claim files are refused", minimum=1),
     Option("latest_count", (int,), 5, "claims shown by the latest marker", minimum=0),
     Option("feed_limit", (int,), FEED_LIMIT, "entries in the Atom feed", minimum=0),
@@ -82,11 +86,11 @@ OPTIONS: tuple[Option, ...] = (
     Option("record_starts", (str, date, NONE), None, "checks out before it may keep older dates"),
     Option("allow_hosts", (list,), [], "hosts the network commands ask at non-public addresses",
            items=str, item_name="host names"),
-    Option("people", (str, NONE), None, "the people registry (default: people.yml, when it exists)"),
+    Option("people", (str, NONE), None, "the people registry", unset="`people.yml` (when it exists)"),
     # The plugin adapter's only: `mkdocs serve` (plugin/hostguard.py); "*" for any.
     Option("preview_hosts", (list,), [], "hosts besides loopback that mkdocs serve answers",
            items=str, item_name="host names"),
-    Option("editor", (dict, bool, NONE), None, "the form editor's page (output/editor.py checks it); off unless set"),
+    Option("editor", (dict, bool, NONE), None, "the form editor's page (output/editor.py checks it)", unset="off"),
 )
 BY_NAME: dict[str, Option] = {option.name: option for option in OPTIONS}
 
