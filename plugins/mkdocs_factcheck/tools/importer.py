@@ -435,7 +435,7 @@ def draft(found: Found, mapping: dict[str, str]) -> Draft:
         data["updated"] = updated
     if author:
         data["author"] = author
-    data["status"] = "draft"  # until someone reviews it: run_import may say otherwise (--status)
+    data["status"] = "draft"  # until someone reviews it: `factcheck import --status` may say otherwise
     result.data = data
     result.dropped += [f"{k}" for k in review if k not in CARRIED["review"]]
     result.dropped += [f"itemReviewed.{k}" for k in item if k not in CARRIED["itemReviewed"]]
