@@ -119,6 +119,10 @@ def test_a_default_list_is_never_shared(tmp_path: Path) -> None:
     ({"allow_hosts": [1]}, "plugins.factcheck.allow_hosts must be a list of host names"),
     ({"scale": "x"}, "plugins.factcheck.scale must be a list of ratings"),
     ({"max_file_bytes": 0}, "plugins.factcheck.max_file_bytes is 0; write a whole number of at least 1"),
+    # Options read by a parser of their own: its message, whatever the value's type.
+    ({"history": [1, 2]}, "plugins.factcheck.history is [1, 2]; write one of auto, required, off"),
+    ({"workers": True}, "plugins.factcheck.workers is True; write auto"),
+    ({"record_starts": 2025}, "plugins.factcheck.record_starts is 2025; write a date as YYYY-MM-DD"),
 ])
 def test_the_core_checks_each_option_as_the_table_says(tmp_path: Path, options: dict[str, Any],
                                                        message: str) -> None:

@@ -35,6 +35,9 @@ class Option:
     item_name: str = ""
     minimum: int | None = None  # a number option's least value
     unset: str = ""  # what an unset option means, as README's options table says it
+    # Read by a parser of its own, whose error says what to write (``auto``, a date): the types
+    # above are then MkDocs' check only, and a value of another type gets that parser's message.
+    parsed: bool = False
 
     def __post_init__(self) -> None:
         if self.optional and self.default is not None:
@@ -81,9 +84,12 @@ OPTIONS: tuple[Option, ...] = (
     Option("corrections", (str, NONE), None, "your corrections policy"),
     Option("report_error", (str, NONE), None, "where readers report an error (an issue form, page or e-mail)"),
     Option("card_fonts", (list,), [], "more font files for share cards (e.g. a CJK font)"),
-    Option("workers", (int, str), AUTO, "processes for parsing and rendering: a number or auto"),
-    Option("history", (str, bool), "auto", "the published record from git: auto, required or off"),
-    Option("record_starts", (str, date, NONE), None, "checks out before it may keep older dates"),
+    Option("workers", (int, str), AUTO, "processes for parsing and rendering: a number or auto",
+           parsed=True),
+    Option("history", (str, bool), "auto", "the published record from git: auto, required or off",
+           parsed=True),
+    Option("record_starts", (str, date, NONE), None, "checks out before it may keep older dates",
+           parsed=True),
     Option("allow_hosts", (list,), [], "hosts the network commands ask at non-public addresses",
            items=str, item_name="host names"),
     Option("people", (str, NONE), None, "the people registry", unset="`people.yml` (when it exists)"),

@@ -218,7 +218,8 @@ def _checked_options(options: Mapping[str, Any]) -> dict[str, Any]:
     # A copy of each default: a list or mapping in the table is never handed out to be changed.
     values = {o.name: options[o.name] if o.name in options else copy.copy(o.default) for o in OPTIONS}
     for option in OPTIONS:
-        _check_type(option, values[option.name])
+        if not option.parsed:
+            _check_type(option, values[option.name])
     try:
         values["workers"] = parallel.workers_option(values["workers"])
     except ValueError as exc:
