@@ -17,7 +17,7 @@ import pytest
 import yaml
 from conftest import ENV, REPO, Site, claim_yaml, make_site_in
 from mkdocs_factcheck.claims.slugs import claim_id_for
-from mkdocs_factcheck.cli import build_parser
+from mkdocs_factcheck.cli import COMMANDS, build_parser
 
 FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck.cli"]
 LOCATED = re.compile(r"^(?:\S+ +-  factcheck: | +)?(?P<line>\S+\.ya?ml:\d+:\d+: .*)$")
@@ -553,3 +553,41 @@ def test_pre_commit_entry_exits_0_on_good_and_1_on_bad(site: Site) -> None:
     bad = entry("claims/good.yml", "claims/bad.yml")
     assert bad.returncode == 1
     assert bad.stdout.startswith("claims/bad.yml:3:10: unknown verdict 'flase'")
+
+
+# --- the command table ---------------------------------------------------------------
+
+
+def _modules_loaded_by(argv: list[str]) -> set[str]:
+    """Our modules (and MkDocs') that `factcheck ARGV` imports, in a fresh interpreter."""
+    probe = ("import sys\nfrom mkdocs_factcheck.cli import main\n"
+             f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+             "print(' '.join(m for m in sys.modules if m.startswith(('mkdocs_factcheck.', 'mkdocs.'))))\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=ENV)
+    return set(out.stdout.split())
+
+
+def test_help_lists_every_command_of_the_table_and_imports_none() -> None:
+    proc = subprocess.run([*FACTCHECK, "--help"], capture_output=True, text=True, env=ENV, check=True)
+    for name, command in COMMANDS.items():
+        assert re.search(rf"^    {name} +{re.escape(command.summary)}$", proc.stdout, re.M), name
+    loaded = _modules_loaded_by(["--help"])
+    assert not {m for m in loaded if m.startswith(("mkdocs_factcheck.cli.", "mkdocs_factcheck.tools.", "mkdocs."))}
+
+
+def test_a_command_imports_its_own_module_only() -> None:
+    loaded = _modules_loaded_by(["schema", "--help"])
+    assert "mkdocs_factcheck.cli.schema" in loaded
+    others = {f"mkdocs_factcheck.cli.{c.module}" for name, c in COMMANDS.items() if name != "schema"}
+    assert not loaded & others
+    assert not loaded & {"mkdocs_factcheck.tools.linkcheck", "mkdocs_factcheck.generate"}
+
+
+def test_every_command_module_gives_a_description_its_options_and_a_run() -> None:
+    parser = build_parser()  # imports them all
+    assert parser.parse_args(["init", "site"]).config_file is None  # init reads no site
+    for name, command in COMMANDS.items():
+        module = command.load()
+        assert module.DESCRIPTION and callable(module.add_arguments) and callable(module.run), name
+        args = parser.parse_args([name, *(["x"] if name in ("new", "init", "import") else [])])
+        assert args.run is module.run, name

@@ -1,4 +1,4 @@
-"""`python -m mkdocs_factcheck.cli`: the `factcheck` command, as before the CLI became a package."""
+"""`python -m mkdocs_factcheck.cli`: the `factcheck` command, as `python -m mkdocs_factcheck` is."""
 
 import sys
 

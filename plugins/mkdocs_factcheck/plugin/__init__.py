@@ -22,12 +22,11 @@ import logging
 import shutil
 import sys
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+from mkdocs.config.base import BaseConfigOption, Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -42,11 +41,12 @@ from ..base.cards import CardJob
 from ..base.errors import SiteError, format_report, printable
 from ..base.strings import BUNDLED, ENGLISH
 from ..claims import editorial, urls
-from ..claims.loader import DEFAULT_MAX_BYTES, ClaimSet
+from ..claims.loader import ClaimSet
 from ..output import editor
 from ..output.markup import inert_braces
-from ..output.pages import DEFAULT_PAGE_SIZE, PageSpec, anchor_ids, headings
+from ..output.pages import PageSpec, anchor_ids, headings
 from ..plan.generated import owned_files
+from ..plan.options import OPTIONS, Option
 from ..plan.siteplan import (
     Bodies,
     Settings,
@@ -69,41 +69,37 @@ from .theme_cache import MemoryBytecodeCache, keep_compiled
 log = get_plugin_logger(__name__)
 
 
-class FactcheckConfig(Config):
+def _config_option(option: Option) -> BaseConfigOption[Any]:
+    """One row of the options table as MkDocs' own check of it (the core checks the values again)."""
+    kinds = option.value_types
+    checked: BaseConfigOption[Any] = c.Type(kinds[0] if len(kinds) == 1 else kinds)
+    if option.items is not None:
+        checked = c.ListOfItems(c.Type(option.items))
+    if option.optional:
+        return c.Optional(checked)
+    checked.default = option.default
+    return checked
+
+
+class _TableConfig(Config):
+    """A config class whose options come from ``plan.options.OPTIONS``, not from class attributes:
+    each is set on the subclass before MkDocs collects the options of its class body."""
+
+    def __init_subclass__(cls) -> None:
+        for option in OPTIONS:
+            config_option = _config_option(option)
+            config_option.__set_name__(cls, option.name)
+            setattr(cls, option.name, config_option)
+        super().__init_subclass__()
+
+
+class FactcheckConfig(_TableConfig):
     """The options as MkDocs parses them; ``siteplan.settings_from`` checks their values."""
 
-    claims_dir = c.Type(str, default="claims")
-    scale = c.Optional(c.ListOfItems(c.Type(dict)))
-    language = c.Optional(c.Type(str))
-    strings = c.Type(dict, default={})
-    organization = c.Optional(c.Type(str))
-    organization_url = c.Optional(c.Type(str))
-    default_author = c.Optional(c.Type(str))
-    max_file_bytes = c.Type(int, default=DEFAULT_MAX_BYTES)
-    latest_count = c.Type(int, default=5)
-    feed_limit = c.Type(int, default=50)
-    search_full_text = c.Type(bool, default=False)
-    page_size = c.Type(int, default=DEFAULT_PAGE_SIZE)
-    cache_dir = c.Optional(c.Type(str))
-    warnings_as_errors = c.Optional(c.Type((str, list)))
-    min_reviewers = c.Type(int, default=0)
-    timezone = c.Type(str, default="UTC")  # IANA name: where a plain publication date's midnight is
-    # The organisation's pages for readers and ClaimReview: a docs path or a URL each.
-    about = c.Optional(c.Type(str))
-    contact = c.Optional(c.Type(str))
-    funding = c.Optional(c.Type(str))
-    methodology = c.Optional(c.Type(str))
-    corrections = c.Optional(c.Type(str))
-    report_error = c.Optional(c.Type(str))  # an issue-form URL or an e-mail address
-    card_fonts = c.Type(list, default=[])  # more font files for share cards (e.g. a CJK font)
-    workers = c.Type((int, str), default="auto")  # processes for parsing and rendering claims
-    history = c.Type((str, bool), default="auto")  # the published record from git: auto, required or off
-    record_starts = c.Optional(c.Type((str, date)))  # checks out before it may keep older dates
-    allow_hosts = c.Type(list, default=[])  # hosts the network commands ask at non-public addresses
-    people = c.Optional(c.Type(str))  # the people registry (default: people.yml beside mkdocs.yml, if there)
-    # Hosts besides loopback that `mkdocs serve` answers (hostguard.py); "*" for any.
-    preview_hosts = c.ListOfItems(c.Type(str), default=[])
-    editor = c.Optional(c.Type((dict, bool)))  # the form editor's page (editor.py): off unless set
+    # The options the hooks read by name, typed for mypy (the table declares them all).
+    language: str | None
+    strings: dict[str, str]
+    preview_hosts: list[str]
 
 
 class FactcheckPlugin(BasePlugin[FactcheckConfig]):
