@@ -118,7 +118,7 @@ EXAMPLES = {
                    ("output/feeds.py", ('"claim_date"',)))),  # a column of claims.csv
     "a new engine": Example(
         ("zensical",),
-        sometimes=(("generate/__init__.py", ("zensical",)), ("plugin/__init__.py", ("properdocs",)))),
+        sometimes=(("cli/generate.py", ("zensical",)), ("plugin/__init__.py", ("properdocs",)))),
     "a new CLI command": Example(
         ('"links"', "factcheck links"), placeholder="links",
         sometimes=(("tools/extras.py", ('"links"',)),)),

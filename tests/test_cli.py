@@ -403,7 +403,10 @@ def test_deploy_workflow() -> None:
     assert data["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     build = steps(data, "build")
     assert uses(build) == ["actions/checkout", "actions/setup-python", "actions/configure-pages",
-                           "actions/upload-pages-artifact"]
+                           "actions/cache", "actions/upload-pages-artifact"]
+    # Share cards and the record's facts come back from the last build (content-addressed).
+    assert next(s for s in build if s.get("uses", "").startswith("actions/cache"))["with"]["path"] \
+        == ".cache/plugin/factcheck"
     assert build[0]["with"]["fetch-depth"] == 0  # the published record is read from git
     assert data["env"]["FACTCHECK_HISTORY"] == "required"
     assert build[1]["with"]["python-version"] == "3.11"
