@@ -20,9 +20,6 @@ PACKAGE = REPO / "plugins" / "mkdocs_factcheck"
 DOC = REPO / "docs" / "ARCHITECTURE.md"
 DATA_FOLDERS = ("vendor", "scaffold", "theme", "templates", "editor_page", "__pycache__")
 
-# Files the page names that arrive with another part of issue 22 (the one option table): until
-# that is merged, what the page says of them is true of the file named here instead.
-PENDING = {"plan/options.py": "plan/siteplan.py"}
 
 
 def text() -> str:
@@ -63,7 +60,7 @@ def map_rows() -> list[str]:
 
 def test_every_module_path_the_page_names_exists() -> None:
     named = set(re.findall(r"`([\w./-]+\.py)`", text()))
-    missing = sorted(name for name in named if located(name) is None and name not in PENDING)
+    missing = sorted(name for name in named if located(name) is None)
     assert not missing, f"docs/ARCHITECTURE.md names modules that do not exist: {missing}"
     assert named, "the page names no module at all"
 
@@ -143,7 +140,7 @@ def files_of(path: str, placeholder: str) -> list[Path]:
     path = path.replace("<command>", placeholder) if placeholder else path
     if path.startswith("cli/") and path.endswith(".py") and path != "cli/__init__.py" and not command_modules():
         path = "cli/__init__.py"  # the command line is not split into command modules yet
-    where = located(path) or located(PENDING.get(path, path))
+    where = located(path)
     assert where is not None, f"the table names {path}, which does not exist"
     if not where.is_dir():
         return [where]
