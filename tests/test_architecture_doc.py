@@ -21,7 +21,6 @@ DOC = REPO / "docs" / "ARCHITECTURE.md"
 DATA_FOLDERS = ("vendor", "scaffold", "theme", "templates", "editor_page", "__pycache__")
 
 
-
 def text() -> str:
     return DOC.read_text(encoding="utf-8")
 
