@@ -45,7 +45,7 @@ from ..claims import editorial, urls
 from ..claims.loader import DEFAULT_MAX_BYTES, ClaimSet
 from ..output import editor
 from ..output.markup import inert_braces
-from ..output.pages import DEFAULT_PAGE_SIZE, PageSpec, anchor_ids, headings
+from ..output.pages import DEFAULT_PAGE_SIZE, WITHDRAWN_PAGE, PageSpec, anchor_ids, headings
 from ..plan.generated import owned_files
 from ..plan.siteplan import (
     Bodies,
@@ -62,6 +62,7 @@ from .hostguard import HostGuard
 from .mkdocs_page import attach_generated_page
 from .rebuilds import DirtyRebuilds, OwnedOutputs, quiet_dirty_warning, search_plugin
 from .searchview import searchable_part
+from .shell import ShellPages
 from .spool import Packed, Spool
 from .stubs import StubFolder
 from .theme_cache import MemoryBytecodeCache, keep_compiled
@@ -128,6 +129,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._search: Any = None  # material's search plugin, whose index dirty rebuilds keep whole
         self._compiled = MemoryBytecodeCache()  # the theme's templates, compiled once per `serve`
         self._editor_copies: dict[str, Path] = {}  # the editor page's files copied from the package
+        self._shell: ShellPages | None = None  # `mkdocs build`: claim pages through the theme once per shape
 
     # MkDocs keeps one plugin instance across `serve` rebuilds once on_startup exists.
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -287,6 +289,21 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             self._rebuilds.begin(config, nav, files, titles)
         return nav
 
+    # Last, on the environment other plugins made. `build` only: serve's dirty rebuilds build few
+    # pages. Only the theme's page template as factcheck's main.html makes it (a site's own
+    # main.html, or a theme template the site overrides, is rendered in full: shell.py).
+    @event_priority(-1000)
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self._shell = None
+        if self._command == "serve" or self._plan is None or not _own_page_template(env, config):
+            return env
+        claim_pages = {uri: spec for uri, spec in self._plan.pages.items()
+                       if spec.template in (CLAIM_PAGE, WITHDRAWN_PAGE)}
+        shell = ShellPages(claim_pages, self._plan.url)
+        if shell.install(env.get_template("main.html")):
+            self._shell = shell
+        return env
+
     # Early: fill the body before plugins that read or rework page HTML (glightbox,
     # rss at -75 for descriptions, i18n at -100) see it.
     @event_priority(100)
@@ -407,6 +424,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
 
     def _post_build(self, *, config: MkDocsConfig) -> None:
         self._end_bodies()
+        if self._shell is not None:
+            log.debug(f"{self._shell.filled} claim pages filled into the theme's page once rendered per shape")
+            self._shell = None
         if self._card_job is not None:
             self._card_job.write(Path(config.site_dir))
             # INFO, as editorial warnings: site_dir is written by now, and `--strict`
@@ -427,6 +447,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._end_bodies()
+        self._shell = None
         if self._card_job is not None:
             self._card_job.wait()  # no thread left writing into site_dir
         if self._owned is not None:  # some of this build's files may be there, and the last one's
@@ -681,6 +702,28 @@ LISTING_STUBS = Path(".cache") / "factcheck" / "pages"  # beside mkdocs.yml, as 
 
 
 THEME_BASE = "factcheck_base.html"  # our fixes; our main.html only extends it
+CLAIM_PAGE = "claim.html"
+
+
+def _own_page_template(env: Any, config: MkDocsConfig) -> bool:
+    """Whether the theme's main.html is ours, over material's own templates alone: no template
+    of theirs or ours is replaced in the site's custom_dir (its other files, ``factcheck/`` ones
+    say, are no theme template)."""
+    try:
+        template = env.get_template("main.html")
+    except Exception:  # the build reports a broken theme itself
+        return False
+    if not template.filename or Path(template.filename).resolve() != (THEME_OVERRIDES / "main.html").resolve():
+        return False
+    custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+    if custom is None or not custom.is_dir():
+        return True
+    theirs = [Path(folder) for folder in config.theme.dirs if Path(folder) != custom]
+    for path in custom.rglob("*.html"):
+        relative = path.relative_to(custom)
+        if any((folder / relative).is_file() for folder in theirs):
+            return False
+    return True
 
 
 def _add_theme_overrides(config: MkDocsConfig) -> None:
