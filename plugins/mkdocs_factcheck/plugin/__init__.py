@@ -121,6 +121,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._bodies: Bodies | None = None  # `mkdocs build`: page bodies rendered in worker processes
         self._card_job: CardJob | None = None
         self._packed = Packed()  # our pages' HTML between MkDocs reading and building them (`build`)
+        # A worker's body as given to MkDocs, and packed: held as it is if no plugin changes it.
+        self._packed_ahead: dict[str, tuple[str, bytes]] = {}
         self._spool = Spool()  # the feed and exports of the build, on disk until MkDocs copies them
         self._full_content: dict[str, str] = {}  # page content held back from search (on_page_context)
         self._rebuilds: DirtyRebuilds | None = None  # `--dirty`: what each (re)build redoes
@@ -203,6 +205,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         if clashes:
             raise PluginError("pages clash (rename or remove the hand-written one; the claim URLs are "
                               "public and stay put):\n  " + "\n  ".join(clashes))
+        # Bodies are rendered ahead in worker processes, from here: while MkDocs lists the files
+        # and we add ours, then while MkDocs reads the pages (serve reuses its own instead).
+        self._bodies = None if serving else plan.prerender(self._planner.settings.workers)
 
     # Early: our pages must exist before other plugins list the files (redirects,
     # htmlproofer, blog, rss) and before `i18n` (-100) sorts them into languages.
@@ -232,8 +237,6 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         for src_uri, source in self._editor_copies.items():
             files.append(File.generated(config, src_uri, abs_src_path=str(source)))
             self._ours.add(src_uri)
-        # Bodies are rendered ahead while MkDocs reads the pages (serve reuses its own instead).
-        self._bodies = None if serving else plan.prerender(self._planner.settings.workers)
         for spec in plan.pages.values():
             file = self._page_file(plan, spec, config)
             files.append(file)
@@ -319,22 +322,27 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             return plan.banner + plan.fill_markers(html, page.file.url)
         # From the URL the page ended up at (i18n moves it to fr/... in other languages).
         ahead = self._bodies.take(spec, page.file.url) if self._bodies is not None else None
-        html = ahead or self._prerendered.pop(spec.src_uri, "") or plan.body(spec, page.file.url)
+        if ahead is not None:  # its outline came with it, and its packed HTML (kept if no plugin changes it)
+            html, found, anchors = ahead.html(), ahead.headings, ahead.anchors
+            self._packed_ahead[spec.src_uri] = (html, ahead.packed)
+        else:
+            html = self._prerendered.pop(spec.src_uri, "") or plan.body(spec, page.file.url)
+            found, anchors = headings(html), anchor_ids(html)
         # Themes print TOC names as HTML; heading text can be contributor text.
         sections: list[Any] = [{"level": 2, "id": anchor, "name": inert_braces(html_lib.escape(text)),
-                                "children": []} for anchor, text in plan.toc(html)]
+                                "children": []} for anchor, text in plan.toc(html, found)]
         # The h1 on top, its sections below, as MkDocs makes a Markdown page's TOC: the theme
         # shows the sections and points "Skip to content" at the h1.
-        title = plan.title_anchor(html)
+        title = plan.title_anchor(html, found)
         tokens: list[Any] = sections if title is None else [
             {"level": 1, "id": title[0], "name": inert_braces(html_lib.escape(title[1])), "children": sections}]
         page.toc = get_toc(tokens)
         # Our HTML never went through Markdown, where MkDocs (`validation: links: anchors`) and
         # autorefs collect a page's anchors: they are registered here, from the HTML itself.
-        page.present_anchor_ids = anchor_ids(html)
+        page.present_anchor_ids = anchors
         autorefs = config.plugins.get("autorefs")
         if autorefs is not None and hasattr(autorefs, "register_anchor"):
-            for _, anchor, text in headings(html):
+            for _, anchor, text in found:
                 autorefs.register_anchor(page, anchor, title=text, primary=True)
         return html
 
@@ -345,7 +353,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     def _page_content_packed(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self._command == "serve" or self._plan is None or page.file.src_uri not in self._plan.pages:
             return html
-        self._packed.put(page.file.src_uri, html)
+        mine, packed = self._packed_ahead.pop(page.file.src_uri, ("", b""))
+        self._packed.put(page.file.src_uri, html, packed if html is mine else None)
         return ""
 
     on_page_content = CombinedEvent(_page_content_body, _page_content_packed)
@@ -478,6 +487,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     # Helpers: translations between MkDocs objects and the core.
 
     def _end_bodies(self) -> None:
+        self._packed_ahead.clear()
         if self._bodies is not None:  # no worker process is left behind
             self._bodies.close()
             self._bodies = None
