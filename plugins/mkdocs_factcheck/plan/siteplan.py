@@ -353,7 +353,7 @@ class SitePlan:
         """Every generated page's body for its own URL, rendered ahead in worker processes
         while the caller goes on; None where that would not pay (see ``parallel``)."""
         specs = list(self.pages.values())
-        count = parallel.worker_count(workers, len(specs))
+        count = parallel.body_worker_count(workers, len(specs))
         if count < 2 or not parallel.can_fork():
             return None
         for template in {spec.template for spec in specs}:  # compiled once, here, not in every worker
