@@ -17,6 +17,7 @@ import copy
 import dataclasses
 import hashlib
 import re
+import zlib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -41,7 +42,7 @@ from ..claims.scale import RatingScale
 from ..output import cache as disk_cache
 from ..output.editor import EditorOptionError, EditorOptions
 from ..output.feeds import site_files
-from ..output.pages import PageSpec, claim_page_inputs, headings, listing_inputs, plan_pages
+from ..output.pages import PageSpec, anchor_ids, claim_page_inputs, headings, listing_inputs, plan_pages
 from ..output.render import Renderer, SiteInfo
 from .options import BY_NAME, NONE, OPTIONS, Option, default
 
@@ -330,7 +331,7 @@ class SitePlan:
         """Every generated page's body for its own URL, rendered ahead in worker processes
         while the caller goes on; None where that would not pay (see ``parallel``)."""
         specs = list(self.pages.values())
-        count = parallel.worker_count(workers, len(specs))
+        count = parallel.body_worker_count(workers, len(specs))
         if count < 2 or not parallel.can_fork():
             return None
         for template in {spec.template for spec in specs}:  # compiled once, here, not in every worker
@@ -391,14 +392,23 @@ class SitePlan:
         claim = self.catalog.by_id.get(spec.claim_id) if spec.claim_id else None
         return str(self.renderer.claim_review(claim, self.url(spec.src_uri), self.catalog)) if claim else ""
 
-    def toc(self, html: str) -> list[tuple[str, str]]:
-        """(anchor, text) of the page's sections, for the theme's table of contents."""
-        return [(anchor, text) for level, anchor, text in headings(html) if level == 2]
+    def toc(self, html: str, found: list[tuple[int, str, str]] | None = None) -> list[tuple[str, str]]:
+        """(anchor, text) of the page's sections, for the theme's table of contents (from its
+        ``headings``, when the caller has them already)."""
+        return [(anchor, text) for level, anchor, text in (headings(html) if found is None else found)
+                if level == 2]
 
-    def title_anchor(self, html: str) -> tuple[str, str] | None:
+    def title_anchor(self, html: str, found: list[tuple[int, str, str]] | None = None) -> tuple[str, str] | None:
         """(anchor, text) of the page's h1, if it has an id: the theme's "Skip to content" lands
         there (on a claim page, the claim), not on the first section after it."""
-        return next(((anchor, text) for level, anchor, text in headings(html) if level == 1), None)
+        return next(((anchor, text) for level, anchor, text in (headings(html) if found is None else found)
+                     if level == 1), None)
+
+    def rendered(self, spec: PageSpec) -> RenderedBody:
+        """The page's body for its own URL with what an adapter reads from it, made where it is
+        rendered (a worker process: only the packed HTML and the outline travel back)."""
+        html = self.body(spec)
+        return RenderedBody(pack(html), headings(html), anchor_ids(html))
 
     def fill_markers(self, html: str, here: str) -> str:
         """A hand-written page's ``<!-- factcheck:... -->`` markers, replaced by their fragments."""
@@ -465,15 +475,36 @@ class SitePlan:
         return f"factcheck's generated page {spec.title!r}"
 
 
+def pack(text: str) -> bytes:
+    """A page's HTML compressed (zlib's fastest level: a claim page's HTML shrinks about fivefold)."""
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+
+
+def unpack(packed: bytes) -> str:
+    return zlib.decompress(packed).decode("utf-8", "surrogatepass")
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    """A page body as a worker process hands it back: packed, with its headings and element ids."""
+
+    packed: bytes
+    headings: list[tuple[int, str, str]]  # (level, id, text), as ``pages.headings`` gives them
+    anchors: set[str]
+
+    def html(self) -> str:
+        return unpack(self.packed)
+
+
 class Bodies:
     """Page bodies on their way from worker processes, each for its page's own URL."""
 
     def __init__(self, plan: SitePlan, specs: list[PageSpec], workers: int) -> None:
         self._plan = plan
         self._index = {spec.src_uri: i for i, spec in enumerate(specs)}
-        self._job = parallel.Job(plan.body, specs, workers, "page bodies rendered")
+        self._job = parallel.Job(plan.rendered, specs, workers, "page bodies rendered")
 
-    def take(self, spec: PageSpec, here: str) -> str | None:
+    def take(self, spec: PageSpec, here: str) -> RenderedBody | None:
         """The body of the page at URL ``here``; None when it was rendered for another URL
         (``i18n`` moves pages: their relative links differ)."""
         index = self._index.get(spec.src_uri)

@@ -44,7 +44,7 @@ from ..claims import editorial, urls
 from ..claims.loader import ClaimSet
 from ..output import editor
 from ..output.markup import inert_braces
-from ..output.pages import PageSpec, anchor_ids, headings
+from ..output.pages import WITHDRAWN_PAGE, PageSpec, anchor_ids, headings
 from ..plan.generated import owned_files
 from ..plan.options import OPTIONS, Option
 from ..plan.siteplan import (
@@ -62,6 +62,7 @@ from .hostguard import HostGuard
 from .mkdocs_page import attach_generated_page
 from .rebuilds import DirtyRebuilds, OwnedOutputs, quiet_dirty_warning, search_plugin
 from .searchview import searchable_part
+from .shell import ShellPages
 from .spool import Packed, Spool
 from .stubs import StubFolder
 from .theme_cache import MemoryBytecodeCache, keep_compiled
@@ -116,6 +117,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._bodies: Bodies | None = None  # `mkdocs build`: page bodies rendered in worker processes
         self._card_job: CardJob | None = None
         self._packed = Packed()  # our pages' HTML between MkDocs reading and building them (`build`)
+        # A worker's body as given to MkDocs, and packed: held as it is if no plugin changes it.
+        self._packed_ahead: dict[str, tuple[str, bytes]] = {}
         self._spool = Spool()  # the feed and exports of the build, on disk until MkDocs copies them
         self._full_content: dict[str, str] = {}  # page content held back from search (on_page_context)
         self._rebuilds: DirtyRebuilds | None = None  # `--dirty`: what each (re)build redoes
@@ -124,6 +127,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._search: Any = None  # material's search plugin, whose index dirty rebuilds keep whole
         self._compiled = MemoryBytecodeCache()  # the theme's templates, compiled once per `serve`
         self._editor_copies: dict[str, Path] = {}  # the editor page's files copied from the package
+        self._shell: ShellPages | None = None  # `mkdocs build`: claim pages through the theme once per shape
 
     # MkDocs keeps one plugin instance across `serve` rebuilds once on_startup exists.
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -197,6 +201,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         if clashes:
             raise PluginError("pages clash (rename or remove the hand-written one; the claim URLs are "
                               "public and stay put):\n  " + "\n  ".join(clashes))
+        # Bodies are rendered ahead in worker processes, from here: while MkDocs lists the files
+        # and we add ours, then while MkDocs reads the pages (serve reuses its own instead).
+        self._bodies = None if serving else plan.prerender(self._planner.settings.workers)
 
     # Early: our pages must exist before other plugins list the files (redirects,
     # htmlproofer, blog, rss) and before `i18n` (-100) sorts them into languages.
@@ -226,8 +233,6 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         for src_uri, source in self._editor_copies.items():
             files.append(File.generated(config, src_uri, abs_src_path=str(source)))
             self._ours.add(src_uri)
-        # Bodies are rendered ahead while MkDocs reads the pages (serve reuses its own instead).
-        self._bodies = None if serving else plan.prerender(self._planner.settings.workers)
         for spec in plan.pages.values():
             file = self._page_file(plan, spec, config)
             files.append(file)
@@ -283,6 +288,21 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             self._rebuilds.begin(config, nav, files, titles)
         return nav
 
+    # Last, on the environment other plugins made. `build` only: serve's dirty rebuilds build few
+    # pages. Only the theme's page template as factcheck's main.html makes it (a site's own
+    # main.html, or a theme template the site overrides, is rendered in full: shell.py).
+    @event_priority(-1000)
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self._shell = None
+        if self._command == "serve" or self._plan is None or not _own_page_template(env, config):
+            return env
+        claim_pages = {uri: spec for uri, spec in self._plan.pages.items()
+                       if spec.template in (CLAIM_PAGE, WITHDRAWN_PAGE)}
+        shell = ShellPages(claim_pages, self._plan.url)
+        if shell.install(env.get_template("main.html")):
+            self._shell = shell
+        return env
+
     # Early: fill the body before plugins that read or rework page HTML (glightbox,
     # rss at -75 for descriptions, i18n at -100) see it.
     @event_priority(100)
@@ -298,22 +318,27 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             return plan.banner + plan.fill_markers(html, page.file.url)
         # From the URL the page ended up at (i18n moves it to fr/... in other languages).
         ahead = self._bodies.take(spec, page.file.url) if self._bodies is not None else None
-        html = ahead or self._prerendered.pop(spec.src_uri, "") or plan.body(spec, page.file.url)
+        if ahead is not None:  # its outline came with it, and its packed HTML (kept if no plugin changes it)
+            html, found, anchors = ahead.html(), ahead.headings, ahead.anchors
+            self._packed_ahead[spec.src_uri] = (html, ahead.packed)
+        else:
+            html = self._prerendered.pop(spec.src_uri, "") or plan.body(spec, page.file.url)
+            found, anchors = headings(html), anchor_ids(html)
         # Themes print TOC names as HTML; heading text can be contributor text.
         sections: list[Any] = [{"level": 2, "id": anchor, "name": inert_braces(html_lib.escape(text)),
-                                "children": []} for anchor, text in plan.toc(html)]
+                                "children": []} for anchor, text in plan.toc(html, found)]
         # The h1 on top, its sections below, as MkDocs makes a Markdown page's TOC: the theme
         # shows the sections and points "Skip to content" at the h1.
-        title = plan.title_anchor(html)
+        title = plan.title_anchor(html, found)
         tokens: list[Any] = sections if title is None else [
             {"level": 1, "id": title[0], "name": inert_braces(html_lib.escape(title[1])), "children": sections}]
         page.toc = get_toc(tokens)
         # Our HTML never went through Markdown, where MkDocs (`validation: links: anchors`) and
         # autorefs collect a page's anchors: they are registered here, from the HTML itself.
-        page.present_anchor_ids = anchor_ids(html)
+        page.present_anchor_ids = anchors
         autorefs = config.plugins.get("autorefs")
         if autorefs is not None and hasattr(autorefs, "register_anchor"):
-            for _, anchor, text in headings(html):
+            for _, anchor, text in found:
                 autorefs.register_anchor(page, anchor, title=text, primary=True)
         return html
 
@@ -324,7 +349,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     def _page_content_packed(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self._command == "serve" or self._plan is None or page.file.src_uri not in self._plan.pages:
             return html
-        self._packed.put(page.file.src_uri, html)
+        mine, packed = self._packed_ahead.pop(page.file.src_uri, ("", b""))
+        self._packed.put(page.file.src_uri, html, packed if html is mine else None)
         return ""
 
     on_page_content = CombinedEvent(_page_content_body, _page_content_packed)
@@ -403,6 +429,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
 
     def _post_build(self, *, config: MkDocsConfig) -> None:
         self._end_bodies()
+        if self._shell is not None:
+            log.debug(f"{self._shell.filled} claim pages filled into the theme's page once rendered per shape")
+            self._shell = None
         if self._card_job is not None:
             self._card_job.write(Path(config.site_dir))
             # INFO, as editorial warnings: site_dir is written by now, and `--strict`
@@ -423,6 +452,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._end_bodies()
+        self._shell = None
         if self._card_job is not None:
             self._card_job.wait()  # no thread left writing into site_dir
         if self._owned is not None:  # some of this build's files may be there, and the last one's
@@ -453,6 +483,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     # Helpers: translations between MkDocs objects and the core.
 
     def _end_bodies(self) -> None:
+        self._packed_ahead.clear()
         if self._bodies is not None:  # no worker process is left behind
             self._bodies.close()
             self._bodies = None
@@ -677,6 +708,28 @@ LISTING_STUBS = Path(".cache") / "factcheck" / "pages"  # beside mkdocs.yml, as 
 
 
 THEME_BASE = "factcheck_base.html"  # our fixes; our main.html only extends it
+CLAIM_PAGE = "claim.html"
+
+
+def _own_page_template(env: Any, config: MkDocsConfig) -> bool:
+    """Whether the theme's main.html is ours, over material's own templates alone: no template
+    of theirs or ours is replaced in the site's custom_dir (its other files, ``factcheck/`` ones
+    say, are no theme template)."""
+    try:
+        template = env.get_template("main.html")
+    except Exception:  # the build reports a broken theme itself
+        return False
+    if not template.filename or Path(template.filename).resolve() != (THEME_OVERRIDES / "main.html").resolve():
+        return False
+    custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+    if custom is None or not custom.is_dir():
+        return True
+    theirs = [Path(folder) for folder in config.theme.dirs if Path(folder) != custom]
+    for path in custom.rglob("*.html"):
+        relative = path.relative_to(custom)
+        if any((folder / relative).is_file() for folder in theirs):
+            return False
+    return True
 
 
 def _add_theme_overrides(config: MkDocsConfig) -> None:
