@@ -7,17 +7,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
-from conftest import ENV, Site, make_site_in
+from conftest import ENV, Site, factcheck, make_site_in
 from localweb import Answer, LocalWeb, Request, serve
 from mkdocs_factcheck.tools.archive import insert_archive_url, missing_archives
-
-FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck.cli"]
 
 # Comments, odd quoting, a folded title, one source already archived, a flow-style source.
 CLAIM = """\
@@ -85,9 +82,9 @@ def web() -> object:
 
 
 def run(web: LocalWeb, *args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*FACTCHECK, "archive", "--availability-api", web.url("/wayback/available"),
-                           "--wayback", web.base, "--poll", "0.01", "--allow-host", "127.0.0.1", *args],
-                          cwd=cwd, env=env or ENV, capture_output=True, text=True, timeout=120)
+    return factcheck("archive", "--availability-api", web.url("/wayback/available"),
+                     "--wayback", web.base, "--poll", "0.01", "--allow-host", "127.0.0.1", *args,
+                     cwd=cwd, env=env or ENV, timeout=120)
 
 
 @pytest.fixture
@@ -129,7 +126,7 @@ def test_dry_run_shows_the_diff_and_write_adds_only_those_lines(site: Site, web:
     data = yaml.safe_load(after)
     assert [s.get("archive_url") for s in data["sources"]] == [
         capture, "https://web.archive.org/web/2024/https://already.example.org/page", news, None, None]
-    assert subprocess.run([*FACTCHECK, "validate"], cwd=site.root, env=ENV).returncode == 0
+    assert factcheck("validate", cwd=site.root, env=ENV).returncode == 0
     again = run(web, "--write", cwd=site.root)
     assert again.stdout == "" and path.read_bytes() == after
 

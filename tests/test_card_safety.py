@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from card_texts import distinct_words
-from conftest import ENV, REPO, BuildResult, Site, claim_yaml, make_site_in
+from conftest import ENV, REPO, BuildResult, Site, claim_yaml, factcheck, make_site_in
 from mkdocs_factcheck.base import cards
 from mkdocs_factcheck.base.cards import Card, CardFailure, CardMaker
 from mkdocs_factcheck.plan.siteplan import SettingsError, settings_from
@@ -269,8 +269,7 @@ def test_a_build_with_hostile_cards_succeeds_with_located_warnings(
 
 def test_validate_predicts_the_fallback_cards(hostile_build: tuple[Site, BuildResult, float]) -> None:
     site, _, _ = hostile_build
-    proc = subprocess.run([sys.executable, "-m", "mkdocs_factcheck.cli", "validate", "--format", "json"],
-                          cwd=site.root, env=ENV, capture_output=True, text=True, timeout=120)
+    proc = factcheck("validate", "--format", "json", cwd=site.root, env=ENV, timeout=120)
     assert proc.returncode == 0, proc.stderr
     found = {(p["file"], p["code"], p["line"] > 0) for p in json.loads(proc.stdout) if p["code"] == "card-fallback"}
     assert found == {("claims/bismillah.yml", "card-fallback", True), ("claims/foundation.yml", "card-fallback", True)}

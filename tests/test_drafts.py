@@ -10,13 +10,11 @@ import csv
 import gzip
 import io
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import ENV, MKDOCS, BuildResult, Site, claim_yaml, make_site_in
+from conftest import ENV, BuildResult, Site, claim_yaml, factcheck, make_site_in, mkdocs
 from test_serve import Server
 
 BEFORE_EMBARGO = "2025-03-01"
@@ -54,9 +52,8 @@ def write_desk(site: Site) -> None:
 
 
 def build_on(site: Site, day: str, *args: str) -> BuildResult:
-    proc = subprocess.run([*MKDOCS, "build", "--strict", *args], cwd=site.root,
-                          env={**ENV, "SOURCE_DATE_EPOCH": epoch(day)}, capture_output=True, text=True,
-                          timeout=300)
+    proc = mkdocs("build", "--strict", *args, cwd=site.root, env={**ENV, "SOURCE_DATE_EPOCH": epoch(day)},
+                  timeout=300)
     return BuildResult(proc.returncode, proc.stdout + proc.stderr, site.root / "site")
 
 
@@ -169,9 +166,8 @@ def test_the_generator_writes_no_unpublished_check(tmp_path: Path) -> None:
     site = make_site_in(tmp_path, plugin_options="min_reviewers: 1")
     write_desk(site)
     site.write_claim("published-one.yml", claim_yaml(reviewed_by=["Ben Okafor"]))
-    proc = subprocess.run([sys.executable, "-m", "mkdocs_factcheck.cli", "generate"], cwd=tmp_path,
-                          env={**ENV, "SOURCE_DATE_EPOCH": epoch(BEFORE_EMBARGO)}, capture_output=True,
-                          text=True, timeout=120)
+    proc = factcheck("generate", cwd=tmp_path, env={**ENV, "SOURCE_DATE_EPOCH": epoch(BEFORE_EMBARGO)},
+                     timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     written = every_output(tmp_path / "docs")
     assert "claims/published-one.md" in written and "claims.json" in written

@@ -29,6 +29,7 @@ import yaml
 from attacks import claim_data, dump
 from attacks import load as load_attacks
 from conftest import ENV, REPO, claim_yaml, make_site_in
+from conftest import factcheck as run_factcheck
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -119,8 +120,7 @@ def generated_copy(site: Path, name: str) -> Path:
     root = site.parent / f"{site.name}-{name}"
     if not root.is_dir():
         shutil.copytree(site, root, ignore=shutil.ignore_patterns("site-*", "mkdocs-*.yml"))
-        proc = subprocess.run([sys.executable, "-m", "mkdocs_factcheck", "generate"], cwd=root, env=ENV,
-                              capture_output=True, text=True, timeout=300)
+        proc = run_factcheck("generate", cwd=root, env=ENV, timeout=300)
         assert proc.returncode == 0, proc.stdout + proc.stderr
     return root
 
@@ -441,8 +441,7 @@ def test_hand_written_page_at_a_generated_url_is_an_error_naming_both(site: Path
 # The command as pip users meet it.
 
 def factcheck(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mkdocs_factcheck", *args], cwd=cwd, env=env or ENV,
-                          capture_output=True, text=True, timeout=120)
+    return run_factcheck(*args, cwd=cwd, env=env or ENV, timeout=120)
 
 
 def test_version_from_the_command_and_python_m(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import claim_yaml
+from conftest import claim_yaml, factcheck
 from mkdocs_factcheck.base.errors import ClaimError
 from mkdocs_factcheck.claims.editorial import Policy, build_date, publishable, stage
 from mkdocs_factcheck.claims.loader import ClaimLoader, ClaimSet
@@ -260,7 +260,6 @@ def test_preview_pages_carry_a_banner(tmp_path: Path, language: str, draft: str,
 def test_validate_shows_warnings_in_every_format(tmp_path: Path) -> None:
     import json
     import subprocess
-    import sys
 
     from conftest import ENV, make_site_in
 
@@ -270,8 +269,7 @@ def test_validate_shows_warnings_in_every_format(tmp_path: Path) -> None:
     line, column = at(text, "claimant:")
 
     def validate(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "mkdocs_factcheck.cli", "validate", *args], cwd=tmp_path,
-                              env=ENV, capture_output=True, text=True, timeout=120)
+        return factcheck("validate", *args, cwd=tmp_path, env=ENV, timeout=120)
 
     plain = validate()
     assert plain.returncode == 0, "warnings never fail validate"

@@ -12,15 +12,13 @@ pages, feed (valid Atom, with the instants), JSON export and `factcheck status` 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import feedparser
 import pytest
 import yaml
-from conftest import ENV, MKDOCS, Site, claim_yaml, make_site_in
+from conftest import ENV, Site, claim_yaml, factcheck, make_site_in, mkdocs
 from jsonschema import Draft202012Validator
 from mkdocs_factcheck.claims import editorial
 from mkdocs_factcheck.plan.siteplan import SitePlanner
@@ -142,8 +140,8 @@ def test_a_date_time_without_an_offset_is_a_located_error(tmp_path: Path) -> Non
 
 @pytest.fixture(scope="module")
 def built(new_york_site: Site) -> Path:
-    proc = subprocess.run([*MKDOCS, "build", "--strict"], cwd=new_york_site.root, capture_output=True, text=True,
-                          env={**ENV, "SOURCE_DATE_EPOCH": epoch("2025-03-05T04:59:59+00:00")}, timeout=300)
+    proc = mkdocs("build", "--strict", cwd=new_york_site.root,
+                  env={**ENV, "SOURCE_DATE_EPOCH": epoch("2025-03-05T04:59:59+00:00")}, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return new_york_site.root / "site"
 
@@ -175,9 +173,8 @@ def test_the_feed_is_valid_atom_with_the_real_instants(built: Path) -> None:
 
 
 def test_factcheck_status_uses_the_same_clock(new_york_site: Site) -> None:
-    proc = subprocess.run([sys.executable, "-m", "mkdocs_factcheck.cli", "status", "--format", "json"],
-                          cwd=new_york_site.root, capture_output=True, text=True, timeout=120,
-                          env={**ENV, "SOURCE_DATE_EPOCH": epoch("2025-03-05T04:59:59+00:00")})
+    proc = factcheck("status", "--format", "json", cwd=new_york_site.root, timeout=120,
+                     env={**ENV, "SOURCE_DATE_EPOCH": epoch("2025-03-05T04:59:59+00:00")})
     assert proc.returncode == 0, proc.stderr
     stages = {row["id"]: row["status"] for row in json.loads(proc.stdout)}
     assert stages == {"always": "published", "east": "published", "west": "embargoed", "plain": "embargoed"}
@@ -204,10 +201,9 @@ def test_a_well_formed_source_date_epoch_is_that_instant(monkeypatch: pytest.Mon
 @pytest.mark.parametrize("value", ["soon", "-86400"])
 def test_a_malformed_epoch_fails_the_build_and_the_cli_without_a_traceback(utc_site: Site, value: str) -> None:
     env = {**ENV, "SOURCE_DATE_EPOCH": value}
-    commands = [[*MKDOCS, "build"], [sys.executable, "-m", "mkdocs_factcheck.cli", "validate"],
-                [sys.executable, "-m", "mkdocs_factcheck.cli", "status"]]
-    for command in commands:
-        proc = subprocess.run(command, cwd=utc_site.root, env=env, capture_output=True, text=True, timeout=300)
+    commands = [(mkdocs, "build"), (factcheck, "validate"), (factcheck, "status")]
+    for run, command in commands:
+        proc = run(command, cwd=utc_site.root, env=env, timeout=300)
         output = proc.stdout + proc.stderr
         assert proc.returncode != 0, (command, output)
         assert f"SOURCE_DATE_EPOCH is {value!r}" in output, output
@@ -221,8 +217,7 @@ def test_an_unknown_time_zone_is_a_config_error_naming_mkdocs_yml(tmp_path: Path
     assert result.returncode != 0
     assert "mkdocs.yml: plugins.factcheck.timezone is 'Europe/Atlantis'" in result.output, result.output
     assert "Traceback" not in result.output
-    proc = subprocess.run([sys.executable, "-m", "mkdocs_factcheck.cli", "validate"], cwd=site.root, env=ENV,
-                          capture_output=True, text=True, timeout=120)
+    proc = factcheck("validate", cwd=site.root, env=ENV, timeout=120)
     assert proc.returncode == 1
     assert "mkdocs.yml: plugins.factcheck.timezone is 'Europe/Atlantis'" in proc.stderr
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
-import sys
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ENV, REPO, make_site_in
+from conftest import ENV, REPO, factcheck, make_site_in
 from localweb import Answer, LocalWeb, Request, serve
 from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
 from mkdocs_factcheck.tools.linkcheck import USER_AGENT, Settings, _Progress, check_urls, claim_paths, collect
@@ -23,15 +22,13 @@ from mkdocs_factcheck.tools.linkcheck import USER_AGENT, Settings, _Progress, ch
 T = TypeVar("T")
 ALLOW_LOCAL = frozenset({"127.0.0.1"})
 
-FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck.cli"]
 # The local servers are on 127.0.0.1, which the checker refuses unless allowed.
 LOCAL = ["--allow-host", "127.0.0.1"]
 FAST = ["--timeout", "1", "--retries", "1", "--slow", "0.4", "--max-age", "0", *LOCAL]
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*FACTCHECK, *args], cwd=cwd, env={**ENV, "CI": "true"}, capture_output=True,
-                          text=True, timeout=120)
+    return factcheck(*args, cwd=cwd, env={**ENV, "CI": "true"}, timeout=120)
 
 
 def claim_file(web: LocalWeb, *, appearance: str, sources: list[str], archive: str = "", quote: str = "") -> str:

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ENV, REPO, make_site_in
+from conftest import ENV, REPO, factcheck, make_site_in
 from localweb import Answer, LocalWeb, Request, serve
 from mkdocs_factcheck import cli
 from mkdocs_factcheck.base import netguard
@@ -33,15 +33,14 @@ from mkdocs_factcheck.tools.importer import Network, fetch_sources, find_reviews
 from mkdocs_factcheck.tools.linkcheck import SEVERITY, Settings, check_urls
 from test_links import claim_file
 
-FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck.cli"]
+FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck"]  # peak_memory measures a fresh process
 LOCAL = ["--allow-host", "127.0.0.1"]
 QUICK = ["--timeout", "1", "--retries", "0", "--max-age", "0"]
 FULLWIDTH = "http://\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.com/"  # "example" in fullwidth letters
 
 
 def run(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*FACTCHECK, *args], cwd=cwd, env={**ENV, "CI": "true"}, capture_output=True,
-                          text=True, timeout=timeout)
+    return factcheck(*args, cwd=cwd, env={**ENV, "CI": "true"}, timeout=timeout)
 
 
 def in_thread(coroutine: Any) -> Any:
@@ -234,9 +233,8 @@ def test_import_and_archive_refuse_internal_addresses_too(tmp_path: Path) -> Non
         assert f"{web.url('/page.html')}: not fetched: 127.0.0.1 is not a public address (loopback)" \
             in imported.stdout
         site.write_claim("one.yml", claim_file(web, appearance="/ok", sources=["/report"]))
-        archived = subprocess.run([*FACTCHECK, "archive", "--availability-api", web.url("/wayback/available"),
-                                   "--wayback", web.base], cwd=tmp_path, env=ENV, capture_output=True, text=True,
-                                  timeout=120)
+        archived = factcheck("archive", "--availability-api", web.url("/wayback/available"), "--wayback", web.base,
+                             cwd=tmp_path, env=ENV, timeout=120)
         assert archived.returncode == 1 and "127.0.0.1 is not a public address (loopback)" in archived.stderr
         assert web.requests == []
 
@@ -492,10 +490,10 @@ def test_links_and_archive_leave_unpublished_checks_alone(tmp_path: Path) -> Non
         every = run("links", *QUICK, *LOCAL, "--include-unpublished", cwd=tmp_path)
         assert every.returncode == 0 and len(set(web.paths("HEAD"))) == 8
         web.requests.clear()
-        archive = [*FACTCHECK, "archive", "--availability-api", web.url("/wayback/available"), "--wayback",
-                   web.base, *LOCAL, "--save"]
+        archive = ["archive", "--availability-api", web.url("/wayback/available"), "--wayback", web.base, *LOCAL,
+                   "--save"]
         keys = {**ENV, "IA_ACCESS_KEY": "a", "IA_SECRET_KEY": "s"}
-        saved = subprocess.run(archive, cwd=tmp_path, env=keys, capture_output=True, text=True, timeout=120)
+        saved = factcheck(*archive, cwd=tmp_path, env=keys, timeout=120)
         asked = " ".join(r.path + r.body.decode() for r in web.requests)
         assert "public-source" in asked and "draft" not in asked and "review" not in asked
         assert "embargoed" not in asked
@@ -515,9 +513,9 @@ def test_symbolic_links_out_of_the_claims_folder_are_not_followed(tmp_path: Path
         proc = run("links", *QUICK, *LOCAL, cwd=site.root)
         named = run("links", *QUICK, *LOCAL, "claims/linked.yml", "claims/folder/secret.yml", "claims/folder",
                     cwd=site.root)
-        archived = subprocess.run([*FACTCHECK, "archive", "--availability-api", web.url("/wayback/available"),
-                                   "--wayback", web.base, *LOCAL, "claims/folder/secret.yml", "claims/linked.yml"],
-                                  cwd=site.root, env=ENV, capture_output=True, text=True, timeout=120)
+        archived = factcheck("archive", "--availability-api", web.url("/wayback/available"), "--wayback", web.base,
+                             *LOCAL, "claims/folder/secret.yml", "claims/linked.yml", cwd=site.root, env=ENV,
+                             timeout=120)
         assert "secret" not in " ".join(web.paths())
     assert proc.returncode == 1
     assert "claims/linked.yml:0:0: the file is a symbolic link that points outside the claims folder" in proc.stdout

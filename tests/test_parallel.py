@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ENV, Site, claim_yaml, make_site_in
+from conftest import ENV, FACTCHECK, Site, claim_yaml, factcheck, make_site_in, mkdocs
 from mkdocs_factcheck.base import parallel
 from mkdocs_factcheck.base.errors import SiteError
 from mkdocs_factcheck.plan.siteplan import SettingsError, settings_from
@@ -51,8 +51,12 @@ def _with_workers(site: Site, workers: int) -> str:
 
 
 def _run(site: Site, *args: str, python: list[str] | None = None) -> subprocess.CompletedProcess[str]:
-    command = python or [sys.executable, "-m", "mkdocs"]
-    return subprocess.run([*command, *args], cwd=site.root, env=ENV, capture_output=True, text=True, timeout=300)
+    """`mkdocs ARGS`, `factcheck ARGS` (python=FACTCHECK), or a script of its own (a real process)."""
+    if python is None:
+        return mkdocs(*args, cwd=site.root, env=ENV, timeout=300)
+    if python == FACTCHECK:
+        return factcheck(*args, cwd=site.root, env=ENV, timeout=300)
+    return subprocess.run([*python, *args], cwd=site.root, env=ENV, capture_output=True, text=True, timeout=300)
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -136,9 +140,8 @@ def test_a_pooled_build_reports_the_same_errors_in_the_same_order(bad_site: Site
 
 
 def test_validate_with_workers_reports_the_same(bad_site: Site) -> None:
-    factcheck = [sys.executable, "-m", "mkdocs_factcheck.cli"]
-    one = _run(bad_site, "validate", "-f", _with_workers(bad_site, 1), python=factcheck)
-    pooled = _run(bad_site, "validate", python=factcheck)
+    one = _run(bad_site, "validate", "-f", _with_workers(bad_site, 1), python=FACTCHECK)
+    pooled = _run(bad_site, "validate", python=FACTCHECK)
     assert one.returncode != 0 and "lost-related.yml" in one.stdout + one.stderr
     assert (pooled.returncode, pooled.stdout, pooled.stderr) == (one.returncode, one.stdout, one.stderr)
 

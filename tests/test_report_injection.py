@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import tempfile
 from pathlib import Path
 
 import cmarkgfm
 import lxml.html
 import pytest
-from conftest import ENV, MKDOCS, claim_yaml, make_site_in
+from conftest import ENV, claim_yaml, make_site_in, mkdocs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs_factcheck import cli
@@ -114,8 +113,7 @@ def test_a_file_inside_an_unread_folder_is_not_reported_clean(site: Path, monkey
 
 
 def test_the_build_log_names_each_folder_on_one_escaped_line(site: Path) -> None:
-    proc = subprocess.run([*MKDOCS, "build", "--strict"], cwd=site, env=ENV, capture_output=True, text=True,
-                          timeout=300)
+    proc = mkdocs("build", "--strict", cwd=site, env=ENV, timeout=300)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     log = proc.stdout + proc.stderr
     assert not any(line.startswith(("::", "```", "@")) for line in log.splitlines()), log

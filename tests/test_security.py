@@ -26,7 +26,7 @@ import feedparser
 import lxml.html
 import pytest
 import yaml
-from conftest import ENV, MKDOCS, REPO, claim_yaml, make_site_in
+from conftest import ENV, REPO, claim_yaml, factcheck, make_site_in, mkdocs
 from mkdocs_factcheck import cli
 from mkdocs_factcheck.base.errors import printable
 from mkdocs_factcheck.base.strings import strings_for
@@ -348,8 +348,7 @@ def _failed_build(root: Path, timeout: float = BUILD_TIMEOUT) -> str:
     """Run `mkdocs build` (bounded in time) and check it failed cleanly; return its output."""
     started = time.monotonic()
     try:
-        proc = subprocess.run([*MKDOCS, "build"], cwd=root, env=ENV, capture_output=True,
-                              text=True, timeout=timeout)
+        proc = mkdocs("build", cwd=root, env=ENV, timeout=timeout)
     except subprocess.TimeoutExpired:
         pytest.fail(f"mkdocs build still running after {timeout} s")
     output = proc.stdout + proc.stderr
@@ -406,8 +405,7 @@ def test_symbolic_links_stop_the_build_with_a_located_error(case: str, tmp_path:
         link = site.claims / "linked-folder" / "secret.yml"
     if case == "folder outside":
         # Not followed: the folder's files are not claims, and the build may go on.
-        proc = subprocess.run([*MKDOCS, "build"], cwd=site.root, env=ENV, capture_output=True,
-                              text=True, timeout=BUILD_TIMEOUT)
+        proc = mkdocs("build", cwd=site.root, env=ENV, timeout=BUILD_TIMEOUT)
         assert "Traceback" not in proc.stdout + proc.stderr
         assert not (site.root / "site" / "claims" / "secret").exists()
         return
@@ -753,8 +751,7 @@ def test_hostile_file_names_are_refused_and_printed_escaped(tmp_path: Path) -> N
     assert not any(line.strip().startswith("::") for line in output.splitlines()), output
     # The same for the command contributors run, in every format.
     for form in ("text", "github"):
-        proc = subprocess.run([sys.executable, "-m", "mkdocs_factcheck.cli", "validate", "--format", form],
-                              cwd=site.root, env=ENV, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+        proc = factcheck("validate", "--format", form, cwd=site.root, env=ENV, timeout=BUILD_TIMEOUT)
         assert proc.returncode == 1 and "Traceback" not in proc.stderr
         assert not re.search("[\x1b\x07\r\u202e\u2028]", proc.stdout)
         forged = [line for line in proc.stdout.splitlines() if line.startswith("::")
@@ -791,8 +788,7 @@ def test_factcheck_new_onto_a_folder_prints_no_traceback(tmp_path: Path) -> None
     site = make_site_in(tmp_path)
     (site.claims / "a-claim.yml").mkdir()
     (site.claims / "a-claim.yml" / "inside.txt").write_text("x", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "mkdocs_factcheck.cli", "new", "A claim.", "--id", "a-claim"],
-                          cwd=site.root, env=ENV, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+    proc = factcheck("new", "A claim.", "--id", "a-claim", cwd=site.root, env=ENV, timeout=BUILD_TIMEOUT)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr and str(tmp_path) not in proc.stdout + proc.stderr, proc.stderr
     assert "claims/a-claim.yml" in proc.stderr
@@ -967,8 +963,7 @@ def test_a_claims_folder_outside_the_site_is_refused(target: str, tmp_path: Path
     output = _failed_build(site.root)
     assert re.search(r"claims:0:0: the claims folder is not a folder inside the site", output), output[-2000:]
     assert "ghp_" not in output and "secret" not in output
-    proc = subprocess.run([sys.executable, "-m", "mkdocs_factcheck.cli", "validate"], cwd=site.root, env=ENV,
-                          capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+    proc = factcheck("validate", cwd=site.root, env=ENV, timeout=BUILD_TIMEOUT)
     assert proc.returncode == 1 and "not a folder inside the site" in proc.stdout, proc.stdout + proc.stderr
     assert "ghp_" not in proc.stdout + proc.stderr
 
