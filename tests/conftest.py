@@ -7,7 +7,9 @@ starting Python and importing MkDocs again each time.
 
 from __future__ import annotations
 
+import inspect
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -167,14 +169,30 @@ SLOW_UNMARKED = 1.0  # seconds (setup and call) an unmarked test may take before
 _unmarked_slow: dict[str, float] = {}
 
 
+# Modules that carry no marks of their own (other work owns them): a test there whose code
+# starts a process (`subprocess`, a `run(...)` helper) or builds a site is slow.
+MARKED_BY_THEIR_CODE = {"test_cli.py", "test_architecture.py", "test_options.py"}
+STARTS_A_PROCESS = re.compile(r"\bsubprocess\.|\brun\(|\.build\(|\bPopen\(")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         if "browser" in names:
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.slow)
-        elif names & SLOW_FIXTURES:
+        elif names & SLOW_FIXTURES or _starts_a_process(item):
             item.add_marker(pytest.mark.slow)
+
+
+def _starts_a_process(item: pytest.Item) -> bool:
+    function = getattr(item, "function", None)
+    if function is None or item.path.name not in MARKED_BY_THEIR_CODE:
+        return False
+    try:
+        return bool(STARTS_A_PROCESS.search(inspect.getsource(function)))
+    except (OSError, TypeError):
+        return False
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

@@ -16,6 +16,8 @@ from conftest import ENV, Site, factcheck, make_site_in
 from localweb import Answer, LocalWeb, Request, serve
 from mkdocs_factcheck.tools.archive import insert_archive_url, missing_archives
 
+pytestmark = pytest.mark.network
+
 # Comments, odd quoting, a folded title, one source already archived, a flow-style source.
 CLAIM = """\
 # yaml-language-server: $schema=../schema/claim.schema.json
@@ -99,6 +101,7 @@ def without_archive_lines(data: bytes, added: list[bytes]) -> bytes:
     return data
 
 
+@pytest.mark.slow
 def test_dry_run_shows_the_diff_and_write_adds_only_those_lines(site: Site, web: LocalWeb) -> None:
     path = site.write_claim("one.yml", CLAIM)
     before = path.read_bytes()
@@ -131,6 +134,7 @@ def test_dry_run_shows_the_diff_and_write_adds_only_those_lines(site: Site, web:
     assert again.stdout == "" and path.read_bytes() == after
 
 
+@pytest.mark.slow
 def test_line_breaks_and_byte_order_mark_are_kept(site: Site, web: LocalWeb) -> None:
     text = "claim: C\r\nclaimant: S\r\nverdict: misleading\r\nsummary: A.\r\nsources:\r\n" \
            "- title: T\r\n  url: https://docs.example.org/report\r\npublished: 2025-01-30"  # no final break
@@ -156,6 +160,7 @@ def test_a_url_on_the_last_line_without_a_line_break() -> None:
     assert yaml.safe_load(odd)["sources"][0]["archive_url"].endswith("/x #y")
 
 
+@pytest.mark.slow
 def test_a_capture_off_the_archive_is_never_written(site: Site) -> None:
     path = site.write_claim("one.yml", CLAIM)
     before = path.read_bytes()
@@ -168,6 +173,7 @@ def test_a_capture_off_the_archive_is_never_written(site: Site) -> None:
     assert path.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_save_page_now_makes_the_missing_capture(site: Site, web: LocalWeb) -> None:
     path = site.write_claim("one.yml", CLAIM)
     no_keys = run(web, "--save", cwd=site.root, env={k: v for k, v in ENV.items() if not k.startswith("IA_")})
@@ -186,6 +192,7 @@ def test_save_page_now_makes_the_missing_capture(site: Site, web: LocalWeb) -> N
     assert lost["archive_url"] == f"{web.base}/web/20251129010203/https://nowhere.example.net/lost"
 
 
+@pytest.mark.slow
 def test_a_failed_save_is_reported_and_nothing_invented(site: Site, web: LocalWeb) -> None:
     path = site.write_claim("one.yml", CLAIM)
     web.fallback = fake_archive({}, [{"status": "error", "status_ext": "error:invalid-host-resolution",
@@ -198,6 +205,7 @@ def test_a_failed_save_is_reported_and_nothing_invented(site: Site, web: LocalWe
     assert path.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_invalid_files_are_left_alone(site: Site, web: LocalWeb) -> None:
     path = site.write_claim("bad.yml", "claim: x\nsources:\n  - url: https://docs.example.org/report\n")
     proc = run(web, "--write", cwd=site.root)

@@ -25,6 +25,8 @@ from typing import Any
 import pytest
 from conftest import ENV, REPO, mkdocs, serve_folder
 
+pytestmark = pytest.mark.slow
+
 SCREENSHOTS = REPO / "docs" / "screenshots"
 PHONE = 375
 DESKTOP = 1280

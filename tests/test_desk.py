@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import ENV, Site, claim_yaml, factcheck, make_site_in
 
+pytestmark = pytest.mark.slow
+
 TODAY = datetime(2025, 3, 1, 12, tzinfo=UTC)
 DAY = 86400
 

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from conftest import ENV, Site, claim_yaml, make_site_in, mkdocs
 
+pytestmark = pytest.mark.slow
+
 EPOCH = "1741046400"  # 2025-03-04T00:00:00Z
 GOING = {"claim": "Walruses write the morning brief.", "claimant": "Goneaway Person", "tags": ["goneaway-topic"],
          "quotes": [{"expert": "Goneaway Expert", "text": "Words of the gone check."}],

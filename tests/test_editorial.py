@@ -123,6 +123,7 @@ def test_a_draft_may_carry_a_planned_date(tmp_path: Path) -> None:
         assert load(tmp_path, {"a.yml": clean(published="2025-04-01", status=status)}).errors == []
 
 
+@pytest.mark.slow
 def test_too_few_reviewers(tmp_path: Path) -> None:
     policy = Policy(min_reviewers=2, today=TODAY)
     # The author does not review their own check; one name spelled twice is one reviewer.
@@ -232,6 +233,7 @@ def test_status_and_reviewed_by_are_validated(tmp_path: Path) -> None:
 # --- the preview banner and the command's output formats --------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language, draft, embargo", [("en", "Draft", "Embargoed until"),
                                                        ("de", "Entwurf", "Sperrfrist bis")])
 def test_preview_pages_carry_a_banner(tmp_path: Path, language: str, draft: str, embargo: str) -> None:
@@ -257,6 +259,7 @@ def test_preview_pages_carry_a_banner(tmp_path: Path, language: str, draft: str,
     assert "fc-preview" not in page("out")
 
 
+@pytest.mark.slow
 def test_validate_shows_warnings_in_every_format(tmp_path: Path) -> None:
     import json
     import subprocess

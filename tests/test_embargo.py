@@ -64,6 +64,7 @@ def new_york_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     return site
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("moment", "out"), [
     ("2025-03-04T14:59:59+00:00", []),
     ("2025-03-04T15:00:00+00:00", ["east"]),            # +09:00 midnight: before midnight UTC
@@ -77,6 +78,7 @@ def test_a_date_time_goes_out_at_its_own_instant(utc_site: Site, monkeypatch: py
     assert published_ids(utc_site, moment, monkeypatch) == sorted(["always", *out])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("moment", "out"), [
     ("2025-03-05T00:00:00+00:00", ["east"]),            # midnight UTC is 19:00 on the 4th in New York
     ("2025-03-05T04:59:59+00:00", ["east"]),
@@ -88,6 +90,7 @@ def test_a_plain_date_goes_out_at_midnight_in_the_sites_time_zone(new_york_site:
     assert published_ids(new_york_site, moment, monkeypatch) == sorted(["always", *out])
 
 
+@pytest.mark.slow
 def test_today_is_the_days_date_in_the_sites_zone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """future-date rules use the site's day: `updated: 2025-03-05` is fine at 16:00 UTC on the 4th
     in Tokyo (01:00 on the 5th there), and in the future for a UTC desk."""
@@ -100,6 +103,7 @@ def test_today_is_the_days_date_in_the_sites_zone(tmp_path: Path, monkeypatch: p
         assert [e.code for e in plan.errors] == errors
 
 
+@pytest.mark.slow
 def test_an_unreviewed_check_timed_in_the_future_is_an_error_naming_the_instant(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = make_site_in(tmp_path)
@@ -112,6 +116,7 @@ def test_an_unreviewed_check_timed_in_the_future_is_an_error_naming_the_instant(
     assert "2025-03-05 04:00 (UTC)" in error.message
 
 
+@pytest.mark.slow
 def test_an_update_timed_before_the_release_is_an_error(tmp_path: Path) -> None:
     site = make_site_in(tmp_path)
     site.write_claim("a.yml", claim_yaml(published="2025-01-30T09:00:00-05:00", updated="2025-01-30T13:59:00Z"))
@@ -123,6 +128,7 @@ def test_an_update_timed_before_the_release_is_an_error(tmp_path: Path) -> None:
     assert "updated 2025-01-30T13:59:00+00:00 is before published 2025-01-30T09:00:00-05:00" in error.message
 
 
+@pytest.mark.slow
 def test_a_date_time_without_an_offset_is_a_located_error(tmp_path: Path) -> None:
     site = make_site_in(tmp_path)
     site.write_claim("naive.yml", claim_yaml(published="2025-03-05T09:00:00").replace("'", ""))
@@ -146,6 +152,7 @@ def built(new_york_site: Site) -> Path:
     return new_york_site.root / "site"
 
 
+@pytest.mark.slow
 def test_the_build_publishes_only_what_has_gone_out(built: Path) -> None:
     assert (built / "claims" / "east" / "index.html").is_file()
     for held in ("west", "plain"):
@@ -161,6 +168,7 @@ def test_the_build_publishes_only_what_has_gone_out(built: Path) -> None:
     assert '"datePublished":"2025-03-05"' in page
 
 
+@pytest.mark.slow
 def test_the_feed_is_valid_atom_with_the_real_instants(built: Path) -> None:
     feed = feedparser.parse((built / "feed.xml").read_bytes())
     assert not feed.bozo, feed.bozo_exception
@@ -172,6 +180,7 @@ def test_the_feed_is_valid_atom_with_the_real_instants(built: Path) -> None:
     assert "<updated>2025-03-05T00:00:00+09:00</updated>" in text
 
 
+@pytest.mark.slow
 def test_factcheck_status_uses_the_same_clock(new_york_site: Site) -> None:
     proc = factcheck("status", "--format", "json", cwd=new_york_site.root, timeout=120,
                      env={**ENV, "SOURCE_DATE_EPOCH": epoch("2025-03-05T04:59:59+00:00")})
@@ -198,6 +207,7 @@ def test_a_well_formed_source_date_epoch_is_that_instant(monkeypatch: pytest.Mon
     assert clock.today == date(2025, 3, 4)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value", ["soon", "-86400"])
 def test_a_malformed_epoch_fails_the_build_and_the_cli_without_a_traceback(utc_site: Site, value: str) -> None:
     env = {**ENV, "SOURCE_DATE_EPOCH": value}
@@ -210,6 +220,7 @@ def test_a_malformed_epoch_fails_the_build_and_the_cli_without_a_traceback(utc_s
         assert "Traceback" not in output
 
 
+@pytest.mark.slow
 def test_an_unknown_time_zone_is_a_config_error_naming_mkdocs_yml(tmp_path: Path) -> None:
     site = make_site_in(tmp_path, plugin_options="timezone: Europe/Atlantis")
     site.write_claim("a.yml", claim_yaml())

@@ -8,7 +8,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from conftest import ENV, claim_yaml, factcheck, make_site_in
+
+pytestmark = pytest.mark.slow
 
 FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck"]  # a process of its own: --watch runs on
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import ENV, claim_yaml, factcheck, make_site_in
 from mkdocs_factcheck.output.render import SiteInfo
 from mkdocs_factcheck.plan.siteplan import identity_pages, missing_identity_pages, option_line
+
+pytestmark = pytest.mark.slow
 
 OPTIONS = """
 about: about.md

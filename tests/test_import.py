@@ -13,6 +13,8 @@ import yaml
 from conftest import ENV, Site, factcheck, make_site_in
 from localweb import Answer, serve
 
+pytestmark = [pytest.mark.slow, pytest.mark.network]
+
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 MAPS = ["--map", "Mostly False=mostly-false", "--map", "true=true", "--map", "Half True=mixed",
         "--map", "Pants on Fire=false", "--map", "Mostly True=mostly-true", "--map", "False=false"]

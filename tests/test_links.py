@@ -19,6 +19,8 @@ from localweb import Answer, LocalWeb, Request, serve
 from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
 from mkdocs_factcheck.tools.linkcheck import USER_AGENT, Settings, _Progress, check_urls, claim_paths, collect
 
+pytestmark = pytest.mark.network
+
 T = TypeVar("T")
 ALLOW_LOCAL = frozenset({"127.0.0.1"})
 
@@ -79,6 +81,7 @@ def web() -> object:
         yield local
 
 
+@pytest.mark.slow
 def test_each_kind_of_problem_is_reported_at_its_line(tmp_path: Path, web: LocalWeb) -> None:
     site = make_site_in(tmp_path)
     site.write_claim("mixed.yml", claim_file(
@@ -111,6 +114,7 @@ def test_each_kind_of_problem_is_reported_at_its_line(tmp_path: Path, web: Local
     assert {r.headers["user-agent"] for r in web.requests} == {USER_AGENT}
 
 
+@pytest.mark.slow
 def test_text_and_github_formats(tmp_path: Path, web: LocalWeb) -> None:
     site = make_site_in(tmp_path)
     site.write_claim("one.yml", claim_file(web, appearance="/old", sources=["/gone"]))
@@ -127,6 +131,7 @@ def test_text_and_github_formats(tmp_path: Path, web: LocalWeb) -> None:
     assert github[1].startswith("::error file=claims/one.yml,line=8,col=10,title=dead link::source url http")
 
 
+@pytest.mark.slow
 def test_only_warnings_exit_0_and_invalid_files_are_reported(tmp_path: Path, web: LocalWeb) -> None:
     site = make_site_in(tmp_path)
     site.write_claim("moved.yml", claim_file(web, appearance="/ok", sources=["/old", "/removed"]))
@@ -143,6 +148,7 @@ def test_only_warnings_exit_0_and_invalid_files_are_reported(tmp_path: Path, web
     assert run("links", "--concurrency", "0", cwd=tmp_path).returncode == 2
 
 
+@pytest.mark.slow
 def test_a_read_only_cache_folder_still_gives_the_report(tmp_path: Path, web: LocalWeb) -> None:
     site = make_site_in(tmp_path)
     site.write_claim("one.yml", claim_file(web, appearance="/ok", sources=["/gone"]))
@@ -152,6 +158,7 @@ def test_a_read_only_cache_folder_still_gives_the_report(tmp_path: Path, web: Lo
     assert "warning: cannot write the cache cache-is-a-file/links.json" in proc.stderr
 
 
+@pytest.mark.slow
 def test_results_are_cached_for_max_age(tmp_path: Path, web: LocalWeb) -> None:
     site = make_site_in(tmp_path)
     site.write_claim("one.yml", claim_file(web, appearance="/ok", sources=["/gone"]))
@@ -173,6 +180,7 @@ def run_checks(checks: Coroutine[Any, Any, T]) -> T:
         return thread.submit(asyncio.run, checks).result()
 
 
+@pytest.mark.slow
 def test_requests_to_one_host_are_bounded() -> None:
     with serve({"/robots.txt": Answer(404)}, fallback=Answer(200, delay=0.5)) as web:
         urls = [web.url(f"/page/{i}") for i in range(12)]
@@ -189,6 +197,7 @@ def test_progress_shows_on_a_terminal_only(capsys: pytest.CaptureFixture[str]) -
     assert capsys.readouterr().err == "\rchecked 3/40 links\r\x1b[K"
 
 
+@pytest.mark.slow
 def test_claim_paths_take_files_and_folders(tmp_path: Path) -> None:
     site = make_site_in(tmp_path)
     (site.claims / "sub").mkdir()
@@ -208,6 +217,7 @@ def mirror_of(urls: set[str]) -> dict[str, Answer]:
     return {"/robots.txt": Answer(404)} | {mirror_path(url): Answer(200, b"mirrored page") for url in urls}
 
 
+@pytest.mark.slow
 def test_the_repos_own_claims_pass_against_a_local_mirror() -> None:
     files = claim_paths([], REPO / "claims")
     citations, errors = collect(files, REPO, DEFAULT_SCALE, 1024 * 1024)

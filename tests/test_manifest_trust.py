@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import ENV, claim_yaml, factcheck, make_site_in
 
+pytestmark = pytest.mark.slow
+
 MANIFEST = ".factcheck-generated"
 ABOUT = "# About the desk\n\nWritten by hand, and nobody else's to delete.\n"
 DRAFT_CLAIM = "A claim still being checked, not for readers yet."

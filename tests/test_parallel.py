@@ -82,6 +82,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[subproces
     }
 
 
+@pytest.mark.slow
 def test_a_pooled_build_is_byte_identical_to_one_process(built: dict[str, tuple[subprocess.CompletedProcess[str],
                                                                                  Path]]) -> None:
     (one, one_dir), (pooled, pooled_dir) = built["one"], built["pooled"]
@@ -99,6 +100,7 @@ def test_a_pooled_build_is_byte_identical_to_one_process(built: dict[str, tuple[
     assert [path for path in expected if actual[path] != expected[path]] == []
 
 
+@pytest.mark.slow
 def test_where_no_pool_can_start_the_build_runs_in_one_process(
         built: dict[str, tuple[subprocess.CompletedProcess[str], Path]]) -> None:
     one_dir, (refused, refused_dir) = built["one"][1], built["refused"]
@@ -130,6 +132,7 @@ def bad_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     return site
 
 
+@pytest.mark.slow
 def test_a_pooled_build_reports_the_same_errors_in_the_same_order(bad_site: Site) -> None:
     one = _run(bad_site, "build", "-f", _with_workers(bad_site, 1), "-d", "site-one")
     pooled = _run(bad_site, "build", "-d", "site-pooled")
@@ -139,6 +142,7 @@ def test_a_pooled_build_reports_the_same_errors_in_the_same_order(bad_site: Site
     assert pooled.stderr == one.stderr
 
 
+@pytest.mark.slow
 def test_validate_with_workers_reports_the_same(bad_site: Site) -> None:
     one = _run(bad_site, "validate", "-f", _with_workers(bad_site, 1), python=FACTCHECK)
     pooled = _run(bad_site, "validate", python=FACTCHECK)
@@ -146,6 +150,7 @@ def test_validate_with_workers_reports_the_same(bad_site: Site) -> None:
     assert (pooled.returncode, pooled.stdout, pooled.stderr) == (one.returncode, one.stdout, one.stderr)
 
 
+@pytest.mark.slow
 def test_a_page_that_fails_to_render_fails_the_same_way(tmp_path: Path) -> None:
     """A site's template that breaks on one claim: the same page named, the same error, as in one process."""
     site = make_site_in(tmp_path, plugin_options="workers: 2")
@@ -167,6 +172,7 @@ def test_a_page_that_fails_to_render_fails_the_same_way(tmp_path: Path) -> None:
     assert report(pooled.stderr) == report(one.stderr)
 
 
+@pytest.mark.slow
 def test_generate_with_workers_writes_the_same_files(tmp_path: Path) -> None:
     site = make_site_in(tmp_path, plugin_options="workers: 2")
     _write_claims(site, 40)
@@ -245,6 +251,7 @@ def test_workers_option_refuses_what_is_not_a_count(tmp_path: Path, value: objec
         settings_from({"workers": value}, config_dir=tmp_path, docs_dir="docs", site_name="Desk")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value", ["0", "-2", "many", "true", "1.5"])
 def test_the_cli_refuses_the_same_workers_values(tmp_path: Path, value: str) -> None:
     # `factcheck validate` reads mkdocs.yml itself: the same rule, named in the file, with the fix.

@@ -19,6 +19,8 @@ from conftest import ENV, REPO, mkdocs, serve_folder
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from test_browser import DESKTOP, PHONE, RepoSite, browse, repo_site
 
+pytestmark = pytest.mark.slow
+
 sys.path.insert(0, str(REPO / "bench"))
 GENERATED_CHECKS = 200
 

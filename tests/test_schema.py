@@ -44,11 +44,13 @@ def validator() -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
+@pytest.mark.slow
 def test_committed_schema_is_current() -> None:
     expected = schema_text(read_site(REPO / "mkdocs.yml").scale)
     assert SCHEMA_FILE.read_text(encoding="utf-8") == expected, "run `factcheck schema` and commit"
 
 
+@pytest.mark.slow
 def test_schema_check_command_agrees() -> None:
     result = factcheck("schema", "--check", cwd=REPO, env=ENV, timeout=60)
     assert result.returncode == 0, result.stderr

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import ENV, REPO, claim_yaml, make_site_in, mkdocs
 
+pytestmark = pytest.mark.slow
+
 
 class TextOf(HTMLParser):
     """Visible text of a page, whitespace collapsed."""
