@@ -193,9 +193,21 @@ def _fresh_interpreter_state() -> None:
     warnings._showwarnmsg_impl = _show_warning  # type: ignore[attr-defined]
     atexit._clear()
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    _clear_our_caches()
     if "mkdocs.__main__" in sys.modules:
         wrapper = sys.modules["mkdocs.__main__"].ColorFormatter.text_wrapper
         wrapper.width = shutil.get_terminal_size(fallback=(0, 0)).columns
+
+
+def _clear_our_caches() -> None:
+    """Empty the plugin's memoised functions (fonts, slugs, cards): tests that call the
+    library here filled them, and a fresh process starts with none (a card drawn again, a
+    font file read again, is what a build in a new process does)."""
+    for name, module in list(sys.modules.items()):
+        if name == "mkdocs_factcheck" or name.startswith("mkdocs_factcheck."):
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)) and hasattr(value, "cache_info"):
+                    value.cache_clear()
 
 
 def _shut_down() -> None:
