@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint browser-deps bench schema vendor-decap editor
+.PHONY: serve build test test-fast lint browser-deps bench schema vendor-decap editor
 
 # Serving and building need the package alone (`pip install -e .`); the tests also need the
 # test toolchain and the network tools' libraries (`.[test,tools]`).
@@ -39,6 +39,10 @@ lint: $(BIN)/.installed-test
 
 test: $(BIN)/.installed-test browser-deps lint
 	$(BIN)/pytest
+
+# The tests that build no site, run no command and start no browser (markers: pyproject.toml).
+test-fast: $(BIN)/.installed-test
+	$(BIN)/pytest -q -m "not slow and not browser"
 
 bench: $(BIN)/.installed-test
 	$(BIN)/python bench/run.py

@@ -1,21 +1,46 @@
-"""Shared helpers: write a small site into a temp folder and build it for real."""
+"""Shared helpers: write a small site into a temp folder and build it for real.
+
+Builds and `factcheck` commands run in a forked child of the test process (forked.py):
+a process of its own, with its exit code, output, folder and environment, without
+starting Python and importing MkDocs again each time.
+"""
 
 from __future__ import annotations
 
+import inspect
 import os
+import re
 import subprocess
 import sys
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import forked
 import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck"]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def mkdocs(*args: str, cwd: str | Path, env: dict[str, str] | None = ENV, timeout: float | None = 300,
+           input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m mkdocs ARGS` in ``cwd``, as ``subprocess.run(..., capture_output=True, text=True)``
+    gives it; ``env`` is the whole environment, as for subprocess."""
+    return forked.run(forked.mkdocs_main, args, cwd=cwd, env=env, timeout=timeout, input=input,
+                      command=[*MKDOCS, *args])
+
+
+def factcheck(*args: str, cwd: str | Path, env: dict[str, str] | None = ENV, timeout: float | None = 300,
+              input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`factcheck ARGS` in ``cwd`` (``cli.main``), as ``subprocess.run`` gives it."""
+    return forked.run(forked.factcheck_main, args, cwd=cwd, env=env, timeout=timeout, input=input,
+                      command=[*FACTCHECK, *args])
 
 
 def claim_yaml(**overrides: object) -> str:
@@ -70,8 +95,7 @@ class Site:
         return path
 
     def build(self, *args: str) -> BuildResult:
-        proc = subprocess.run([*MKDOCS, "build", *args], cwd=self.root, env=ENV, capture_output=True,
-                              text=True, timeout=300)
+        proc = mkdocs("build", *args, cwd=self.root)
         return BuildResult(proc.returncode, proc.stdout + proc.stderr, self.root / "site")
 
 
@@ -136,3 +160,51 @@ def serve_folder(folder: Path):
 class _QuietHandler(__import__("http.server").server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+# Markers (pyproject.toml): what a test's fixtures say about it, and which unmarked tests
+# were slow anyway (so the fast lane, `-m "not slow and not browser"`, stays fast).
+SLOW_FIXTURES = {"make_site"}
+SLOW_UNMARKED = 1.0  # seconds (setup and call) an unmarked test may take before it is named
+_unmarked_slow: dict[str, float] = {}
+
+
+# Modules that carry no marks of their own (other work owns them): a test there whose code
+# starts a process (`subprocess`, a `run(...)` helper) or builds a site is slow.
+MARKED_BY_THEIR_CODE = {"test_cli.py", "test_architecture.py", "test_options.py"}
+STARTS_A_PROCESS = re.compile(r"\bsubprocess\.|\brun\(|\.build\(|\bPopen\(")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if "browser" in names:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+        elif names & SLOW_FIXTURES or _starts_a_process(item):
+            item.add_marker(pytest.mark.slow)
+
+
+def _starts_a_process(item: pytest.Item) -> bool:
+    function = getattr(item, "function", None)
+    if function is None or item.path.name not in MARKED_BY_THEIR_CODE:
+        return False
+    try:
+        return bool(STARTS_A_PROCESS.search(inspect.getsource(function)))
+    except (OSError, TypeError):
+        return False
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when in ("setup", "call") and "slow" not in report.keywords:
+        _unmarked_slow[report.nodeid] = _unmarked_slow.get(report.nodeid, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    slow = sorted(((t, n) for n, t in _unmarked_slow.items() if t > SLOW_UNMARKED), reverse=True)
+    if slow:
+        terminalreporter.section("unmarked slow tests")
+        terminalreporter.write_line(f"{len(slow)} tests not marked slow took over {SLOW_UNMARKED} s "
+                                    "(mark them slow, or make them fast):")
+        for seconds, nodeid in slow:
+            terminalreporter.write_line(f"  {seconds:6.2f}s {nodeid}")

@@ -15,6 +15,8 @@ import pytest
 from conftest import REPO
 from test_browser import DESKTOP, PHONE, RepoSite, browse, repo_site, wait_for_scripts
 
+pytestmark = pytest.mark.slow
+
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["home", "claim", "scoreboard", "claimant", "expert", "methodology", "sources", "claimants", "about"]
 BLOCKING = {"serious", "critical"}

@@ -7,17 +7,16 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
-from conftest import ENV, Site, make_site_in
+from conftest import ENV, Site, factcheck, make_site_in
 from localweb import Answer, LocalWeb, Request, serve
 from mkdocs_factcheck.tools.archive import insert_archive_url, missing_archives
 
-FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck.cli"]
+pytestmark = pytest.mark.network
 
 # Comments, odd quoting, a folded title, one source already archived, a flow-style source.
 CLAIM = """\
@@ -85,9 +84,9 @@ def web() -> object:
 
 
 def run(web: LocalWeb, *args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*FACTCHECK, "archive", "--availability-api", web.url("/wayback/available"),
-                           "--wayback", web.base, "--poll", "0.01", "--allow-host", "127.0.0.1", *args],
-                          cwd=cwd, env=env or ENV, capture_output=True, text=True, timeout=120)
+    return factcheck("archive", "--availability-api", web.url("/wayback/available"),
+                     "--wayback", web.base, "--poll", "0.01", "--allow-host", "127.0.0.1", *args,
+                     cwd=cwd, env=env or ENV, timeout=120)
 
 
 @pytest.fixture
@@ -102,6 +101,7 @@ def without_archive_lines(data: bytes, added: list[bytes]) -> bytes:
     return data
 
 
+@pytest.mark.slow
 def test_dry_run_shows_the_diff_and_write_adds_only_those_lines(site: Site, web: LocalWeb) -> None:
     path = site.write_claim("one.yml", CLAIM)
     before = path.read_bytes()
@@ -129,11 +129,12 @@ def test_dry_run_shows_the_diff_and_write_adds_only_those_lines(site: Site, web:
     data = yaml.safe_load(after)
     assert [s.get("archive_url") for s in data["sources"]] == [
         capture, "https://web.archive.org/web/2024/https://already.example.org/page", news, None, None]
-    assert subprocess.run([*FACTCHECK, "validate"], cwd=site.root, env=ENV).returncode == 0
+    assert factcheck("validate", cwd=site.root, env=ENV).returncode == 0
     again = run(web, "--write", cwd=site.root)
     assert again.stdout == "" and path.read_bytes() == after
 
 
+@pytest.mark.slow
 def test_line_breaks_and_byte_order_mark_are_kept(site: Site, web: LocalWeb) -> None:
     text = "claim: C\r\nclaimant: S\r\nverdict: misleading\r\nsummary: A.\r\nsources:\r\n" \
            "- title: T\r\n  url: https://docs.example.org/report\r\npublished: 2025-01-30"  # no final break
@@ -159,6 +160,7 @@ def test_a_url_on_the_last_line_without_a_line_break() -> None:
     assert yaml.safe_load(odd)["sources"][0]["archive_url"].endswith("/x #y")
 
 
+@pytest.mark.slow
 def test_a_capture_off_the_archive_is_never_written(site: Site) -> None:
     path = site.write_claim("one.yml", CLAIM)
     before = path.read_bytes()
@@ -171,6 +173,7 @@ def test_a_capture_off_the_archive_is_never_written(site: Site) -> None:
     assert path.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_save_page_now_makes_the_missing_capture(site: Site, web: LocalWeb) -> None:
     path = site.write_claim("one.yml", CLAIM)
     no_keys = run(web, "--save", cwd=site.root, env={k: v for k, v in ENV.items() if not k.startswith("IA_")})
@@ -189,6 +192,7 @@ def test_save_page_now_makes_the_missing_capture(site: Site, web: LocalWeb) -> N
     assert lost["archive_url"] == f"{web.base}/web/20251129010203/https://nowhere.example.net/lost"
 
 
+@pytest.mark.slow
 def test_a_failed_save_is_reported_and_nothing_invented(site: Site, web: LocalWeb) -> None:
     path = site.write_claim("one.yml", CLAIM)
     web.fallback = fake_archive({}, [{"status": "error", "status_ext": "error:invalid-host-resolution",
@@ -201,6 +205,7 @@ def test_a_failed_save_is_reported_and_nothing_invented(site: Site, web: LocalWe
     assert path.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_invalid_files_are_left_alone(site: Site, web: LocalWeb) -> None:
     path = site.write_claim("bad.yml", "claim: x\nsources:\n  - url: https://docs.example.org/report\n")
     proc = run(web, "--write", cwd=site.root)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,7 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ENV, MKDOCS, REPO, serve_folder
+from conftest import ENV, REPO, mkdocs, serve_folder
+
+pytestmark = pytest.mark.slow
 
 SCREENSHOTS = REPO / "docs" / "screenshots"
 PHONE = 375
@@ -59,8 +60,7 @@ def repo_site(tmp_path_factory: pytest.TempPathFactory) -> RepoSite:
     """Build the repository's site once per test session and serve it."""
     if "site" not in _SHARED:
         out = tmp_path_factory.mktemp("repo-site")
-        proc = subprocess.run([*MKDOCS, "build", "--site-dir", str(out)], cwd=REPO, env=ENV,
-                              capture_output=True, text=True, timeout=300)
+        proc = mkdocs("build", "--site-dir", str(out), cwd=REPO, env=ENV, timeout=300)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         url, _stop = serve_folder(out)  # a daemon thread: it ends with the test process
         data = json.loads((out / "claims.json").read_text(encoding="utf-8"))

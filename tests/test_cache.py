@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import claim_yaml
 from mkdocs_factcheck.base.strings import ENGLISH
 from mkdocs_factcheck.claims.catalog import build_catalog
@@ -36,6 +37,7 @@ def test_markdown_is_rendered_once_per_content(tmp_path: Path) -> None:
     assert "Summary b, edited." in html and "Summary b.</p>" not in html
 
 
+@pytest.mark.slow
 def test_a_changed_template_or_option_is_not_served_stale(make_site) -> None:
     site = make_site()
     site.write_claim("a.yml", claim_yaml())
@@ -45,6 +47,7 @@ def test_a_changed_template_or_option_is_not_served_stale(make_site) -> None:
     assert "Unsere Bewertung" in site.build("--strict").page("claims/a/")
 
 
+@pytest.mark.slow
 def test_disk_cache_is_reused_sanitised_and_keyed(make_site) -> None:
     site = make_site(plugin_options="cache_dir: .cache/factcheck")
     site.write_claim("a.yml", claim_yaml(summary="Original summary."))
@@ -64,6 +67,7 @@ def test_disk_cache_is_reused_sanitised_and_keyed(make_site) -> None:
     assert "Original summary." in site.build("--strict").page("claims/a/")
 
 
+@pytest.mark.slow
 def test_cache_dir_inside_the_content_is_refused(make_site) -> None:
     site = make_site(plugin_options="cache_dir: claims/.cache")
     site.write_claim("a.yml", claim_yaml())

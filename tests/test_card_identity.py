@@ -15,6 +15,8 @@ import pytest
 from conftest import ENV, claim_yaml, make_site_in
 from mkdocs_factcheck.base import cards
 
+pytestmark = pytest.mark.slow
+
 CLAIMS = cards.PARALLEL_FROM + 6  # enough for the card pool
 CACHE = Path(".cache") / "plugin" / "factcheck" / "cards"
 VERDICTS = ("false", "mixed", "misleading", "true", "mostly-true")

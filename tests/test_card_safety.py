@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from card_texts import distinct_words
-from conftest import ENV, REPO, BuildResult, Site, claim_yaml, make_site_in
+from conftest import ENV, REPO, BuildResult, Site, claim_yaml, factcheck, make_site_in
 from mkdocs_factcheck.base import cards
 from mkdocs_factcheck.base.cards import Card, CardFailure, CardMaker
 from mkdocs_factcheck.plan.siteplan import SettingsError, settings_from
@@ -72,6 +72,7 @@ def test_hostile_text_gets_a_card_in_bounded_time(text: str) -> None:
         png(data)
 
 
+@pytest.mark.slow
 def test_a_card_the_renderer_fails_on_is_the_site_card_and_names_the_field() -> None:
     expected = cards.draw(SITE_CARD, FONTS)
     for field, card in (("headline", claim_card(claim=f"He opened with {BISMILLAH}.")),
@@ -108,6 +109,7 @@ def test_the_cap_is_past_every_headline_a_card_can_show() -> None:
     assert cards._drawable(" a \t b\n") == "a b"  # as " ".join(text.split())
 
 
+@pytest.mark.slow
 def test_every_character_of_the_fast_path_renders_at_every_size() -> None:
     """undrawable() trusts Latin and general punctuation without trying them: this is why."""
     latin = cards._coverage(FONTS[0])
@@ -127,6 +129,7 @@ def test_undrawable_names_what_the_renderer_fails_on() -> None:
     assert cards.undrawable(f"深度求索 {BISMILLAH}") == BISMILLAH
 
 
+@pytest.mark.slow
 def test_the_quick_fuzz_run_over_every_unicode_block_stays_in_bounds() -> None:
     """bench/card_fuzz.py --quick: every Unicode block, combining runs, emoji, bidi, long words
     and a 1 MiB claim, drawn by the real renderer in a fresh process (its own memory)."""
@@ -143,6 +146,7 @@ def test_the_quick_fuzz_run_over_every_unicode_block_stays_in_bounds() -> None:
 # --- Jobs, workers, cache files ------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_cards_of_a_dead_worker_are_drawn_in_the_build(tmp_path: Path) -> None:
     many = [Card(f"c{i}", "Fact check", f"“Claim number {i} about chips.”", "Claim by X", "True", "#2e7d32",
                  "#ffffff") for i in range(cards.PARALLEL_FROM * 8)]
@@ -245,6 +249,7 @@ def _card_of(result: BuildResult, claim_id: str) -> bytes:
     return (result.site / match.group(1)).read_bytes()
 
 
+@pytest.mark.slow
 def test_a_build_with_hostile_cards_succeeds_with_located_warnings(
         hostile_build: tuple[Site, BuildResult, float]) -> None:
     site, result, seconds = hostile_build
@@ -267,16 +272,17 @@ def test_a_build_with_hostile_cards_succeeds_with_located_warnings(
         png(_card_of(result, claim_id))
 
 
+@pytest.mark.slow
 def test_validate_predicts_the_fallback_cards(hostile_build: tuple[Site, BuildResult, float]) -> None:
     site, _, _ = hostile_build
-    proc = subprocess.run([sys.executable, "-m", "mkdocs_factcheck.cli", "validate", "--format", "json"],
-                          cwd=site.root, env=ENV, capture_output=True, text=True, timeout=120)
+    proc = factcheck("validate", "--format", "json", cwd=site.root, env=ENV, timeout=120)
     assert proc.returncode == 0, proc.stderr
     found = {(p["file"], p["code"], p["line"] > 0) for p in json.loads(proc.stdout) if p["code"] == "card-fallback"}
     assert found == {("claims/bismillah.yml", "card-fallback", True), ("claims/foundation.yml", "card-fallback", True)}
     assert "no problems, " in proc.stderr  # warnings: the build succeeds too
 
 
+@pytest.mark.slow
 def test_a_build_that_fails_leaves_the_last_site_untouched(tmp_path: Path) -> None:
     """A page clash was found in on_files, after MkDocs emptied site_dir; raising card warnings
     to errors fails before it too. Either way the last site stays byte for byte."""

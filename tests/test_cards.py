@@ -93,6 +93,7 @@ def test_many_cold_cards_are_drawn_in_worker_processes_alike() -> None:
     assert len(drawn) == len(many)
 
 
+@pytest.mark.slow
 def test_warm_cards_stay_on_disk_until_copied_into_the_site(tmp_path: Path) -> None:
     wanted = [(cards.card_src(CLAIM, FONTS), CLAIM)]
     drawn = CardMaker().make(wanted, FONTS, tmp_path / "cache")
@@ -104,6 +105,7 @@ def test_warm_cards_stay_on_disk_until_copied_into_the_site(tmp_path: Path) -> N
     assert (tmp_path / "site" / wanted[0][0]).read_bytes() == drawn[wanted[0][0]]
 
 
+@pytest.mark.slow
 def test_warm_cards_are_copied_while_pages_build_and_write_finishes_the_job(tmp_path: Path) -> None:
     other = Card("chips", "Fact check · Test desk", "“DeepSeek trained R1 on 2,048 H800 chips.”",
                  "Claim by DeepSeek", "True", "#2e7d32", "#000000")

@@ -13,13 +13,12 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ENV, REPO, claim_yaml, make_site_in
+from conftest import ENV, REPO, claim_yaml, factcheck, make_site_in
 from mkdocs_factcheck.claims import citations
 from mkdocs_factcheck.claims.editorial import Policy, document_address
 from mkdocs_factcheck.claims.loader import ClaimLoader
@@ -114,11 +113,11 @@ def test_a_footnote_definition_is_an_error(tmp_path: Path) -> None:
     assert re.match(r"claims/noted\.yml:\d+:\d+: ", errors[0])
 
 
+@pytest.mark.slow
 def test_validate_reports_them_like_every_loader_error(tmp_path: Path) -> None:
     site = make_site_in(tmp_path)
     site.write_claim("cheap.yml", BAD)
-    proc = subprocess.run([sys.executable, "-m", "mkdocs_factcheck", "validate", "--format", "json"],
-                          cwd=site.root, env=ENV, capture_output=True, text=True, timeout=120)
+    proc = factcheck("validate", "--format", "json", cwd=site.root, env=ENV, timeout=120)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     report = json.loads(proc.stdout)
     problems = report["errors"] if isinstance(report, dict) else report
@@ -255,6 +254,7 @@ def page_of(site: Path) -> str:
     return (site / "claims" / "cited" / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_built_page_links_both_ways_with_unique_ids(built: Path) -> None:
     page = page_of(built)
     ids = re.findall(r'\sid="([^"]+)"', page)
@@ -267,6 +267,7 @@ def test_built_page_links_both_ways_with_unique_ids(built: Path) -> None:
     assert 'aria-label="Back to the text, citation 3"' in page
 
 
+@pytest.mark.slow
 def test_feed_and_description_carry_no_citation(built: Path) -> None:
     page = page_of(built)
     description = re.search(r'<meta name="description" content="([^"]*)"', page)
@@ -275,6 +276,7 @@ def test_feed_and_description_carry_no_citation(built: Path) -> None:
     assert "[^1]" not in feed and "#source-" not in feed and "By its own account." in feed
 
 
+@pytest.mark.slow
 def test_built_page_is_valid_html(built: Path) -> None:
     from test_markup_valid import VNU
 

@@ -7,21 +7,21 @@ import json
 import os
 import re
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import ENV, Site, claim_yaml, make_site_in
+from conftest import ENV, Site, claim_yaml, factcheck, make_site_in
+
+pytestmark = pytest.mark.slow
 
 TODAY = datetime(2025, 3, 1, 12, tzinfo=UTC)
 DAY = 86400
 
 
 def status(site: Site, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mkdocs_factcheck.cli", "status", *args], cwd=site.root,
-                          env={**ENV, "SOURCE_DATE_EPOCH": str(int(TODAY.timestamp()))},
-                          capture_output=True, text=True, timeout=120)
+    return factcheck("status", *args, cwd=site.root, env={**ENV, "SOURCE_DATE_EPOCH": str(int(TODAY.timestamp()))},
+                     timeout=120)
 
 
 def cells(line: str) -> list[str]:

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import gzip
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ENV, MKDOCS, Site, claim_yaml, make_site_in
+from conftest import ENV, Site, claim_yaml, make_site_in, mkdocs
+
+pytestmark = pytest.mark.slow
 
 EPOCH = "1741046400"  # 2025-03-04T00:00:00Z
 GOING = {"claim": "Walruses write the morning brief.", "claimant": "Goneaway Person", "tags": ["goneaway-topic"],
@@ -28,8 +29,7 @@ MARKS = ("going-check", "Walruses write", "Goneaway")  # text only the check's o
 
 
 def build(site: Site, *args: str) -> str:
-    proc = subprocess.run([*MKDOCS, "build", *args], cwd=site.root, capture_output=True, text=True,
-                          env={**ENV, "SOURCE_DATE_EPOCH": EPOCH}, timeout=300)
+    proc = mkdocs("build", *args, cwd=site.root, env={**ENV, "SOURCE_DATE_EPOCH": EPOCH}, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc.stdout + proc.stderr
 

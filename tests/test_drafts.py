@@ -10,13 +10,11 @@ import csv
 import gzip
 import io
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import ENV, MKDOCS, BuildResult, Site, claim_yaml, make_site_in
+from conftest import ENV, BuildResult, Site, claim_yaml, factcheck, make_site_in, mkdocs
 from test_serve import Server
 
 BEFORE_EMBARGO = "2025-03-01"
@@ -54,9 +52,8 @@ def write_desk(site: Site) -> None:
 
 
 def build_on(site: Site, day: str, *args: str) -> BuildResult:
-    proc = subprocess.run([*MKDOCS, "build", "--strict", *args], cwd=site.root,
-                          env={**ENV, "SOURCE_DATE_EPOCH": epoch(day)}, capture_output=True, text=True,
-                          timeout=300)
+    proc = mkdocs("build", "--strict", *args, cwd=site.root, env={**ENV, "SOURCE_DATE_EPOCH": epoch(day)},
+                  timeout=300)
     return BuildResult(proc.returncode, proc.stdout + proc.stderr, site.root / "site")
 
 
@@ -89,6 +86,7 @@ def before(desk: Site) -> dict[str, str]:
     return every_output(result.site)
 
 
+@pytest.mark.slow
 def test_unpublished_checks_reach_no_output_of_a_build(before: dict[str, str]) -> None:
     # The outputs a reader or a machine gets are all there...
     for name in ("index.html", "claims/published-one/index.html", "feed.xml", "claims.json", "claims.csv",
@@ -102,6 +100,7 @@ def test_unpublished_checks_reach_no_output_of_a_build(before: dict[str, str]) -
             assert leaks == [], f"the {kind} check's {what} ({text!r}) leaks into {leaks}"
 
 
+@pytest.mark.slow
 def test_exports_and_counts_hold_published_checks_only(before: dict[str, str]) -> None:
     export = json.loads(before["claims.json"])
     assert (export["count"], [c["id"] for c in export["claims"]]) == (1, ["published-one"])
@@ -115,6 +114,7 @@ def test_exports_and_counts_hold_published_checks_only(before: dict[str, str]) -
     assert 'fc-big-number">1</strong>' in before["scoreboard/index.html"]
 
 
+@pytest.mark.slow
 def test_an_embargo_lifts_on_its_day(desk: Site, before: dict[str, str]) -> None:
     assert "claims/coming-soon/index.html" not in before
     result = build_on(desk, EMBARGO_DAY)
@@ -129,6 +129,7 @@ def test_an_embargo_lifts_on_its_day(desk: Site, before: dict[str, str]) -> None
         assert not [n for n, body in after.items() if HIDDEN[kind]["claim"] in body], kind
 
 
+@pytest.mark.slow
 def test_warnings_fail_a_build_only_where_the_site_says_so(tmp_path: Path) -> None:
     site = make_site_in(tmp_path, plugin_options="warnings_as_errors: [quote-without-source]")
     text = claim_yaml()  # its quote has no source
@@ -140,6 +141,7 @@ def test_warnings_fail_a_build_only_where_the_site_says_so(tmp_path: Path) -> No
     assert "[quote-without-source]" in result.output
 
 
+@pytest.mark.slow
 def test_a_site_can_require_reviewers(tmp_path: Path) -> None:
     site = make_site_in(tmp_path, plugin_options="min_reviewers: 1")
     site.write_claim("a.yml", claim_yaml(author="Ana Ruiz", reviewed_by=["Ana Ruiz"]))
@@ -151,6 +153,7 @@ def test_a_site_can_require_reviewers(tmp_path: Path) -> None:
     assert refused.returncode != 0 and "unknown code 'no-such-code'" in refused.output
 
 
+@pytest.mark.slow
 def test_serve_previews_unpublished_checks_under_a_banner(tmp_path: Path) -> None:
     site = make_site_in(tmp_path)
     write_desk(site)
@@ -165,13 +168,13 @@ def test_serve_previews_unpublished_checks_under_a_banner(tmp_path: Path) -> Non
         server.stop()
 
 
+@pytest.mark.slow
 def test_the_generator_writes_no_unpublished_check(tmp_path: Path) -> None:
     site = make_site_in(tmp_path, plugin_options="min_reviewers: 1")
     write_desk(site)
     site.write_claim("published-one.yml", claim_yaml(reviewed_by=["Ben Okafor"]))
-    proc = subprocess.run([sys.executable, "-m", "mkdocs_factcheck.cli", "generate"], cwd=tmp_path,
-                          env={**ENV, "SOURCE_DATE_EPOCH": epoch(BEFORE_EMBARGO)}, capture_output=True,
-                          text=True, timeout=120)
+    proc = factcheck("generate", cwd=tmp_path, env={**ENV, "SOURCE_DATE_EPOCH": epoch(BEFORE_EMBARGO)},
+                     timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     written = every_output(tmp_path / "docs")
     assert "claims/published-one.md" in written and "claims.json" in written

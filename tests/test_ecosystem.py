@@ -29,6 +29,7 @@ import yaml
 from attacks import claim_data, dump
 from attacks import load as load_attacks
 from conftest import ENV, REPO, claim_yaml, make_site_in
+from conftest import factcheck as run_factcheck
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -119,8 +120,7 @@ def generated_copy(site: Path, name: str) -> Path:
     root = site.parent / f"{site.name}-{name}"
     if not root.is_dir():
         shutil.copytree(site, root, ignore=shutil.ignore_patterns("site-*", "mkdocs-*.yml"))
-        proc = subprocess.run([sys.executable, "-m", "mkdocs_factcheck", "generate"], cwd=root, env=ENV,
-                              capture_output=True, text=True, timeout=300)
+        proc = run_factcheck("generate", cwd=root, env=ENV, timeout=300)
         assert proc.returncode == 0, proc.stdout + proc.stderr
     return root
 
@@ -168,6 +168,7 @@ def social_cache(site: Path) -> Path:
     return cache
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "order"), CASES, ids=[f"{n}-{o}" for n, o in CASES])
 def test_repo_site_with_plugin(site: Path, name: str, order: str) -> None:
     os.environ.pop(PWNED, None)
@@ -384,6 +385,7 @@ def build_variant(site: Path, name: str, change: dict[str, object], pages: dict[
     build(load_config(str(config_file), strict=strict))
 
 
+@pytest.mark.slow
 def test_links_to_anchors_of_generated_pages_are_validated(site: Path, caplog: pytest.LogCaptureFixture) -> None:
     """The repo's mkdocs.yml sets `validation: links: anchors`: a link to a heading of a generated page
     is checked against the anchors of its HTML, which never went through Markdown."""
@@ -396,6 +398,7 @@ def test_links_to_anchors_of_generated_pages_are_validated(site: Path, caplog: p
     assert "does not contain an anchor '#no-such'" in caplog.text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("theme", ["mkdocs", "readthedocs"])
 def test_other_theme_is_a_clear_error(site: Path, theme: str, caplog: pytest.LogCaptureFixture) -> None:
     with pytest.raises(Abort):  # MkDocs logs a plugin's error, then aborts
@@ -404,6 +407,7 @@ def test_other_theme_is_a_clear_error(site: Path, theme: str, caplog: pytest.Log
     assert "TemplateNotFound" not in caplog.text
 
 
+@pytest.mark.slow
 def test_unknown_language_falls_back_to_english_and_says_so(site: Path, caplog: pytest.LogCaptureFixture) -> None:
     factcheck = {"factcheck": {"claims_dir": "claims", "language": "xx"}}
     build_variant(site, "language", {"plugins": ["search", factcheck]}, strict=False)
@@ -413,6 +417,7 @@ def test_unknown_language_falls_back_to_english_and_says_so(site: Path, caplog: 
         build_variant(site, "language-strict", {"plugins": ["search", factcheck]})
 
 
+@pytest.mark.slow
 def test_missing_site_url_is_a_warning_naming_what_becomes_relative(site: Path,
                                                                       caplog: pytest.LogCaptureFixture) -> None:
     build_variant(site, "no-site-url", {"site_url": None}, strict=False)
@@ -421,6 +426,7 @@ def test_missing_site_url_is_a_warning_naming_what_becomes_relative(site: Path,
     assert rows[0]["url"].startswith("/claims/"), "the warning says what really happens"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("page", "url", "wanted_by"), [
     ("tags.md", "tags/", "Topics"),
     ("sources.md", "sources/", "Sources"),
@@ -441,10 +447,10 @@ def test_hand_written_page_at_a_generated_url_is_an_error_naming_both(site: Path
 # The command as pip users meet it.
 
 def factcheck(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mkdocs_factcheck", *args], cwd=cwd, env=env or ENV,
-                          capture_output=True, text=True, timeout=120)
+    return run_factcheck(*args, cwd=cwd, env=env or ENV, timeout=120)
 
 
+@pytest.mark.slow
 def test_version_from_the_command_and_python_m(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "factcheck"
     shown = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
@@ -452,11 +458,13 @@ def test_version_from_the_command_and_python_m(tmp_path: Path) -> None:
     assert factcheck("--version", cwd=tmp_path).stdout == shown.stdout
 
 
+@pytest.mark.slow
 def test_a_missing_config_file_is_an_error(tmp_path: Path) -> None:
     result = factcheck("validate", "-f", "missing.yml", cwd=tmp_path)
     assert result.returncode == 1 and "missing.yml: no such file" in result.stderr
 
 
+@pytest.mark.slow
 def test_schema_output_to_a_folder_writes_inside_it(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     result = factcheck("schema", "--output", "out", cwd=tmp_path)
@@ -464,6 +472,7 @@ def test_schema_output_to_a_folder_writes_inside_it(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "out" / "claim.schema.json").read_text(encoding="utf-8"))["properties"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["mkdocs.yaml", "properdocs.yml"])
 def test_config_found_walking_up_and_read_with_mkdocs_loader(tmp_path: Path, name: str) -> None:
     """INHERIT and !ENV as MkDocs reads them: the claims folder comes from the environment."""
@@ -477,6 +486,7 @@ def test_config_found_walking_up_and_read_with_mkdocs_loader(tmp_path: Path, nam
     assert result.returncode == 1 and "broken.yml" in result.stdout + result.stderr, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_readme_serve_survives_a_broken_claim_with_strict_config(tmp_path: Path) -> None:
     """`mkdocs serve` on the repo's own mkdocs.yml (strict: true): a broken claim file shows its
     located error on the pages and at its own URL, the server keeps answering, a fix recovers."""
@@ -505,6 +515,7 @@ def test_readme_serve_survives_a_broken_claim_with_strict_config(tmp_path: Path)
         srv.stop()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("order", [("blogging", "minify"), ("minify", "blogging")])
 def test_a_plugin_that_rewrites_pages_before_blogging_is_named(tmp_path: Path, order: tuple[str, str]) -> None:
     # minify turns `&#123;` back into `{` before blogging reads the page: the one order to warn about.

@@ -116,6 +116,7 @@ def test_a_model_change_fails_the_drift_check() -> None:
         _check_fields(loosened, schema, schema["$defs"], DEFAULT_SCALE, "Claim")
 
 
+@pytest.mark.slow
 def test_collection_writes_files_as_factcheck_new_names_them() -> None:
     config = editor.cms_config(DEFAULT_SCALE, editor.EditorOptions.from_option(
         {"path": "admin/", "backend": {"name": "github", "repo": "desk/site"}}),
@@ -163,6 +164,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return result.site
 
 
+@pytest.mark.slow
 def test_the_site_publishes_the_editor_page_from_the_package(built: Path) -> None:
     page = built / "desk" / "edit"
     html = (page / "index.html").read_text(encoding="utf-8")
@@ -185,6 +187,7 @@ def test_the_site_publishes_the_editor_page_from_the_package(built: Path) -> Non
     assert "two months" not in html and "two months" not in (page / "config.yml").read_text()
 
 
+@pytest.mark.slow
 def test_no_editor_page_unless_asked(tmp_path: Path) -> None:
     site = make_site_in(tmp_path)
     site.write_claim("deepseek-r1-cost.yml", claim_yaml())
@@ -222,6 +225,7 @@ def _post(server: editor_local.EditorServer, body: object, *, host: str = "", or
     return response.status, json.loads(response.read() or b"null")
 
 
+@pytest.mark.slow
 def test_local_backend_lists_reads_and_writes_claim_files(local: tuple[editor_local.EditorServer, Path]) -> None:
     server, root = local
     assert server.server_address[0] == "127.0.0.1"
@@ -239,6 +243,7 @@ def test_local_backend_lists_reads_and_writes_claim_files(local: tuple[editor_lo
     assert status == 200 and (root / "claims" / "new-one.yml").read_text() == raw
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ["secret.txt", "claims/../secret.txt", "claims/../mkdocs.yml", "/etc/x.yml",
                                   "claims/sub/x.yml", "claims/Bad Name.yml", "docs/index.yml"])
 def test_local_backend_touches_nothing_but_claim_files(local: tuple[editor_local.EditorServer, Path],
@@ -252,6 +257,7 @@ def test_local_backend_touches_nothing_but_claim_files(local: tuple[editor_local
     assert (root / "secret.txt").read_text() == "keep out"
 
 
+@pytest.mark.slow
 def test_local_backend_refuses_other_sites_and_hosts(local: tuple[editor_local.EditorServer, Path]) -> None:
     server, root = local
     body = {"action": "persistEntry", "params": {
@@ -304,6 +310,7 @@ def test_keeping_untouched_fields_never_changes_what_was_saved() -> None:
     assert editor_local.keep_untouched("- a list\n", new) == new
 
 
+@pytest.mark.slow
 def test_a_bad_editor_option_fails_the_build_naming_it(tmp_path: Path) -> None:
     site = make_site_in(tmp_path, plugin_options="editor: {path: admin/, backend: {name: dropbox}}")
     site.write_claim("deepseek-r1-cost.yml", claim_yaml())
@@ -313,6 +320,7 @@ def test_a_bad_editor_option_fails_the_build_naming_it(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_factcheck_editor_says_when_its_port_is_taken(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import socket
 
@@ -326,6 +334,7 @@ def test_factcheck_editor_says_when_its_port_is_taken(tmp_path: Path, capsys: py
     assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_factcheck_generate_writes_the_editor_page_too(tmp_path: Path) -> None:
     """The generator adapter (Zensical) publishes the same editor page as the plugin."""
     site = make_site_in(tmp_path, plugin_options="editor: {path: admin/, backend: {name: gitlab, repo: desk/site}}")

@@ -28,6 +28,8 @@ from mkdocs_factcheck import cli
 from mkdocs_factcheck.claims.slugs import claim_id_for
 from mkdocs_factcheck.tools import editor_local
 
+pytestmark = pytest.mark.slow
+
 # Each payload, if it ran, would call alert (the trap records it in window.__xss).
 HTML = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 MARKDOWN = '[click](javascript:alert(1)) <svg onload="alert(2)"></svg> {{ 7*7 }} {% raw %}'

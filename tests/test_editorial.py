@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import claim_yaml
+from conftest import claim_yaml, factcheck
 from mkdocs_factcheck.base.errors import ClaimError
 from mkdocs_factcheck.claims.editorial import Policy, build_date, publishable, stage
 from mkdocs_factcheck.claims.loader import ClaimLoader, ClaimSet
@@ -123,6 +123,7 @@ def test_a_draft_may_carry_a_planned_date(tmp_path: Path) -> None:
         assert load(tmp_path, {"a.yml": clean(published="2025-04-01", status=status)}).errors == []
 
 
+@pytest.mark.slow
 def test_too_few_reviewers(tmp_path: Path) -> None:
     policy = Policy(min_reviewers=2, today=TODAY)
     # The author does not review their own check; one name spelled twice is one reviewer.
@@ -232,6 +233,7 @@ def test_status_and_reviewed_by_are_validated(tmp_path: Path) -> None:
 # --- the preview banner and the command's output formats --------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language, draft, embargo", [("en", "Draft", "Embargoed until"),
                                                        ("de", "Entwurf", "Sperrfrist bis")])
 def test_preview_pages_carry_a_banner(tmp_path: Path, language: str, draft: str, embargo: str) -> None:
@@ -257,10 +259,10 @@ def test_preview_pages_carry_a_banner(tmp_path: Path, language: str, draft: str,
     assert "fc-preview" not in page("out")
 
 
+@pytest.mark.slow
 def test_validate_shows_warnings_in_every_format(tmp_path: Path) -> None:
     import json
     import subprocess
-    import sys
 
     from conftest import ENV, make_site_in
 
@@ -270,8 +272,7 @@ def test_validate_shows_warnings_in_every_format(tmp_path: Path) -> None:
     line, column = at(text, "claimant:")
 
     def validate(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "mkdocs_factcheck.cli", "validate", *args], cwd=tmp_path,
-                              env=ENV, capture_output=True, text=True, timeout=120)
+        return factcheck("validate", *args, cwd=tmp_path, env=ENV, timeout=120)
 
     plain = validate()
     assert plain.returncode == 0, "warnings never fail validate"

@@ -12,15 +12,13 @@ pages, feed (valid Atom, with the instants), JSON export and `factcheck status` 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import feedparser
 import pytest
 import yaml
-from conftest import ENV, MKDOCS, Site, claim_yaml, make_site_in
+from conftest import ENV, Site, claim_yaml, factcheck, make_site_in, mkdocs
 from jsonschema import Draft202012Validator
 from mkdocs_factcheck.claims import editorial
 from mkdocs_factcheck.plan.siteplan import SitePlanner
@@ -66,6 +64,7 @@ def new_york_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     return site
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("moment", "out"), [
     ("2025-03-04T14:59:59+00:00", []),
     ("2025-03-04T15:00:00+00:00", ["east"]),            # +09:00 midnight: before midnight UTC
@@ -79,6 +78,7 @@ def test_a_date_time_goes_out_at_its_own_instant(utc_site: Site, monkeypatch: py
     assert published_ids(utc_site, moment, monkeypatch) == sorted(["always", *out])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("moment", "out"), [
     ("2025-03-05T00:00:00+00:00", ["east"]),            # midnight UTC is 19:00 on the 4th in New York
     ("2025-03-05T04:59:59+00:00", ["east"]),
@@ -90,6 +90,7 @@ def test_a_plain_date_goes_out_at_midnight_in_the_sites_time_zone(new_york_site:
     assert published_ids(new_york_site, moment, monkeypatch) == sorted(["always", *out])
 
 
+@pytest.mark.slow
 def test_today_is_the_days_date_in_the_sites_zone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """future-date rules use the site's day: `updated: 2025-03-05` is fine at 16:00 UTC on the 4th
     in Tokyo (01:00 on the 5th there), and in the future for a UTC desk."""
@@ -102,6 +103,7 @@ def test_today_is_the_days_date_in_the_sites_zone(tmp_path: Path, monkeypatch: p
         assert [e.code for e in plan.errors] == errors
 
 
+@pytest.mark.slow
 def test_an_unreviewed_check_timed_in_the_future_is_an_error_naming_the_instant(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = make_site_in(tmp_path)
@@ -114,6 +116,7 @@ def test_an_unreviewed_check_timed_in_the_future_is_an_error_naming_the_instant(
     assert "2025-03-05 04:00 (UTC)" in error.message
 
 
+@pytest.mark.slow
 def test_an_update_timed_before_the_release_is_an_error(tmp_path: Path) -> None:
     site = make_site_in(tmp_path)
     site.write_claim("a.yml", claim_yaml(published="2025-01-30T09:00:00-05:00", updated="2025-01-30T13:59:00Z"))
@@ -125,6 +128,7 @@ def test_an_update_timed_before_the_release_is_an_error(tmp_path: Path) -> None:
     assert "updated 2025-01-30T13:59:00+00:00 is before published 2025-01-30T09:00:00-05:00" in error.message
 
 
+@pytest.mark.slow
 def test_a_date_time_without_an_offset_is_a_located_error(tmp_path: Path) -> None:
     site = make_site_in(tmp_path)
     site.write_claim("naive.yml", claim_yaml(published="2025-03-05T09:00:00").replace("'", ""))
@@ -142,12 +146,13 @@ def test_a_date_time_without_an_offset_is_a_located_error(tmp_path: Path) -> Non
 
 @pytest.fixture(scope="module")
 def built(new_york_site: Site) -> Path:
-    proc = subprocess.run([*MKDOCS, "build", "--strict"], cwd=new_york_site.root, capture_output=True, text=True,
-                          env={**ENV, "SOURCE_DATE_EPOCH": epoch("2025-03-05T04:59:59+00:00")}, timeout=300)
+    proc = mkdocs("build", "--strict", cwd=new_york_site.root,
+                  env={**ENV, "SOURCE_DATE_EPOCH": epoch("2025-03-05T04:59:59+00:00")}, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return new_york_site.root / "site"
 
 
+@pytest.mark.slow
 def test_the_build_publishes_only_what_has_gone_out(built: Path) -> None:
     assert (built / "claims" / "east" / "index.html").is_file()
     for held in ("west", "plain"):
@@ -163,6 +168,7 @@ def test_the_build_publishes_only_what_has_gone_out(built: Path) -> None:
     assert '"datePublished":"2025-03-05"' in page
 
 
+@pytest.mark.slow
 def test_the_feed_is_valid_atom_with_the_real_instants(built: Path) -> None:
     feed = feedparser.parse((built / "feed.xml").read_bytes())
     assert not feed.bozo, feed.bozo_exception
@@ -174,10 +180,10 @@ def test_the_feed_is_valid_atom_with_the_real_instants(built: Path) -> None:
     assert "<updated>2025-03-05T00:00:00+09:00</updated>" in text
 
 
+@pytest.mark.slow
 def test_factcheck_status_uses_the_same_clock(new_york_site: Site) -> None:
-    proc = subprocess.run([sys.executable, "-m", "mkdocs_factcheck.cli", "status", "--format", "json"],
-                          cwd=new_york_site.root, capture_output=True, text=True, timeout=120,
-                          env={**ENV, "SOURCE_DATE_EPOCH": epoch("2025-03-05T04:59:59+00:00")})
+    proc = factcheck("status", "--format", "json", cwd=new_york_site.root, timeout=120,
+                     env={**ENV, "SOURCE_DATE_EPOCH": epoch("2025-03-05T04:59:59+00:00")})
     assert proc.returncode == 0, proc.stderr
     stages = {row["id"]: row["status"] for row in json.loads(proc.stdout)}
     assert stages == {"always": "published", "east": "published", "west": "embargoed", "plain": "embargoed"}
@@ -201,19 +207,20 @@ def test_a_well_formed_source_date_epoch_is_that_instant(monkeypatch: pytest.Mon
     assert clock.today == date(2025, 3, 4)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value", ["soon", "-86400"])
 def test_a_malformed_epoch_fails_the_build_and_the_cli_without_a_traceback(utc_site: Site, value: str) -> None:
     env = {**ENV, "SOURCE_DATE_EPOCH": value}
-    commands = [[*MKDOCS, "build"], [sys.executable, "-m", "mkdocs_factcheck.cli", "validate"],
-                [sys.executable, "-m", "mkdocs_factcheck.cli", "status"]]
-    for command in commands:
-        proc = subprocess.run(command, cwd=utc_site.root, env=env, capture_output=True, text=True, timeout=300)
+    commands = [(mkdocs, "build"), (factcheck, "validate"), (factcheck, "status")]
+    for run, command in commands:
+        proc = run(command, cwd=utc_site.root, env=env, timeout=300)
         output = proc.stdout + proc.stderr
         assert proc.returncode != 0, (command, output)
         assert f"SOURCE_DATE_EPOCH is {value!r}" in output, output
         assert "Traceback" not in output
 
 
+@pytest.mark.slow
 def test_an_unknown_time_zone_is_a_config_error_naming_mkdocs_yml(tmp_path: Path) -> None:
     site = make_site_in(tmp_path, plugin_options="timezone: Europe/Atlantis")
     site.write_claim("a.yml", claim_yaml())
@@ -221,8 +228,7 @@ def test_an_unknown_time_zone_is_a_config_error_naming_mkdocs_yml(tmp_path: Path
     assert result.returncode != 0
     assert "mkdocs.yml: plugins.factcheck.timezone is 'Europe/Atlantis'" in result.output, result.output
     assert "Traceback" not in result.output
-    proc = subprocess.run([sys.executable, "-m", "mkdocs_factcheck.cli", "validate"], cwd=site.root, env=ENV,
-                          capture_output=True, text=True, timeout=120)
+    proc = factcheck("validate", cwd=site.root, env=ENV, timeout=120)
     assert proc.returncode == 1
     assert "mkdocs.yml: plugins.factcheck.timezone is 'Europe/Atlantis'" in proc.stderr
 

@@ -22,6 +22,8 @@ import feedparser
 import pytest
 from conftest import ENV, REPO
 
+pytestmark = pytest.mark.slow
+
 BIN = Path(sys.executable).parent
 SITE_PARTS = ("mkdocs.yml", "site_src", "claims", "overrides")
 ENGINES = ("mkdocs", "properdocs", "zensical")

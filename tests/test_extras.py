@@ -23,6 +23,7 @@ def test_the_tool_libraries_are_an_extra_not_runtime_dependencies() -> None:
     assert {line.split(">")[0].lower() for line in project["optional-dependencies"]["tools"]} == TOOL_LIBRARIES
 
 
+@pytest.mark.slow
 def test_building_and_the_cli_load_none_of_the_tool_libraries() -> None:
     code = ("import sys, mkdocs_factcheck.cli, mkdocs_factcheck.plugin; "
             "print(sorted({'httpx', 'lxml', 'extruct'} & {m.split('.')[0] for m in sys.modules}))")

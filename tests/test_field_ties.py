@@ -56,6 +56,7 @@ def top_level_keys(text: str) -> tuple[set[str], set[str]]:
     return written, commented
 
 
+@pytest.mark.slow
 def test_factcheck_new_writes_every_field(new_file: str) -> None:
     written, commented = top_level_keys(new_file)
     assert written | commented == set(FIELDS) - set(NOT_IN_NEW)

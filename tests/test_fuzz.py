@@ -208,6 +208,7 @@ def baseline() -> attacks.Baseline:
     return attacks.Baseline.of_site(built.site)
 
 
+@pytest.mark.slow
 @settings(FAST, max_examples=6)
 @given(values=st.fixed_dictionaries({name: hostile_text for name in attacks.TEXT_FIELDS}))
 def test_built_sites_stay_inert(values: dict[str, str], baseline: attacks.Baseline,

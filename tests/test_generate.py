@@ -8,14 +8,16 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import ENV, claim_yaml, make_site_in
+import pytest
+from conftest import ENV, claim_yaml, factcheck, make_site_in
 
-FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck.cli"]
+pytestmark = pytest.mark.slow
+
+FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck"]  # a process of its own: --watch runs on
 
 
 def generate(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*FACTCHECK, "generate", *args], cwd=root, env=ENV, capture_output=True, text=True,
-                          timeout=120)
+    return factcheck("generate", *args, cwd=root, env=ENV, timeout=120)
 
 
 def test_writes_every_page_as_markdown_with_the_plugins_html(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import json
 import textwrap
 from pathlib import Path
 
+import pytest
 from conftest import claim_yaml, make_site_in
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -45,6 +46,7 @@ HOOKS = textwrap.dedent('''
 ''')
 
 
+@pytest.mark.slow
 def test_claim_pages_skip_the_markdown_pass_and_still_come_out_whole(tmp_path: Path) -> None:
     site = make_site_in(tmp_path, config_extra="hooks:\n  - hooks.py\n")
     (tmp_path / "hooks.py").write_text(HOOKS, encoding="utf-8")

@@ -3,13 +3,14 @@ page is an error located in mkdocs.yml, under the plugin and under `factcheck ge
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import ENV, claim_yaml, make_site_in
+import pytest
+from conftest import ENV, claim_yaml, factcheck, make_site_in
 from mkdocs_factcheck.output.render import SiteInfo
 from mkdocs_factcheck.plan.siteplan import identity_pages, missing_identity_pages, option_line
+
+pytestmark = pytest.mark.slow
 
 OPTIONS = """
 about: about.md
@@ -56,8 +57,7 @@ def test_a_missing_identity_page_fails_the_build_naming_mkdocs_yml(tmp_path: Pat
 def test_generate_refuses_a_missing_identity_page(tmp_path: Path) -> None:
     site = make_site_in(tmp_path, plugin_options=OPTIONS, pages={"index.md": "# Home\n"})
     site.write_claim("a.yml", claim_yaml())
-    proc = subprocess.run([sys.executable, "-m", "mkdocs_factcheck", "generate"], cwd=tmp_path, env=ENV,
-                          capture_output=True, text=True, timeout=120)
+    proc = factcheck("generate", cwd=tmp_path, env=ENV, timeout=120)
     assert proc.returncode == 1 and "mkdocs.yml:9: plugins.factcheck.about names the page about.md" in proc.stderr
     assert not (tmp_path / "docs" / "scoreboard.md").exists(), "nothing was written"
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ENV, Site, make_site_in
+from conftest import ENV, Site, factcheck, make_site_in
 from localweb import Answer, serve
 
-FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck.cli"]
+pytestmark = [pytest.mark.slow, pytest.mark.network]
+
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 MAPS = ["--map", "Mostly False=mostly-false", "--map", "true=true", "--map", "Half True=mixed",
         "--map", "Pants on Fire=false", "--map", "Mostly True=mostly-true", "--map", "False=false"]
@@ -22,7 +22,7 @@ LOCAL = ["--allow-host", "127.0.0.1"]  # the test's server; the command refuses 
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*FACTCHECK, *args], cwd=cwd, env=ENV, capture_output=True, text=True, timeout=120)
+    return factcheck(*args, cwd=cwd, env=ENV, timeout=120)
 
 
 def fixture(name: str) -> str:

@@ -64,6 +64,7 @@ def built(new_site: Path) -> Iterator[tuple[Path, list[str]]]:
     yield new_site / "site", handler.lines
 
 
+@pytest.mark.slow
 def test_the_new_site_has_every_part(new_site: Path) -> None:
     for part in ("mkdocs.yml", ".gitignore", "requirements.txt", ".vscode/settings.json", "schema/claim.schema.json",
                  "claims/example-check.yml", "overrides/factcheck.html", ".github/workflows/validate.yml",
@@ -83,6 +84,7 @@ def test_the_new_site_has_every_part(new_site: Path) -> None:
     assert (new_site / "claims" / first_line.split("$schema=")[1]).resolve() == (new_site / schema).resolve()
 
 
+@pytest.mark.slow
 def test_the_new_site_builds_strict_with_no_broken_link(built: tuple[Path, list[str]]) -> None:
     site, lines = built
     assert not [line for line in lines if line.startswith(("WARNING", "ERROR"))], lines
@@ -94,6 +96,7 @@ def test_the_new_site_builds_strict_with_no_broken_link(built: tuple[Path, list[
     assert "Still to be written" in home and "Our desk: checks &amp; facts" in home
 
 
+@pytest.mark.slow
 def test_the_build_says_which_pages_are_still_to_be_written(built: tuple[Path, list[str]]) -> None:
     _, lines = built
     noted = sorted(line.split("still to be written: ")[1].split(" ")[0] for line in lines
@@ -108,6 +111,7 @@ def test_a_written_page_is_no_longer_listed(tmp_path: Path) -> None:
     assert unwritten.unwritten(tmp_path) == ["a.md"]
 
 
+@pytest.mark.slow
 def test_the_workflows_build_with_history_and_the_public_address(new_site: Path) -> None:
     deploy = yaml.safe_load((new_site / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8"))
     steps = deploy["jobs"]["build"]["steps"]
@@ -149,6 +153,7 @@ def test_bad_choices_are_errors(tmp_path: Path, args: list[str], capsys: pytest.
     assert "error:" in capsys.readouterr().err and not (tmp_path / "x").exists()
 
 
+@pytest.mark.slow
 def test_new_makes_a_draft(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_site_in(tmp_path)
     monkeypatch.chdir(tmp_path)
@@ -182,6 +187,7 @@ def test_the_repo_site_takes_its_address_from_the_deployment(monkeypatch: pytest
                                "REPO_URL": "${{ github.server_url }}/${{ github.repository }}"}
 
 
+@pytest.mark.slow
 def test_a_language_without_our_words_keeps_english_on_purpose(tmp_path: Path) -> None:
     """Else the new site's strict build would stop on the warning for English under <html lang=ja>."""
     assert cli.main(["init", str(tmp_path / "ja"), "--language", "ja"]) == 0

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
-import sys
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -15,24 +14,24 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ENV, REPO, make_site_in
+from conftest import ENV, REPO, factcheck, make_site_in
 from localweb import Answer, LocalWeb, Request, serve
 from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
 from mkdocs_factcheck.cli.links import _Progress
 from mkdocs_factcheck.tools.linkcheck import USER_AGENT, Settings, check_urls, claim_paths, collect
 
+pytestmark = pytest.mark.network
+
 T = TypeVar("T")
 ALLOW_LOCAL = frozenset({"127.0.0.1"})
 
-FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck.cli"]
 # The local servers are on 127.0.0.1, which the checker refuses unless allowed.
 LOCAL = ["--allow-host", "127.0.0.1"]
 FAST = ["--timeout", "1", "--retries", "1", "--slow", "0.4", "--max-age", "0", *LOCAL]
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*FACTCHECK, *args], cwd=cwd, env={**ENV, "CI": "true"}, capture_output=True,
-                          text=True, timeout=120)
+    return factcheck(*args, cwd=cwd, env={**ENV, "CI": "true"}, timeout=120)
 
 
 def claim_file(web: LocalWeb, *, appearance: str, sources: list[str], archive: str = "", quote: str = "") -> str:
@@ -83,6 +82,7 @@ def web() -> object:
         yield local
 
 
+@pytest.mark.slow
 def test_each_kind_of_problem_is_reported_at_its_line(tmp_path: Path, web: LocalWeb) -> None:
     site = make_site_in(tmp_path)
     site.write_claim("mixed.yml", claim_file(
@@ -115,6 +115,7 @@ def test_each_kind_of_problem_is_reported_at_its_line(tmp_path: Path, web: Local
     assert {r.headers["user-agent"] for r in web.requests} == {USER_AGENT}
 
 
+@pytest.mark.slow
 def test_text_and_github_formats(tmp_path: Path, web: LocalWeb) -> None:
     site = make_site_in(tmp_path)
     site.write_claim("one.yml", claim_file(web, appearance="/old", sources=["/gone"]))
@@ -131,6 +132,7 @@ def test_text_and_github_formats(tmp_path: Path, web: LocalWeb) -> None:
     assert github[1].startswith("::error file=claims/one.yml,line=8,col=10,title=dead link::source url http")
 
 
+@pytest.mark.slow
 def test_only_warnings_exit_0_and_invalid_files_are_reported(tmp_path: Path, web: LocalWeb) -> None:
     site = make_site_in(tmp_path)
     site.write_claim("moved.yml", claim_file(web, appearance="/ok", sources=["/old", "/removed"]))
@@ -147,6 +149,7 @@ def test_only_warnings_exit_0_and_invalid_files_are_reported(tmp_path: Path, web
     assert run("links", "--concurrency", "0", cwd=tmp_path).returncode == 2
 
 
+@pytest.mark.slow
 def test_a_read_only_cache_folder_still_gives_the_report(tmp_path: Path, web: LocalWeb) -> None:
     site = make_site_in(tmp_path)
     site.write_claim("one.yml", claim_file(web, appearance="/ok", sources=["/gone"]))
@@ -156,6 +159,7 @@ def test_a_read_only_cache_folder_still_gives_the_report(tmp_path: Path, web: Lo
     assert "warning: cannot write the cache cache-is-a-file/links.json" in proc.stderr
 
 
+@pytest.mark.slow
 def test_results_are_cached_for_max_age(tmp_path: Path, web: LocalWeb) -> None:
     site = make_site_in(tmp_path)
     site.write_claim("one.yml", claim_file(web, appearance="/ok", sources=["/gone"]))
@@ -177,6 +181,7 @@ def run_checks(checks: Coroutine[Any, Any, T]) -> T:
         return thread.submit(asyncio.run, checks).result()
 
 
+@pytest.mark.slow
 def test_requests_to_one_host_are_bounded() -> None:
     with serve({"/robots.txt": Answer(404)}, fallback=Answer(200, delay=0.5)) as web:
         urls = [web.url(f"/page/{i}") for i in range(12)]
@@ -193,6 +198,7 @@ def test_progress_shows_on_a_terminal_only(capsys: pytest.CaptureFixture[str]) -
     assert capsys.readouterr().err == "\rchecked 3/40 links\r\x1b[K"
 
 
+@pytest.mark.slow
 def test_claim_paths_take_files_and_folders(tmp_path: Path) -> None:
     site = make_site_in(tmp_path)
     (site.claims / "sub").mkdir()
@@ -212,6 +218,7 @@ def mirror_of(urls: set[str]) -> dict[str, Answer]:
     return {"/robots.txt": Answer(404)} | {mirror_path(url): Answer(200, b"mirrored page") for url in urls}
 
 
+@pytest.mark.slow
 def test_the_repos_own_claims_pass_against_a_local_mirror() -> None:
     files = claim_paths([], REPO / "claims")
     citations, errors = collect(files, REPO, DEFAULT_SCALE, 1024 * 1024)

@@ -12,20 +12,20 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ENV, claim_yaml, make_site_in
+from conftest import ENV, claim_yaml, factcheck, make_site_in
 
-FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck.cli"]
+pytestmark = pytest.mark.slow
+
 MANIFEST = ".factcheck-generated"
 ABOUT = "# About the desk\n\nWritten by hand, and nobody else's to delete.\n"
 DRAFT_CLAIM = "A claim still being checked, not for readers yet."
 
 
 def generate(root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*FACTCHECK, "generate"], cwd=root, env=ENV, capture_output=True, text=True, timeout=120)
+    return factcheck("generate", cwd=root, env=ENV, timeout=120)
 
 
 def _sha(text: str) -> str:

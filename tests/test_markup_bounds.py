@@ -86,6 +86,7 @@ def test_issue_10_bracket_runs_render_as_markdown_quickly() -> None:
     assert len(document.findall(".//a")) == 2529  # still Markdown: every link is a link
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("atom", "size"), [
     ("*_", 1 << 20), ("&#", 1 << 20), ("\xa0", 1 << 20), ("> ", 1 << 20), ("a\n=\n", 1 << 18),
     ("<b>x</i>", 1 << 18), ("<table>\n\n- a\n\n", 1 << 18), ("<a href=x>", 1 << 18),

@@ -21,6 +21,8 @@ import pytest
 from conftest import REPO, claim_yaml, make_site_in
 from test_browser import RepoSite, repo_site
 
+pytestmark = pytest.mark.slow
+
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 PAGES = ["home", "claim", "scoreboard", "claimant", "expert", "methodology", "sources", "claimants", "about"]
 

@@ -79,6 +79,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, dict[str, An
     return site, data
 
 
+@pytest.mark.slow
 def test_generated_pages_html_is_let_go_after_every_plugin_has_read_it(
         report: tuple[Site, dict[str, Any]]) -> None:
     site, data = report
@@ -95,6 +96,7 @@ def test_generated_pages_html_is_let_go_after_every_plugin_has_read_it(
     assert "Answer number 3." in page and "application/ld+json" in page and page.rstrip().endswith("</html>")
 
 
+@pytest.mark.slow
 def test_generated_pages_html_waits_compressed_between_reading_and_building(
         report: tuple[Site, dict[str, Any]]) -> None:
     _, data = report
@@ -107,6 +109,7 @@ def test_generated_pages_html_waits_compressed_between_reading_and_building(
     assert len(data["made"]) == len(data["seen"]) > CLAIMS
 
 
+@pytest.mark.slow
 def test_exports_wait_on_disk_as_files_other_plugins_see_and_the_site_gets_them_unchanged(
         report: tuple[Site, dict[str, Any]]) -> None:
     site, data = report
@@ -170,6 +173,7 @@ def test_a_one_build_planner_holds_no_file_results_a_serve_planner_reuses_them(
     assert second.claims["b"].summary == "Summary b."
 
 
+@pytest.mark.slow
 def test_share_tags_go_into_a_long_page_with_one_copy_of_it() -> None:
     theirs = ('<meta property="og:title" content="Theirs">\n<meta property="og:image" content="card.png">\n'
               '<meta property="og:image:width" content="1200">\n<meta name="twitter:site" content="@desk">\n')

@@ -58,6 +58,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "site"
 
 
+@pytest.mark.slow
 def test_no_file_or_folder_of_the_site_is_a_device_name(built: Path) -> None:
     from mkdocs_factcheck.claims.urls import is_device_name
 

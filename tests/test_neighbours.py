@@ -11,6 +11,7 @@ from conftest import Site, claim_yaml, make_site_in
 from mkdocs_factcheck.base.strings import BUNDLED, ENGLISH, strings_for
 
 
+@pytest.mark.slow
 def test_a_nav_title_given_to_a_claim_page_is_used(tmp_path: Path) -> None:
     site = make_site_in(tmp_path, config_extra="nav:\n  - Home: index.md\n  - The cost check: claims/a.md\n")
     site.write_claim("a.yml", claim_yaml())
@@ -24,6 +25,7 @@ def test_a_nav_title_given_to_a_claim_page_is_used(tmp_path: Path) -> None:
 OWN_MAIN = '{% extends "factcheck_base.html" %}\n{% block announce %}OUR OWN BANNER{% endblock %}\n'
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("main", "keeps_fixes"), [(OWN_MAIN, True),
                                                     (OWN_MAIN.replace("factcheck_base.html", "base.html"), False)])
 def test_a_sites_own_main_html_extends_our_fixes(tmp_path: Path, main: str, keeps_fixes: bool) -> None:
@@ -60,6 +62,7 @@ def _language_site(tmp_path: Path, language: str, plugin_options: str = "") -> S
     return site
 
 
+@pytest.mark.slow
 def test_a_bundled_theme_language_gives_our_words_in_it(tmp_path: Path) -> None:
     site = _language_site(tmp_path, "fr")
     result = site.build("--strict")
@@ -67,6 +70,7 @@ def test_a_bundled_theme_language_gives_our_words_in_it(tmp_path: Path) -> None:
     assert "Toutes les vérifications" in result.page("claims/") and "no words for" not in result.output
 
 
+@pytest.mark.slow
 def test_an_unbundled_theme_language_is_a_warning_with_the_way_out(tmp_path: Path) -> None:
     site = _language_site(tmp_path, "ja")
     result = site.build("--strict")
@@ -75,6 +79,7 @@ def test_an_unbundled_theme_language_is_a_warning_with_the_way_out(tmp_path: Pat
     assert "plugins.factcheck.strings" in result.output and "language: en" in result.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("options", ["language: en", "strings: " + json.dumps({key: f"[ja] {key}" for key in ENGLISH})])
 def test_an_unbundled_language_translated_or_kept_english_builds(tmp_path: Path, options: str) -> None:
     site = _language_site(tmp_path, "ja", options.rstrip())
@@ -84,6 +89,7 @@ def test_an_unbundled_language_translated_or_kept_english_builds(tmp_path: Path,
         assert "[ja] all_claims" in result.page("claims/")
 
 
+@pytest.mark.slow
 def test_listing_sources_are_never_written_through_a_link(tmp_path: Path) -> None:
     """A `.cache` committed as a symbolic link would have the build write (and remove) files elsewhere."""
     elsewhere = tmp_path / "elsewhere"

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ENV, REPO, make_site_in
+from conftest import ENV, REPO, factcheck, make_site_in
 from localweb import Answer, LocalWeb, Request, serve
 from mkdocs_factcheck import cli
 from mkdocs_factcheck.base import netguard
@@ -33,15 +33,14 @@ from mkdocs_factcheck.tools.importer import Network, fetch_sources, find_reviews
 from mkdocs_factcheck.tools.linkcheck import SEVERITY, Settings, check_urls
 from test_links import claim_file
 
-FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck.cli"]
+FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck"]  # peak_memory measures a fresh process
 LOCAL = ["--allow-host", "127.0.0.1"]
 QUICK = ["--timeout", "1", "--retries", "0", "--max-age", "0"]
 FULLWIDTH = "http://\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.com/"  # "example" in fullwidth letters
 
 
 def run(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*FACTCHECK, *args], cwd=cwd, env={**ENV, "CI": "true"}, capture_output=True,
-                          text=True, timeout=timeout)
+    return factcheck(*args, cwd=cwd, env={**ENV, "CI": "true"}, timeout=timeout)
 
 
 def in_thread(coroutine: Any) -> Any:
@@ -74,6 +73,7 @@ def test_public_addresses_are_asked(address: str) -> None:
     assert netguard.address_problem(ipaddress.ip_address(address)) == ""
 
 
+@pytest.mark.slow
 def test_a_cited_internal_address_is_a_located_finding_and_never_a_request(tmp_path: Path) -> None:
     with serve({"/robots.txt": Answer(200, b"")}, fallback=Answer(200, b"internal secret")) as web:
         site = make_site_in(tmp_path)
@@ -101,6 +101,7 @@ def test_a_cited_internal_address_is_a_located_finding_and_never_a_request(tmp_p
     assert "internal secret" not in proc.stdout + proc.stderr
 
 
+@pytest.mark.slow
 def test_redirects_into_internal_addresses_are_not_followed(tmp_path: Path) -> None:
     inner: list[Request] = []
 
@@ -133,6 +134,7 @@ def test_redirects_into_internal_addresses_are_not_followed(tmp_path: Path) -> N
     assert "secret" not in found[web.url("/to-metadata")]["message"]
 
 
+@pytest.mark.slow
 def test_the_connection_goes_to_the_address_that_was_checked() -> None:
     """DNS rebinding: the name is resolved once per run; later answers are never used."""
     answers = [["127.0.0.1"], ["127.0.0.9"]]  # the second would be where nothing listens
@@ -161,6 +163,7 @@ def test_the_connection_goes_to_the_address_that_was_checked() -> None:
     assert {r.headers["host"] for r in web.requests} == {f"rebind.test:{web.port}"}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("openssl"), reason="needs the openssl command to make a certificate")
 def test_tls_is_checked_against_the_host_name_not_the_address(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Connecting to the checked address must not weaken HTTPS: the certificate is still
@@ -206,6 +209,7 @@ def test_a_name_with_one_internal_address_among_public_ones_is_refused() -> None
     assert in_thread(ask()) == "mixed.test is not a public address (private)"
 
 
+@pytest.mark.slow
 def test_allow_hosts_in_mkdocs_yml_and_bad_hosts(tmp_path: Path) -> None:
     with serve({"/robots.txt": Answer(404), "/ok": Answer(200)}) as web:
         site = make_site_in(tmp_path, plugin_options="allow_hosts: [127.0.0.1]\n")
@@ -226,6 +230,7 @@ def test_allow_hosts_in_mkdocs_yml_and_bad_hosts(tmp_path: Path) -> None:
     assert config.returncode == 2 and "allow_hosts must be a list" in config.stderr and config.stdout == ""
 
 
+@pytest.mark.slow
 def test_import_and_archive_refuse_internal_addresses_too(tmp_path: Path) -> None:
     with serve({}, fallback=Answer(200, b"{}")) as web:
         site = make_site_in(tmp_path)
@@ -234,9 +239,8 @@ def test_import_and_archive_refuse_internal_addresses_too(tmp_path: Path) -> Non
         assert f"{web.url('/page.html')}: not fetched: 127.0.0.1 is not a public address (loopback)" \
             in imported.stdout
         site.write_claim("one.yml", claim_file(web, appearance="/ok", sources=["/report"]))
-        archived = subprocess.run([*FACTCHECK, "archive", "--availability-api", web.url("/wayback/available"),
-                                   "--wayback", web.base], cwd=tmp_path, env=ENV, capture_output=True, text=True,
-                                  timeout=120)
+        archived = factcheck("archive", "--availability-api", web.url("/wayback/available"), "--wayback", web.base,
+                             cwd=tmp_path, env=ENV, timeout=120)
         assert archived.returncode == 1 and "127.0.0.1 is not a public address (loopback)" in archived.stderr
         assert web.requests == []
 
@@ -244,6 +248,7 @@ def test_import_and_archive_refuse_internal_addresses_too(tmp_path: Path) -> Non
 # --- 3. Deadlines and memory ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_server_sending_a_byte_a_second_cannot_stretch_a_request(tmp_path: Path) -> None:
     body = b"x" * 1000
     trickle = Answer(200, body, headers={"X-Padding": "y" * 2000}, trickle=1.0)
@@ -262,6 +267,7 @@ def test_a_server_sending_a_byte_a_second_cannot_stretch_a_request(tmp_path: Pat
     assert took < 20, took  # about 9 s on a quiet machine; without the fix it ran past any limit
 
 
+@pytest.mark.slow
 def test_the_overall_deadline_reports_what_is_left_unchecked(tmp_path: Path) -> None:
     with serve({"/robots.txt": Answer(404)}, fallback=Answer(200, delay=20)) as web:
         site = make_site_in(tmp_path)
@@ -296,6 +302,7 @@ def bomb_512mib() -> bytes:
     return bomb(2, 512 << 20)
 
 
+@pytest.mark.slow
 def test_stacked_encodings_are_decoded_under_the_cap(bomb_512mib: bytes) -> None:
     assert len(bomb_512mib) < 5_000  # a few KiB that would be 512 MiB
     tracemalloc.start()
@@ -320,6 +327,7 @@ def test_stacked_encodings_are_decoded_under_the_cap(bomb_512mib: bytes) -> None
         assert b"".join(decoder.feed(data[i:i + 7]) for i in range(0, len(data), 7)) == b"hello" * 1000
 
 
+@pytest.mark.slow
 def test_links_and_import_hold_no_bomb(tmp_path: Path, bomb_512mib: bytes) -> None:
     headers = {"Content-Encoding": "gzip, gzip", "Content-Type": "text/html"}
     bombed = Answer(200, bomb_512mib, headers=headers)
@@ -360,6 +368,7 @@ def raw_redirect(location: bytes) -> Answer:
     return Answer(raw=b"HTTP/1.1 301 Moved\r\nLocation: " + location + b"\r\nContent-Length: 0\r\n\r\n")
 
 
+@pytest.mark.slow
 def test_strange_redirects_are_located_findings(tmp_path: Path) -> None:
     routes = {
         "/robots.txt": Answer(404),
@@ -394,6 +403,7 @@ def test_strange_redirects_are_located_findings(tmp_path: Path) -> None:
     assert "```" not in text and "\x00" not in text and "@someone" not in text.replace("%0A@someone", "")
 
 
+@pytest.mark.slow
 def test_a_crash_is_exit_3_never_a_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site_in(tmp_path)
@@ -410,6 +420,7 @@ def test_a_crash_is_exit_3_never_a_report(tmp_path: Path, monkeypatch: pytest.Mo
     assert "Traceback" not in out.err
 
 
+@pytest.mark.slow
 def test_the_links_workflow_fails_on_any_status_but_0_and_1(tmp_path: Path) -> None:
     workflow = yaml.safe_load((REPO / ".github" / "workflows" / "links.yml").read_text(encoding="utf-8"))
     steps = workflow["jobs"]["links"]["steps"]
@@ -431,6 +442,7 @@ def test_the_links_workflow_fails_on_any_status_but_0_and_1(tmp_path: Path) -> N
 # --- The response handling, fuzzed -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_fuzzed_answers_give_a_finding_never_an_exception() -> None:
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
@@ -473,6 +485,7 @@ def test_fuzzed_answers_give_a_finding_never_an_exception() -> None:
 # --- 6. Unpublished work, and 11: symbolic links --------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_links_and_archive_leave_unpublished_checks_alone(tmp_path: Path) -> None:
     with serve({"/robots.txt": Answer(404)}, fallback=Answer(200, b"{}")) as web:
         site = make_site_in(tmp_path)
@@ -492,16 +505,17 @@ def test_links_and_archive_leave_unpublished_checks_alone(tmp_path: Path) -> Non
         every = run("links", *QUICK, *LOCAL, "--include-unpublished", cwd=tmp_path)
         assert every.returncode == 0 and len(set(web.paths("HEAD"))) == 8
         web.requests.clear()
-        archive = [*FACTCHECK, "archive", "--availability-api", web.url("/wayback/available"), "--wayback",
-                   web.base, *LOCAL, "--save"]
+        archive = ["archive", "--availability-api", web.url("/wayback/available"), "--wayback", web.base, *LOCAL,
+                   "--save"]
         keys = {**ENV, "IA_ACCESS_KEY": "a", "IA_SECRET_KEY": "s"}
-        saved = subprocess.run(archive, cwd=tmp_path, env=keys, capture_output=True, text=True, timeout=120)
+        saved = factcheck(*archive, cwd=tmp_path, env=keys, timeout=120)
         asked = " ".join(r.path + r.body.decode() for r in web.requests)
         assert "public-source" in asked and "draft" not in asked and "review" not in asked
         assert "embargoed" not in asked
         assert "3 unpublished checks left out (--include-unpublished archives them)" in saved.stderr
 
 
+@pytest.mark.slow
 def test_symbolic_links_out_of_the_claims_folder_are_not_followed(tmp_path: Path) -> None:
     with serve({"/robots.txt": Answer(404)}, fallback=Answer(200, b"{}")) as web:
         site = make_site_in(tmp_path / "site")
@@ -515,9 +529,9 @@ def test_symbolic_links_out_of_the_claims_folder_are_not_followed(tmp_path: Path
         proc = run("links", *QUICK, *LOCAL, cwd=site.root)
         named = run("links", *QUICK, *LOCAL, "claims/linked.yml", "claims/folder/secret.yml", "claims/folder",
                     cwd=site.root)
-        archived = subprocess.run([*FACTCHECK, "archive", "--availability-api", web.url("/wayback/available"),
-                                   "--wayback", web.base, *LOCAL, "claims/folder/secret.yml", "claims/linked.yml"],
-                                  cwd=site.root, env=ENV, capture_output=True, text=True, timeout=120)
+        archived = factcheck("archive", "--availability-api", web.url("/wayback/available"), "--wayback", web.base,
+                             *LOCAL, "claims/folder/secret.yml", "claims/linked.yml", cwd=site.root, env=ENV,
+                             timeout=120)
         assert "secret" not in " ".join(web.paths())
     assert proc.returncode == 1
     assert "claims/linked.yml:0:0: the file is a symbolic link that points outside the claims folder" in proc.stdout
@@ -532,6 +546,7 @@ def test_symbolic_links_out_of_the_claims_folder_are_not_followed(tmp_path: Path
 # --- 11. import: huge numbers, malformed input, drafts ---------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("digits", [4_000, 5_000, 100_000])
 def test_a_huge_json_number_is_a_located_error(tmp_path: Path, digits: int) -> None:
     site = make_site_in(tmp_path)
@@ -580,6 +595,7 @@ def test_malformed_markup_never_raises() -> None:
     check()
 
 
+@pytest.mark.slow
 def test_imported_checks_arrive_as_drafts(tmp_path: Path) -> None:
     site = make_site_in(tmp_path)
     review = {"@type": "ClaimReview", "url": "https://x.example.org/checks/tram-fares",

@@ -16,6 +16,8 @@ import pytest
 from conftest import claim_yaml
 from PIL import Image
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ENV, Site, claim_yaml, make_site_in
+from conftest import ENV, FACTCHECK, Site, claim_yaml, factcheck, make_site_in, mkdocs
 from mkdocs_factcheck.base import parallel
 from mkdocs_factcheck.base.errors import SiteError
 from mkdocs_factcheck.plan.siteplan import SettingsError, settings_from
@@ -51,8 +51,12 @@ def _with_workers(site: Site, workers: int) -> str:
 
 
 def _run(site: Site, *args: str, python: list[str] | None = None) -> subprocess.CompletedProcess[str]:
-    command = python or [sys.executable, "-m", "mkdocs"]
-    return subprocess.run([*command, *args], cwd=site.root, env=ENV, capture_output=True, text=True, timeout=300)
+    """`mkdocs ARGS`, `factcheck ARGS` (python=FACTCHECK), or a script of its own (a real process)."""
+    if python is None:
+        return mkdocs(*args, cwd=site.root, env=ENV, timeout=300)
+    if python == FACTCHECK:
+        return factcheck(*args, cwd=site.root, env=ENV, timeout=300)
+    return subprocess.run([*python, *args], cwd=site.root, env=ENV, capture_output=True, text=True, timeout=300)
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -78,6 +82,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[subproces
     }
 
 
+@pytest.mark.slow
 def test_a_pooled_build_is_byte_identical_to_one_process(built: dict[str, tuple[subprocess.CompletedProcess[str],
                                                                                  Path]]) -> None:
     (one, one_dir), (pooled, pooled_dir) = built["one"], built["pooled"]
@@ -95,6 +100,7 @@ def test_a_pooled_build_is_byte_identical_to_one_process(built: dict[str, tuple[
     assert [path for path in expected if actual[path] != expected[path]] == []
 
 
+@pytest.mark.slow
 def test_where_no_pool_can_start_the_build_runs_in_one_process(
         built: dict[str, tuple[subprocess.CompletedProcess[str], Path]]) -> None:
     one_dir, (refused, refused_dir) = built["one"][1], built["refused"]
@@ -126,6 +132,7 @@ def bad_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     return site
 
 
+@pytest.mark.slow
 def test_a_pooled_build_reports_the_same_errors_in_the_same_order(bad_site: Site) -> None:
     one = _run(bad_site, "build", "-f", _with_workers(bad_site, 1), "-d", "site-one")
     pooled = _run(bad_site, "build", "-d", "site-pooled")
@@ -135,14 +142,15 @@ def test_a_pooled_build_reports_the_same_errors_in_the_same_order(bad_site: Site
     assert pooled.stderr == one.stderr
 
 
+@pytest.mark.slow
 def test_validate_with_workers_reports_the_same(bad_site: Site) -> None:
-    factcheck = [sys.executable, "-m", "mkdocs_factcheck.cli"]
-    one = _run(bad_site, "validate", "-f", _with_workers(bad_site, 1), python=factcheck)
-    pooled = _run(bad_site, "validate", python=factcheck)
+    one = _run(bad_site, "validate", "-f", _with_workers(bad_site, 1), python=FACTCHECK)
+    pooled = _run(bad_site, "validate", python=FACTCHECK)
     assert one.returncode != 0 and "lost-related.yml" in one.stdout + one.stderr
     assert (pooled.returncode, pooled.stdout, pooled.stderr) == (one.returncode, one.stdout, one.stderr)
 
 
+@pytest.mark.slow
 def test_a_page_that_fails_to_render_fails_the_same_way(tmp_path: Path) -> None:
     """A site's template that breaks on one claim: the same page named, the same error, as in one process."""
     site = make_site_in(tmp_path, plugin_options="workers: 2")
@@ -164,6 +172,7 @@ def test_a_page_that_fails_to_render_fails_the_same_way(tmp_path: Path) -> None:
     assert report(pooled.stderr) == report(one.stderr)
 
 
+@pytest.mark.slow
 def test_generate_with_workers_writes_the_same_files(tmp_path: Path) -> None:
     site = make_site_in(tmp_path, plugin_options="workers: 2")
     _write_claims(site, 40)
@@ -242,6 +251,7 @@ def test_workers_option_refuses_what_is_not_a_count(tmp_path: Path, value: objec
         settings_from({"workers": value}, config_dir=tmp_path, docs_dir="docs", site_name="Desk")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value", ["0", "-2", "many", "true", "1.5"])
 def test_the_cli_refuses_the_same_workers_values(tmp_path: Path, value: str) -> None:
     # `factcheck validate` reads mkdocs.yml itself: the same rule, named in the file, with the fix.

@@ -349,6 +349,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory):
     return result
 
 
+@pytest.mark.slow
 def test_the_archive_builds_strict_with_one_page_per_person(archive) -> None:
     claimants = {p.name for p in (archive.site / "claimants").iterdir() if p.is_dir()}
     assert claimants == EXPECTED_CLAIMANTS
@@ -366,6 +367,7 @@ def test_the_archive_builds_strict_with_one_page_per_person(archive) -> None:
     assert 'href="../../claimants/james-snapp/">James Snapp</a>' in claim_page
 
 
+@pytest.mark.slow
 def test_the_archive_build_names_every_variant_and_both_files(archive) -> None:
     lines = [line for line in archive.output.splitlines() if "[name-variant]" in line]
     assert lines, archive.output[-3000:]
@@ -381,6 +383,7 @@ def test_the_archive_build_names_every_variant_and_both_files(archive) -> None:
     assert "editorial warnings" in archive.output  # the summary a non-verbose build shows
 
 
+@pytest.mark.slow
 def test_the_archive_claim_review_uses_the_registry(archive) -> None:
     url = SITE_URL + "claims/check-000/"
     data = extruct.extract(archive.page("claims/check-000/"), base_url=url, syntaxes=["json-ld"])["json-ld"]
@@ -415,6 +418,7 @@ def test_the_people_option_names_the_registry(tmp_path: Path) -> None:
     assert [(e.code, e.message) for e in errors] == [("not-on-desk", "author: 'Nobody Known' is not in team.yml")]
 
 
+@pytest.mark.slow
 def test_validate_reports_the_registry_and_who_is_not_on_the_desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site_in(tmp_path)

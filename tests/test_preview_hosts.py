@@ -57,6 +57,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         server.stop()
 
 
+@pytest.mark.slow
+@pytest.mark.network
 @pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "localhost", "LOCALHOST.:{port}",
                                   "127.1.2.3:{port}", "[::1]:{port}", "[::ffff:127.0.0.1]:{port}"])
 def test_loopback_hosts_get_the_preview(live: Server, host: str) -> None:
@@ -64,6 +66,8 @@ def test_loopback_hosts_get_the_preview(live: Server, host: str) -> None:
     assert status == 200 and DRAFT_CLAIM in body
 
 
+@pytest.mark.slow
+@pytest.mark.network
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1.evil.example:{port}",
                                   "localhost.evil.example", "0.0.0.0:{port}", "[::2]:{port}", "192.168.1.20:{port}",
                                   "", None])
@@ -75,6 +79,8 @@ def test_other_hosts_are_refused(live: Server, host: str | None, path: str) -> N
     assert DRAFT_CLAIM not in body and "preview_hosts" in body
 
 
+@pytest.mark.slow
+@pytest.mark.network
 def test_a_refused_host_is_logged_once(live: Server) -> None:
     for _ in range(3):
         raw_get(live.port, "/", "rebind.example")
@@ -82,12 +88,16 @@ def test_a_refused_host_is_logged_once(live: Server) -> None:
     assert live.output.count("'rebind.example'") == 1
 
 
+@pytest.mark.slow
+@pytest.mark.network
 def test_claim_files_inside_docs_dir_are_not_served(live: Server) -> None:
     status, body = raw_get(live.port, "/claims-data/draft-check.yml", f"127.0.0.1:{live.port}")
     assert status == 404 and DRAFT_CLAIM not in body
     assert "the claims folder is inside docs_dir" in live.output
 
 
+@pytest.mark.slow
+@pytest.mark.network
 @pytest.mark.parametrize("engine", ["mkdocs", "properdocs"])
 def test_without_live_reload_and_with_preview_hosts(tmp_path: Path, engine: str,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:

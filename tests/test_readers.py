@@ -77,6 +77,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
 LISTINGS = ["", "claimants/deepseek/", "tags/cost/", "sources/", "claims/cost/"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("url", LISTINGS, ids=[u or "home" for u in LISTINGS])
 def test_every_listing_row_names_claimant_verdict_and_date(built: BuildResult, url: str) -> None:
     items = Items.of(article(built.page(url)))
@@ -88,6 +89,7 @@ def test_every_listing_row_names_claimant_verdict_and_date(built: BuildResult, u
         assert re.search(r"(Said|Checked) on \w+ \d+, 20\d\d", item), item
 
 
+@pytest.mark.slow
 def test_a_headline_leads_its_row_and_the_claim_stays_quoted(built: BuildResult) -> None:
     html = article(built.page("claimants/deepseek/"))
     row = next(item for item in Items.of(html) if HEADLINE in item)
@@ -99,6 +101,7 @@ def test_a_headline_leads_its_row_and_the_claim_stays_quoted(built: BuildResult)
                      html)
 
 
+@pytest.mark.slow
 def test_claim_date_shown_and_publication_date_when_there_is_none(built: BuildResult) -> None:
     items = Items.of(article(built.page("")))
     chips = next(i for i in items if "H800" in i)
@@ -107,6 +110,7 @@ def test_claim_date_shown_and_publication_date_when_there_is_none(built: BuildRe
     assert "Said on November 5, 2024" in stocks
 
 
+@pytest.mark.slow
 def test_related_checks_and_expert_quotes_are_labelled(built: BuildResult) -> None:
     related = article(built.page("claims/cost/")).split('id="related"')[1]
     rows = Items.of(related)
@@ -116,6 +120,7 @@ def test_related_checks_and_expert_quotes_are_labelled(built: BuildResult) -> No
     assert all(re.search(r"(Said|Checked) on", row) for row in expert), expert
 
 
+@pytest.mark.slow
 def test_claims_table_shows_the_headline_and_the_claim_date(built: BuildResult) -> None:
     rows = Items.of(article(built.page("claims/")), "tr", None)[1:]
     cost = next(r for r in rows if HEADLINE in r)
@@ -128,6 +133,7 @@ def _bar_scales(html: str) -> list[float]:
     return [float(x) for x in re.findall(r'class="fc-chart__bar"[^>]*\* ([0-9.]+)\)', html)]
 
 
+@pytest.mark.slow
 def test_one_check_is_a_short_bar_not_a_full_one(built: BuildResult) -> None:
     one = _bar_scales(built.page("claimants/a-pundit/"))
     three = _bar_scales(built.page("claimants/deepseek/"))
@@ -138,6 +144,7 @@ def test_one_check_is_a_short_bar_not_a_full_one(built: BuildResult) -> None:
     assert dict(ranking) == {"deepseek": "30.0", "a-pundit": "10.0"}, ranking
 
 
+@pytest.mark.slow
 def test_months_count_by_claim_date_and_fall_back_to_publication(built: BuildResult) -> None:
     html = built.page("scoreboard/")
     table = html[html.index("<caption>Fact checks per month</caption>"):]
@@ -146,6 +153,7 @@ def test_months_count_by_claim_date_and_fall_back_to_publication(built: BuildRes
                     ("February 2025", "1")], rows
 
 
+@pytest.mark.slow
 def test_counts_use_the_languages_plural_rules(built: BuildResult) -> None:
     assert re.search(r">1</strong> claim checked\.", built.page("claimants/a-pundit/"))
     assert re.search(r">3</strong> claims checked\.", built.page("claimants/deepseek/"))
@@ -172,6 +180,7 @@ def test_a_site_may_add_the_plural_forms_its_language_needs() -> None:
 
 # --- 7. Share cards led by the verdict and the domain; share links -------------------------
 
+@pytest.mark.slow
 def test_claim_page_has_plain_share_links_to_its_own_address(built: BuildResult) -> None:
     html = built.page("claims/cost/")
     share = html[html.index('<nav class="fc-share"'):]
@@ -229,6 +238,7 @@ def long_list(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     return result
 
 
+@pytest.mark.slow
 def test_the_claims_list_has_50_rows_a_page_and_a_pager(long_list: BuildResult) -> None:
     pages = [long_list.page("claims/"), long_list.page("claims/page/2/"), long_list.page("claims/page/3/")]
     assert [len(Items.of(article(p), "tr", None)) - 1 for p in pages] == [50, 50, 20]

@@ -11,14 +11,15 @@ import contextlib
 import itertools
 import json
 import re
-import subprocess
 import sys
 from typing import Any
 
 import pytest
-from conftest import ENV, MKDOCS, REPO, serve_folder
+from conftest import ENV, REPO, mkdocs, serve_folder
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from test_browser import DESKTOP, PHONE, RepoSite, browse, repo_site
+
+pytestmark = pytest.mark.slow
 
 sys.path.insert(0, str(REPO / "bench"))
 GENERATED_CHECKS = 200
@@ -38,8 +39,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> str:
     root = tmp_path_factory.mktemp("generated")
     config = write_ours(root, make_claims(GENERATED_CHECKS))
     out = root / "site"
-    proc = subprocess.run([*MKDOCS, "build", "-q", "-f", str(config), "--site-dir", str(out)], cwd=root, env=ENV,
-                          capture_output=True, text=True, timeout=600)
+    proc = mkdocs("build", "-q", "-f", str(config), "--site-dir", str(out), cwd=root, env=ENV, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return serve_folder(out)[0]
 

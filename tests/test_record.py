@@ -174,6 +174,7 @@ def test_renaming_a_published_check_is_a_deletion(repo: Repo, capsys: Any, monke
     assert code == 1 and "the check 'a' was published" in output
 
 
+@pytest.mark.slow
 def test_moving_a_check_into_a_folder_keeps_it(repo: Repo, capsys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     (repo.site.claims / "2025").mkdir()
     (repo.site.claims / "a.yml").rename(repo.site.claims / "2025" / "a.yml")
@@ -199,6 +200,7 @@ def test_a_withdrawal_stays_withdrawn(repo: Repo, capsys: Any, monkeypatch: pyte
     assert code == 1 and any("a withdrawal stays on the record" in e for e in record_errors(output)), output
 
 
+@pytest.mark.slow
 def test_drafts_and_replaced_embargoes_are_not_the_record(tmp_path: Path, capsys: Any,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Verdicts of draft and review versions, and of an embargoed version replaced before it
@@ -219,6 +221,7 @@ def test_drafts_and_replaced_embargoes_are_not_the_record(tmp_path: Path, capsys
     assert "Misleading → False" in changes[0] and "Unproven" not in changes[0] and "True" not in changes[0]
 
 
+@pytest.mark.slow
 def test_a_pull_request_is_checked_against_its_base(repo: Repo, capsys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """`validate --base`: the base branch's history is the published one; the pull request's
     own commits are not, and its new checks go out when it is merged (today)."""
@@ -234,6 +237,7 @@ def test_a_pull_request_is_checked_against_its_base(repo: Repo, capsys: Any, mon
     assert code == 1 and "git cannot find 'no-such-branch'" in output
 
 
+@pytest.mark.slow
 def test_history_required_without_git_is_an_error(tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     site = make_site_in(tmp_path, plugin_options="history: required")
     site.write_claim("a.yml", claim_yaml())
@@ -244,6 +248,7 @@ def test_history_required_without_git_is_an_error(tmp_path: Path, capsys: Any, m
     assert result.returncode == 1 and "not in a git work tree" in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_a_site_outside_git_builds_with_a_note(tmp_path: Path) -> None:
     site = make_site_in(tmp_path)
     site.write_claim("a.yml", claim_yaml())
@@ -266,6 +271,7 @@ def test_facts_are_cached_by_blob_and_a_damaged_cache_is_read_again(repo: Repo, 
     assert repo.validate(capsys, monkeypatch) == first
 
 
+@pytest.mark.slow
 def test_the_record_of_a_real_history_repository(tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Many commits, a merge of a pull request, a deletion and a withdrawal: one run reports
     every violation, each once."""
@@ -283,6 +289,7 @@ def test_the_record_of_a_real_history_repository(tmp_path: Path, capsys: Any, mo
     assert errors[0].startswith("claims/a.yml:0:0:") and errors[1].startswith("claims/c.yml:21:12: published")
 
 
+@pytest.mark.slow
 def test_an_embargo_lifts_in_the_sites_time_zone_for_the_record(tmp_path: Path, capsys: Any,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """A New York desk's check dated 2025-02-10 goes out at 05:00 UTC: a version replaced at
@@ -308,6 +315,7 @@ def test_an_embargo_lifts_in_the_sites_time_zone_for_the_record(tmp_path: Path, 
     assert code == 1 and "the verdict changed on 2025-02-10 with no correction" in output, output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("option", "fix"), [("history: sometimes", "write one of auto, required, off"),
                                              ("history: [1, 2]", "write one of auto, required, off"),
                                              ("record_starts: soon", "write a date as YYYY-MM-DD"),

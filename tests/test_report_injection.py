@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import tempfile
 from pathlib import Path
 
 import cmarkgfm
 import lxml.html
 import pytest
-from conftest import ENV, MKDOCS, claim_yaml, make_site_in
+from conftest import ENV, claim_yaml, make_site_in, mkdocs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs_factcheck import cli
@@ -72,6 +71,7 @@ def _validate(site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captur
     return code, capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_every_folder_not_named_as_an_id_is_a_located_problem(site: Path, monkeypatch: pytest.MonkeyPatch,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     code, out = _validate(site, monkeypatch, capsys, "--format", "json")
@@ -81,6 +81,7 @@ def test_every_folder_not_named_as_an_id_is_a_located_problem(site: Path, monkey
     assert all("not read" in p["message"] and p["hint"] for p in problems)
 
 
+@pytest.mark.slow
 def test_text_report_gives_each_problem_one_line(site: Path, monkeypatch: pytest.MonkeyPatch,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     code, out = _validate(site, monkeypatch, capsys)
@@ -92,6 +93,7 @@ def test_text_report_gives_each_problem_one_line(site: Path, monkeypatch: pytest
         assert sum(line.startswith(f"claims/{printable(name)}:0:0: ") for line in lines) == 1, name
 
 
+@pytest.mark.slow
 def test_github_report_is_one_workflow_command_a_problem(site: Path, monkeypatch: pytest.MonkeyPatch,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     code, out = _validate(site, monkeypatch, capsys, "--format", "github")
@@ -105,6 +107,7 @@ def test_github_report_is_one_workflow_command_a_problem(site: Path, monkeypatch
     assert sorted(files) == sorted(f"claims/{printable(name)}" for name in FOLDERS)
 
 
+@pytest.mark.slow
 def test_a_file_inside_an_unread_folder_is_not_reported_clean(site: Path, monkeypatch: pytest.MonkeyPatch,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     code, out = _validate(site, monkeypatch, capsys, "claims/with space/claim-8.yml")
@@ -113,9 +116,9 @@ def test_a_file_inside_an_unread_folder_is_not_reported_clean(site: Path, monkey
     assert code == 0, out
 
 
+@pytest.mark.slow
 def test_the_build_log_names_each_folder_on_one_escaped_line(site: Path) -> None:
-    proc = subprocess.run([*MKDOCS, "build", "--strict"], cwd=site, env=ENV, capture_output=True, text=True,
-                          timeout=300)
+    proc = mkdocs("build", "--strict", cwd=site, env=ENV, timeout=300)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     log = proc.stdout + proc.stderr
     assert not any(line.startswith(("::", "```", "@")) for line in log.splitlines()), log
@@ -150,6 +153,7 @@ def test_links_reports_escape_folder_names_and_answers(name: str) -> None:
     assert page.findall(".//a") == []
 
 
+@pytest.mark.slow
 def test_status_escapes_ids_authors_and_reviewers(site: Path, monkeypatch: pytest.MonkeyPatch,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     (site / "claims" / "hostile-author.yml").write_text(
@@ -168,6 +172,7 @@ def test_status_escapes_ids_authors_and_reviewers(site: Path, monkeypatch: pytes
     assert desk.format_text([])[-1] == "0 claim files: none"
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.text(st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)), min_size=1, max_size=40)
        .filter(lambda name: name not in (".", "..")))

@@ -4,14 +4,12 @@ what editors see; CONTRIBUTING.md documents every field and verdict the model ha
 from __future__ import annotations
 
 import datetime
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from conftest import ENV, REPO, claim_yaml
+from conftest import ENV, REPO, claim_yaml, factcheck
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from mkdocs_factcheck.claims.loader import ClaimYamlLoader, parse_claim
 from mkdocs_factcheck.claims.model import Claim, Correction, Quote, Source
@@ -46,14 +44,15 @@ def validator() -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
+@pytest.mark.slow
 def test_committed_schema_is_current() -> None:
     expected = schema_text(read_site(REPO / "mkdocs.yml").scale)
     assert SCHEMA_FILE.read_text(encoding="utf-8") == expected, "run `factcheck schema` and commit"
 
 
+@pytest.mark.slow
 def test_schema_check_command_agrees() -> None:
-    result = subprocess.run([sys.executable, "-m", "mkdocs_factcheck.cli", "schema", "--check"], cwd=REPO,
-                            env=ENV, capture_output=True, text=True, timeout=60)
+    result = factcheck("schema", "--check", cwd=REPO, env=ENV, timeout=60)
     assert result.returncode == 0, result.stderr
 
 

@@ -46,6 +46,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("options", ["", "search_full_text: true"])
 def test_search_index_is_the_same_as_from_whole_pages(options: str, tmp_path: Path, built: Path) -> None:
     root = built

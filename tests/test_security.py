@@ -26,7 +26,7 @@ import feedparser
 import lxml.html
 import pytest
 import yaml
-from conftest import ENV, MKDOCS, REPO, claim_yaml, make_site_in
+from conftest import ENV, REPO, claim_yaml, factcheck, make_site_in, mkdocs
 from mkdocs_factcheck import cli
 from mkdocs_factcheck.base.errors import printable
 from mkdocs_factcheck.base.strings import strings_for
@@ -93,6 +93,7 @@ def _report(problems: list[str], limit: int = 40) -> str:
 # The attack site: every payload in every field, every output parsed.
 
 
+@pytest.mark.slow
 def test_every_payload_is_published(attack: attacks.BuiltSite) -> None:
     """Hostile text is valid text: nothing is dropped or refused, so all of it is tested."""
     pages = sorted(p.parent.name for p in (attack.site / "claims").glob("attack-*/index.html"))
@@ -110,6 +111,7 @@ PAGE_GROUPS: dict[str, Callable[[str], bool]] = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("group", PAGE_GROUPS)
 def test_pages_hold_no_active_content(group: str, attack: attacks.BuiltSite,
                                       baseline: attacks.Baseline,
@@ -129,6 +131,7 @@ def test_pages_hold_no_active_content(group: str, attack: attacks.BuiltSite,
     assert not problems, _report(problems)
 
 
+@pytest.mark.slow
 def test_contributor_text_is_shown_as_text(attack: attacks.BuiltSite) -> None:
     """Escaped, not dropped or mangled: the page's title, heading and meta tags read back
     as exactly what the contributor wrote."""
@@ -152,6 +155,7 @@ def test_contributor_text_is_shown_as_text(attack: attacks.BuiltSite) -> None:
     assert not problems, _report(problems)
 
 
+@pytest.mark.slow
 def test_templates_and_front_matter_are_not_evaluated(attack: attacks.BuiltSite) -> None:
     """`{{ 7*191 }}` stays as written (1337 nowhere), `---` cannot start front matter."""
     for page, document in attacks.html_pages(attack.site):
@@ -165,6 +169,7 @@ def test_templates_and_front_matter_are_not_evaluated(attack: attacks.BuiltSite)
         assert description is None or description.get("content") != "injected", page
 
 
+@pytest.mark.slow
 def test_feed_is_well_formed_and_inert(attack: attacks.BuiltSite) -> None:
     text = (attack.site / "feed.xml").read_text(encoding="utf-8")
     problems = attacks.audit_feed(text)
@@ -180,6 +185,7 @@ def test_feed_is_well_formed_and_inert(attack: attacks.BuiltSite) -> None:
         assert " ".join(entry.title.split()).endswith(" ".join(claim.claim.split())), entry.link
 
 
+@pytest.mark.slow
 def test_json_exports_parse_and_hold_the_text_as_written(attack: attacks.BuiltSite) -> None:
     claim_set = ClaimLoader(DEFAULT_SCALE).load(attack.root / "claims")
     export = json.loads((attack.site / "claims.json").read_text(encoding="utf-8"))
@@ -193,6 +199,7 @@ def test_json_exports_parse_and_hold_the_text_as_written(attack: attacks.BuiltSi
         json.loads(other.read_text(encoding="utf-8"))  # every JSON output parses
 
 
+@pytest.mark.slow
 def test_csv_cells_never_start_a_formula(attack: attacks.BuiltSite) -> None:
     text = (attack.site / "claims.csv").read_text(encoding="utf-8")
     problems = attacks.audit_csv(text)
@@ -201,6 +208,7 @@ def test_csv_cells_never_start_a_formula(attack: attacks.BuiltSite) -> None:
     assert formulas and any(f"'{f.strip()}" in text for f in formulas), "no formula reached the CSV"
 
 
+@pytest.mark.slow
 def test_search_index_is_inert(attack: attacks.BuiltSite) -> None:
     text = (attack.site / "search" / "search_index.json").read_text(encoding="utf-8")
     problems = attacks.audit_search_index(text)
@@ -226,6 +234,7 @@ INJECTIONS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("injection", INJECTIONS)
 def test_the_auditor_sees_an_injection(injection: str, baseline: attacks.Baseline) -> None:
     built = attacks.baseline_site()
@@ -271,6 +280,7 @@ def test_url_fields_refuse_other_schemes(field: str, url: str) -> None:
     assert errors[0].line == _key_line(text, key), str(errors[0])
 
 
+@pytest.mark.slow
 def test_a_build_with_script_urls_fails_and_names_them(tmp_path: Path) -> None:
     site = make_site_in(tmp_path)
     site.write_claim("good.yml", claim_yaml())
@@ -348,8 +358,7 @@ def _failed_build(root: Path, timeout: float = BUILD_TIMEOUT) -> str:
     """Run `mkdocs build` (bounded in time) and check it failed cleanly; return its output."""
     started = time.monotonic()
     try:
-        proc = subprocess.run([*MKDOCS, "build"], cwd=root, env=ENV, capture_output=True,
-                              text=True, timeout=timeout)
+        proc = mkdocs("build", cwd=root, env=ENV, timeout=timeout)
     except subprocess.TimeoutExpired:
         pytest.fail(f"mkdocs build still running after {timeout} s")
     output = proc.stdout + proc.stderr
@@ -361,6 +370,7 @@ def _failed_build(root: Path, timeout: float = BUILD_TIMEOUT) -> str:
     return output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", MALFORMED)
 def test_malformed_file_stops_the_build_with_a_located_error(case: str, tmp_path: Path) -> None:
     files, named = MALFORMED[case]
@@ -382,6 +392,7 @@ def test_ids_that_are_not_slugs_are_refused(claim_id: str) -> None:
     assert any("claim id" in e.message and e.line >= 1 for e in result.errors), result.errors
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", ["outside the claims folder", "to a device", "in a loop",
                                   "to a missing file", "folder outside"])
 def test_symbolic_links_stop_the_build_with_a_located_error(case: str, tmp_path: Path) -> None:
@@ -406,8 +417,7 @@ def test_symbolic_links_stop_the_build_with_a_located_error(case: str, tmp_path:
         link = site.claims / "linked-folder" / "secret.yml"
     if case == "folder outside":
         # Not followed: the folder's files are not claims, and the build may go on.
-        proc = subprocess.run([*MKDOCS, "build"], cwd=site.root, env=ENV, capture_output=True,
-                              text=True, timeout=BUILD_TIMEOUT)
+        proc = mkdocs("build", cwd=site.root, env=ENV, timeout=BUILD_TIMEOUT)
         assert "Traceback" not in proc.stdout + proc.stderr
         assert not (site.root / "site" / "claims" / "secret").exists()
         return
@@ -415,6 +425,7 @@ def test_symbolic_links_stop_the_build_with_a_located_error(case: str, tmp_path:
     assert re.search(r"claims/link\.yml:\d+:\d+: \S", output), output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("field", attacks.NAME_FIELDS)
 def test_long_names_do_not_break_the_build(field: str, tmp_path: Path) -> None:
     """A claimant, expert or tag is also a folder name (its slug), and file systems cut
@@ -445,6 +456,7 @@ def _run_python(code: str, timeout: float) -> str:
     return proc.stdout
 
 
+@pytest.mark.slow
 def test_many_unknown_keys_are_reported_quickly() -> None:
     """30,000 unknown keys (300 KB, under max_file_bytes): one located error each took
     21 s, a linear search of the file's keys per error."""
@@ -604,6 +616,7 @@ def _tree(folder: Path) -> dict[str, tuple[int, bytes]]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None:
     """Item 12: MkDocs empties site_dir before on_files; one bad claim left site/ empty."""
     site = make_site_in(tmp_path)
@@ -673,6 +686,7 @@ def _last_changed(site: Any) -> date:
     return claim_histories(site.claims, "", DEFAULT_SCALE)[(site.claims / "a.yml").resolve()].last_changed
 
 
+@pytest.mark.slow
 def test_a_commit_from_year_10000_does_not_break_the_build(git_site: Any) -> None:
     """Item 2: `ValueError: Invalid isoformat string` on every later build."""
     (git_site.claims / "a.yml").write_text(claim_yaml(verdict="false"), encoding="utf-8")
@@ -684,6 +698,7 @@ def test_a_commit_from_year_10000_does_not_break_the_build(git_site: Any) -> Non
     assert _last_changed(git_site) == date(2025, 2, 3)
 
 
+@pytest.mark.slow
 def test_a_pull_request_cannot_forge_history_with_its_own_commits(git_site: Any) -> None:
     """Item 4: two commits in a branch set the verdict to any text and back; after a merge
     commit the page listed both "changes" and "Last changed 2099-12-31"."""
@@ -699,6 +714,7 @@ def test_a_pull_request_cannot_forge_history_with_its_own_commits(git_site: Any)
     assert _last_changed(git_site) == date(2025, 2, 3)  # the merge left a.yml as it was: not 2099
 
 
+@pytest.mark.slow
 def test_dates_in_the_future_or_before_publication_are_not_shown(git_site: Any) -> None:
     root = git_site.root
     _commit_file(root, "a.yml", claim_yaml(verdict="false"), "future", day="2099-12-31")
@@ -707,6 +723,7 @@ def test_dates_in_the_future_or_before_publication_are_not_shown(git_site: Any) 
     assert changes == "" and "2099" not in html and "2001-01-01" not in html
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["quoted key", "CR line endings", "explicit key", "bare false"])
 def test_every_way_of_writing_a_verdict_change_is_in_the_history(how: str, git_site: Any) -> None:
     """Item 4: a quoted key, CR-only line endings (or any YAML the build reads) changed the
@@ -724,6 +741,7 @@ def test_every_way_of_writing_a_verdict_change_is_in_the_history(how: str, git_s
     assert f"Unproven → {after}" in changes, changes
 
 
+@pytest.mark.slow
 def test_only_valid_verdicts_and_valid_files_count(git_site: Any) -> None:
     """A version with a verdict off the scale, or one the build would refuse (duplicate
     keys), is no step in the history: the page shows no text of the contributor's choosing."""
@@ -740,6 +758,7 @@ def test_only_valid_verdicts_and_valid_files_count(git_site: Any) -> None:
 # either a claim id or reported, and printed escaped.
 
 
+@pytest.mark.slow
 def test_hostile_file_names_are_refused_and_printed_escaped(tmp_path: Path) -> None:
     site = make_site_in(tmp_path)
     site.write_claim("good.yml", claim_yaml())
@@ -753,8 +772,7 @@ def test_hostile_file_names_are_refused_and_printed_escaped(tmp_path: Path) -> N
     assert not any(line.strip().startswith("::") for line in output.splitlines()), output
     # The same for the command contributors run, in every format.
     for form in ("text", "github"):
-        proc = subprocess.run([sys.executable, "-m", "mkdocs_factcheck.cli", "validate", "--format", form],
-                              cwd=site.root, env=ENV, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+        proc = factcheck("validate", "--format", form, cwd=site.root, env=ENV, timeout=BUILD_TIMEOUT)
         assert proc.returncode == 1 and "Traceback" not in proc.stderr
         assert not re.search("[\x1b\x07\r\u202e\u2028]", proc.stdout)
         forged = [line for line in proc.stdout.splitlines() if line.startswith("::")
@@ -777,6 +795,7 @@ def test_factcheck_new_refuses_a_reserved_id(tmp_path: Path, capsys: pytest.Capt
     assert not (tmp_path / "claims" / "index.yml").exists()
 
 
+@pytest.mark.slow
 def test_a_long_id_without_directory_urls_is_a_located_error(tmp_path: Path) -> None:
     """With use_directory_urls: false a 251-character id became a 256-byte file name: a traceback."""
     site = make_site_in(tmp_path, config_extra="use_directory_urls: false\n")
@@ -786,18 +805,19 @@ def test_a_long_id_without_directory_urls_is_a_located_error(tmp_path: Path) -> 
     assert re.search(rf"claims/{claim_id}\.yml:1:1: .*over the limit", output), output[-2000:]
 
 
+@pytest.mark.slow
 def test_factcheck_new_onto_a_folder_prints_no_traceback(tmp_path: Path) -> None:
     """A folder named like the new file: a traceback full of absolute paths."""
     site = make_site_in(tmp_path)
     (site.claims / "a-claim.yml").mkdir()
     (site.claims / "a-claim.yml" / "inside.txt").write_text("x", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "mkdocs_factcheck.cli", "new", "A claim.", "--id", "a-claim"],
-                          cwd=site.root, env=ENV, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+    proc = factcheck("new", "A claim.", "--id", "a-claim", cwd=site.root, env=ENV, timeout=BUILD_TIMEOUT)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr and str(tmp_path) not in proc.stdout + proc.stderr, proc.stderr
     assert "claims/a-claim.yml" in proc.stderr
 
 
+@pytest.mark.slow
 def test_files_that_will_not_be_published_are_reported(tmp_path: Path) -> None:
     """`x.yml ` (a space), `x.ym`, `.x.yml`, `x.json` and hidden folders were skipped in
     silence: a reviewer saw a claim that the site never published."""
@@ -814,6 +834,7 @@ def test_files_that_will_not_be_published_are_reported(tmp_path: Path) -> None:
     assert list(result.claims) == ["good"]
 
 
+@pytest.mark.slow
 def test_the_pull_request_workflow_checks_every_file_the_build_reads(tmp_path: Path) -> None:
     """`w.YML` was built, but the workflow's path filter (`claims/*.yml`) did not pass it to
     `factcheck validate`. Run the workflow's own `git diff` on such a change."""
@@ -837,6 +858,7 @@ def test_the_pull_request_workflow_checks_every_file_the_build_reads(tmp_path: P
 # Item 5: a link shows the host it goes to.
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("url", "host"), [
     ("https://www.example.org/a", "example.org"),
     ("https://Trusted.GOV./x", "trusted.gov"),
@@ -900,6 +922,7 @@ def test_every_csv_cell_is_quoted_and_no_separator_starts_a_formula() -> None:
 # Item 8 and 9: what one file, or many, can make the build do.
 
 
+@pytest.mark.slow
 def test_shared_sources_cost_linear_time() -> None:
     """1,000 files citing the same 200 URLs: 66 s (a list search per citation)."""
     code = textwrap.dedent("""
@@ -920,6 +943,7 @@ def test_shared_sources_cost_linear_time() -> None:
     assert float(_run_python(code, timeout=60)) < 5
 
 
+@pytest.mark.slow
 def test_bogus_related_ids_are_capped_and_cheap() -> None:
     """1,000 bogus ids in one file took 164 s at 10,000 claims (a fuzzy match against every
     id, each) and printed every one of them."""
@@ -954,6 +978,7 @@ def test_bogus_related_ids_are_capped_and_cheap() -> None:
 # Item 10: the claims folder is inside the site.
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("target", ["..", "/", "outside"])
 def test_a_claims_folder_outside_the_site_is_refused(target: str, tmp_path: Path) -> None:
     """`claims -> ..` parsed mkdocs.yml (and any YAML up there) as claims and echoed
@@ -967,8 +992,7 @@ def test_a_claims_folder_outside_the_site_is_refused(target: str, tmp_path: Path
     output = _failed_build(site.root)
     assert re.search(r"claims:0:0: the claims folder is not a folder inside the site", output), output[-2000:]
     assert "ghp_" not in output and "secret" not in output
-    proc = subprocess.run([sys.executable, "-m", "mkdocs_factcheck.cli", "validate"], cwd=site.root, env=ENV,
-                          capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+    proc = factcheck("validate", cwd=site.root, env=ENV, timeout=BUILD_TIMEOUT)
     assert proc.returncode == 1 and "not a folder inside the site" in proc.stdout, proc.stdout + proc.stderr
     assert "ghp_" not in proc.stdout + proc.stderr
 
@@ -1005,6 +1029,7 @@ def test_merge_keys_and_explicit_tags_are_located_errors(case: str) -> None:
     assert error.line == next(n for n, line in enumerate(text.splitlines(), 1) if needle in line), str(error)
 
 
+@pytest.mark.slow
 def test_the_sources_page_lists_a_few_citing_checks_per_source(tmp_path: Path) -> None:
     # Many checks citing the same sources: the page must not grow with checks x sources.
     shared = {"title": "Shared report", "url": "https://example.org/shared", "publisher": "Example"}

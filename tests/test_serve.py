@@ -23,7 +23,7 @@ from conftest import ENV, MKDOCS, claim_yaml, make_site_in
 from mkdocs_factcheck.base.cards import FOLDER
 
 # Process groups and SIGTERM as used here are POSIX.
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX only")
+pytestmark = [pytest.mark.skipif(sys.platform == "win32", reason="POSIX only"), pytest.mark.slow, pytest.mark.network]
 TIMEOUT = 60.0
 BANNER = "Some claim files have errors"
 

@@ -11,7 +11,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ENV, REPO, claim_yaml
+from conftest import ENV, REPO, claim_yaml, make_site_in, mkdocs
+
+pytestmark = pytest.mark.slow
 
 
 class TextOf(HTMLParser):
@@ -46,9 +48,10 @@ def article(html: str) -> str:
     return html[start : html.index("</article>\n", start)]
 
 
-@pytest.fixture
-def built(make_site):
-    site = make_site()
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    """One site for the tests that only read it."""
+    site = make_site_in(tmp_path_factory.mktemp("built"))
     site.write_claim("cost.yml", claim_yaml(
         related=["chips"], updated="2025-02-02",
         corrections=[{"date": "2025-02-02", "note": "Added the hardware estimate."}],
@@ -249,8 +252,7 @@ def test_flat_urls_link_correctly(make_site) -> None:
 
 
 def test_repo_site_builds_strict(tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")]
-    proc = subprocess.run(command, cwd=REPO, env=ENV, capture_output=True, text=True, timeout=300)
+    proc = mkdocs("build", "--strict", "-d", str(tmp_path / "site"), cwd=REPO)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     claims = sorted(p.stem for p in (REPO / "claims").glob("*.y*ml"))
     assert len(claims) >= 8

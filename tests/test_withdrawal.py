@@ -10,6 +10,8 @@ import feedparser
 import pytest
 from conftest import BuildResult, claim_yaml, make_site_in
 
+pytestmark = pytest.mark.slow
+
 WITHDRAWN = {"date": "2025-02-12", "note": "It rated an opinion about what others could have done."}
 
 

@@ -21,6 +21,8 @@ import attacks
 import pytest
 from conftest import serve_folder
 
+pytestmark = pytest.mark.slow
+
 TRAP = """
 (() => {
   const log = [];
