@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "plugins"), str(REPO / "tests")]
 
 from card_texts import texts  # noqa: E402
-from mkdocs_factcheck import cards  # noqa: E402
+from mkdocs_factcheck.base import cards  # noqa: E402
 
 SITE = cards.Card("site", "Fact checks", "Test desk", "Claims about AI models, checked")
 

@@ -3,12 +3,19 @@ with every card in cache_dir (warm).
 
     .venv/bin/python bench/cards.py                  # N = 1000, 3 builds of each kind
     .venv/bin/python bench/cards.py --n 300 --repeat 1
+    .venv/bin/python bench/cards.py --micro          # ms per card, in this process, no build
 
 Each build runs in its own process (bench/child.py). "none" builds with card drawing
 switched off in that process (a baseline, not a site option); "cold" starts from an
 empty cache_dir; "warm" keeps the cards/ folder of the cold build but removes the
 Markdown cache, so only the cards are warm. The issue's budget: cold cards at most
 +20 % on a full build, warm ones nothing measurable.
+
+``--micro`` draws the cards of the desk corpus (bench/corpus.py, the claims' own words and
+verdicts) in this process, as one worker would: the first card (fonts loaded, each word
+rasterised for the first time) apart, then the CPU milliseconds per card over the rest
+(best of ``--repeat`` passes), the part of it spent encoding the PNG, and the mean file
+size. Run it with another checkout's plugin on PYTHONPATH for a before/after.
 """
 
 from __future__ import annotations
@@ -23,9 +30,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from corpus import make_claims
+from corpus import make_claims, make_desk_claims
 from measure import CHILD, child_env
-from sites import CACHE_DIR, write_ours
+from sites import CACHE_DIR, SITE_NAME, write_ours
 
 RESULT_PREFIX = "BENCH-RESULT "
 
@@ -44,11 +51,55 @@ def run(config: Path, site_dir: Path, *extra: str) -> dict[str, float]:
             "workers_cpu": report["children_cpu_seconds"], "cards": len(cards)}
 
 
+def micro(n: int, repeat: int) -> int:
+    """Milliseconds of CPU per card drawn in this process, and the share of PNG encoding."""
+    from mkdocs_factcheck.base import cards
+    from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
+    from PIL import Image
+
+    fonts = cards.bundled_fonts()
+    made = []
+    for claim in make_desk_claims(n):
+        rating = DEFAULT_SCALE[claim.verdict]
+        made.append(cards.Card(claim.id, "Fact check · bench.example.org", f"“{claim.claim}”",
+                               f"Claim by {claim.claimant}, {claim.claim_date:%d %B %Y}", rating.label,
+                               rating.colour, rating.text_colour, caption="Our verdict"))
+    made.append(cards.Card("site", "Fact checks · bench.example.org", SITE_NAME, "A desk's fact checks."))
+    start = time.process_time()
+    cards.draw(made[0], fonts)
+    first = time.process_time() - start
+    passes, sizes = [], []
+    for _ in range(repeat):
+        start = time.process_time()
+        sizes = [len(cards.draw(card, fonts)) for card in made[1:]]
+        passes.append(time.process_time() - start)
+    save = Image.Image.save
+    encoding = [0.0]
+
+    def timed_save(self: Image.Image, *args: object, **kwargs: object) -> None:
+        begun = time.process_time()
+        save(self, *args, **kwargs)  # type: ignore[arg-type]
+        encoding[0] += time.process_time() - begun
+
+    Image.Image.save = timed_save  # type: ignore[method-assign]
+    for card in made[1:]:
+        cards.draw(card, fonts)
+    Image.Image.save = save  # type: ignore[method-assign]
+    per_card = 1000 * min(passes) / (len(made) - 1)
+    print(f"{len(made) - 1} cards, CPU: first card {1000 * first:.0f} ms; then {per_card:.2f} ms per card "
+          f"(best of {repeat}), of which PNG encoding {1000 * encoding[0] / (len(made) - 1):.2f} ms; "
+          f"mean file {statistics.mean(sizes) / 1024:.1f} KiB; module {cards.__file__}")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=1000, help="claims (default 1000)")
     parser.add_argument("--repeat", type=int, default=3, help="builds of each kind (median)")
+    parser.add_argument("--micro", action="store_true", help="ms per card in this process (no build)")
     args = parser.parse_args(argv)
+    if args.micro:
+        return micro(min(args.n, 300), args.repeat)
     with tempfile.TemporaryDirectory(prefix="bench-cards-") as tmp:
         root = Path(tmp)
         config = write_ours(root / "site", make_claims(args.n))

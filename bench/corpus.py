@@ -263,3 +263,94 @@ def rating_label(verdict: str) -> str:
 
 def rating_description(verdict: str) -> str:
     return DEFAULT_SCALE[verdict].description
+
+
+# ----- The desk corpus (issue 27) --------------------------------------------------------
+# Shaped like a real desk's archive rather than like the synthetic one above: few claimants
+# and experts (so a few large listing pages), long claims (about 600 words of analysis),
+# 3 sources, 1 quote, 2 tags and 2 related checks each. Its words come from a seeded random
+# over a vocabulary of its own, so no sentence repeats a template of the corpus above.
+
+DESK_CLAIMANTS = 6
+DESK_EXPERTS = 8
+DESK_TAGS = 12
+DESK_WORDS = 550  # the list and headings bring a claim to about 600 words
+DESK_VOCABULARY = (
+    "budget", "ministry", "growth", "figure", "percent", "report", "survey", "region", "council",
+    "average", "rate", "increase", "decline", "workers", "households", "prices", "energy", "water",
+    "schools", "hospitals", "roads", "taxes", "spending", "debt", "exports", "imports", "wages",
+    "pension", "housing", "rent", "transport", "police", "crime", "migration", "census", "data",
+    "official", "statement", "estimate", "quarter", "annual", "compared", "previous", "since",
+    "according", "analysis", "source", "record", "claimed", "showed", "suggests", "however",
+    "although", "because", "while", "during", "between", "across", "within", "without", "only",
+    "nearly", "almost", "roughly", "about", "more", "less", "than", "the", "a", "of", "in", "to",
+    "and", "for", "on", "with", "that", "was", "were", "is", "are", "by", "from", "at", "as",
+)
+DESK_PEOPLE = (
+    "Amina Okoro", "Lars Halvorsen", "Mariana Duarte", "Kenji Mori", "Fatima Rahman",
+    "Tomasz Wójcik", "Chloé Martin", "Samuel Osei", "Ingrid Berg", "Rohan Mehta",
+    "Leila Haddad", "Pieter de Vries", "Ana Beatriz Lima", "Jae-won Park",
+)
+
+
+def make_desk_claims(count: int, seed: int = 2025) -> list[SyntheticClaim]:
+    """``count`` long claims by 6 claimants with quotes from 8 experts; same seed, same claims."""
+    rng = random.Random(seed)
+    people = list(DESK_PEOPLE)
+    rng.shuffle(people)
+    claimants = tuple(people[:DESK_CLAIMANTS])
+    experts = tuple((name, rng.choice(ROLES)) for name in people[DESK_CLAIMANTS:][:DESK_EXPERTS])
+    tags = tuple(rng.sample(TAG_WORDS, k=DESK_TAGS))
+    claims = [_desk_claim(rng, claimants, experts, tags, index) for index in range(count)]
+    ids = [claim.id for claim in claims]
+    for index, claim in enumerate(claims):
+        others = [i for i in rng.sample(range(count), k=min(3, count)) if i != index][:2]
+        claim.related = [ids[i] for i in others]
+    return claims
+
+
+def _desk_claim(rng: random.Random, claimants: tuple[str, ...], experts: tuple[tuple[str, str], ...],
+                tags: tuple[str, ...], index: int) -> SyntheticClaim:
+    claimant = rng.choice(claimants)
+    text = f"{claimant} said that {_words(rng, rng.randint(12, 24))}."
+    claim_id = f"{'-'.join(slugify(text).split('-')[:6])}-{index:05d}"
+    claim_date = date(2021, 1, 1) + timedelta(days=rng.randrange(1600))
+    published = claim_date + timedelta(days=rng.randint(1, 30))
+    expert, role = rng.choice(experts)
+    quote = Quote(expert, role, _sentences(rng, 2), f"https://interviews.example.org/{slugify(expert)}/{index}",
+                  rng.choice(("supports", "disputes", "context")))
+    return SyntheticClaim(
+        id=claim_id, claim=text, claimant=claimant, claim_date=claim_date,
+        appearance=f"https://news.example.org/{claim_id}",
+        verdict=rng.choices([k for k, _ in VERDICT_WEIGHTS], [w for _, w in VERDICT_WEIGHTS])[0],
+        summary=_sentences(rng, 2), analysis=_long_analysis(rng), tags=rng.sample(tags, k=2),
+        sources=[_source(rng, f"{claim_id}-{i}") for i in range(3)], quotes=[quote], published=published,
+    )
+
+
+def _words(rng: random.Random, count: int) -> str:
+    return " ".join(rng.choice(DESK_VOCABULARY) for _ in range(count))
+
+
+def _sentences(rng: random.Random, count: int) -> str:
+    return " ".join(f"{_words(rng, rng.randint(8, 20)).capitalize()} {rng.randint(2, 99)}." for _ in range(count))
+
+
+def _long_analysis(rng: random.Random) -> str:
+    """About DESK_WORDS words of Markdown: h3 sections of paragraphs, one with a list."""
+    blocks: list[str] = []
+    words = 0
+    while words < DESK_WORDS:
+        if len(blocks) % 4 == 0:
+            blocks.append(f"### {_words(rng, 3).capitalize()}")
+        paragraph = _sentences(rng, rng.randint(3, 6))
+        if rng.random() < 0.3:
+            head, _, tail = paragraph.partition(". ")
+            paragraph = f"**{head}.** {tail}"
+        blocks.append(_wrap(paragraph))
+        words += len(paragraph.split())
+    blocks.insert(2, "\n".join(f"- {_sentences(rng, 1)}" for _ in range(3)))
+    return "\n\n".join(blocks)
+
+
+CORPORA = {"desk": make_desk_claims, "synthetic": make_claims}

@@ -57,13 +57,12 @@ markdown_extensions:
 # step); run.py deletes the cached Markdown before each timed build.
 CACHE_DIR = ".cache/factcheck"
 MARKDOWN_CACHE = "markdown.json"
-OURS_PLUGINS = f"""\
+OURS_PLUGINS = """\
 plugins:
   - search
   - factcheck:
       claims_dir: claims
-      default_author: {{checked_by}}
-      cache_dir: {CACHE_DIR}
+      default_author: {checked_by}
 """
 PLAIN_PLUGINS = """\
 plugins:
@@ -142,9 +141,10 @@ def _source_mapping(source: Any) -> dict[str, Any]:
     return data
 
 
-def write_ours(root: Path, claims: list[SyntheticClaim], workers: str | None = None) -> Path:
+def write_ours(root: Path, claims: list[SyntheticClaim], workers: str | None = None,
+               cache_dir: str | None = CACHE_DIR) -> Path:
     """The plugin's site: claims/*.yml plus a home page using the plugin's markers; ``workers``
-    sets the plugin's option of that name (default: the plugin's default)."""
+    and ``cache_dir`` set the plugin's options of those names (None: the plugin's default)."""
     (root / "claims").mkdir(parents=True)
     (root / "docs").mkdir()
     for claim in claims:
@@ -154,6 +154,7 @@ def write_ours(root: Path, claims: list[SyntheticClaim], workers: str | None = N
             f"{SELECTION_NOTE}\n")
     (root / "docs" / "index.md").write_text(home, encoding="utf-8")
     config = COMMON_CONFIG.format(name=SITE_NAME) + NAV + OURS_PLUGINS.format(checked_by=CHECKED_BY)
+    config += f"      cache_dir: {cache_dir}\n" if cache_dir else ""
     config += f"      workers: {workers}\n" if workers else ""
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     return root / "mkdocs.yml"

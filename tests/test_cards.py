@@ -121,3 +121,19 @@ def test_warm_cards_are_copied_while_pages_build_and_write_finishes_the_job(tmp_
     job.write(site)
     assert first.read_bytes() == drawn[wanted[0][0]]
     assert (site / wanted[1][0]).stat().st_mtime_ns == untouched  # not copied twice
+
+
+def test_a_cards_name_follows_its_fonts_bytes_not_where_they_are_installed(tmp_path: Path) -> None:
+    """The default card cache lives across CI runs: a font replaced under its name gives new
+    cards, and the same fonts installed elsewhere keep the cards' names (and cache hits)."""
+    here, there = tmp_path / "here", tmp_path / "there"
+    for folder in (here, there):
+        folder.mkdir()
+        for font in FONTS:
+            (folder / Path(font).name).write_bytes(Path(font).read_bytes())
+    moved = tuple(str(there / Path(font).name) for font in FONTS)
+    assert CLAIM.key(tuple(str(here / Path(font).name) for font in FONTS)) == CLAIM.key(moved) == CLAIM.key(FONTS)
+    changed = there / Path(FONTS[0]).name
+    changed.write_bytes(changed.read_bytes() + b"\0")
+    cards._font_stamps.cache_clear()  # a new build process
+    assert CLAIM.key(moved) != CLAIM.key(FONTS)

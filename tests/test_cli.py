@@ -17,7 +17,7 @@ import pytest
 import yaml
 from conftest import ENV, REPO, Site, claim_yaml, make_site_in
 from mkdocs_factcheck.claims.slugs import claim_id_for
-from mkdocs_factcheck.cli import build_parser
+from mkdocs_factcheck.cli import COMMANDS, build_parser
 
 FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck.cli"]
 LOCATED = re.compile(r"^(?:\S+ +-  factcheck: | +)?(?P<line>\S+\.ya?ml:\d+:\d+: .*)$")
@@ -365,7 +365,7 @@ def runs(step_list: list[dict[str, Any]]) -> str:
 
 def test_every_workflow_is_well_formed() -> None:
     files = sorted(WORKFLOWS.glob("*.yml"))
-    assert [f.name for f in files] == ["deploy.yml", "links.yml", "validate.yml"]
+    assert [f.name for f in files] == ["deploy.yml", "links.yml", "tests.yml", "validate.yml"]
     for file in files:
         data = workflow(file.name)
         assert data["name"] and data["on"] and data["jobs"]
@@ -403,7 +403,10 @@ def test_deploy_workflow() -> None:
     assert data["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     build = steps(data, "build")
     assert uses(build) == ["actions/checkout", "actions/setup-python", "actions/configure-pages",
-                           "actions/upload-pages-artifact"]
+                           "actions/cache", "actions/upload-pages-artifact"]
+    # Share cards and the record's facts come back from the last build (content-addressed).
+    assert next(s for s in build if s.get("uses", "").startswith("actions/cache"))["with"]["path"] \
+        == ".cache/plugin/factcheck"
     assert build[0]["with"]["fetch-depth"] == 0  # the published record is read from git
     assert data["env"]["FACTCHECK_HISTORY"] == "required"
     assert build[1]["with"]["python-version"] == "3.11"
@@ -432,6 +435,20 @@ def test_links_workflow() -> None:
     assert "--body-file issue.md" in script and "${{" not in script
     assert "gh issue edit" in script and "gh issue create" in script and "gh issue close" in script
     assert script.index("gh issue list") < script.index("gh issue edit")
+
+
+def test_tests_workflow() -> None:
+    """The README's test command on every pull request and push to main, with what it installs."""
+    data = workflow("tests.yml")
+    assert "pull_request" in data["on"] and data["on"]["push"]["branches"] == ["main"]
+    assert data["permissions"] == {"contents": "read"}
+    job = data["jobs"]["tests"]
+    assert job["container"].startswith("python:3.11-")  # Debian's Chromium at /usr/bin/chromium, as root
+    assert uses(steps(data, "tests")) == ["actions/checkout"]
+    script = runs(steps(data, "tests"))
+    assert "chromium" in script and "default-jre-headless" in script and "npm" in script
+    assert script.strip().splitlines()[-1] == "make test"
+    assert "make test" in (REPO / "README.md").read_text(encoding="utf-8")
 
 
 class _AnyTag(yaml.SafeLoader):
@@ -539,3 +556,41 @@ def test_pre_commit_entry_exits_0_on_good_and_1_on_bad(site: Site) -> None:
     bad = entry("claims/good.yml", "claims/bad.yml")
     assert bad.returncode == 1
     assert bad.stdout.startswith("claims/bad.yml:3:10: unknown verdict 'flase'")
+
+
+# --- the command table ---------------------------------------------------------------
+
+
+def _modules_loaded_by(argv: list[str]) -> set[str]:
+    """Our modules (and MkDocs') that `factcheck ARGV` imports, in a fresh interpreter."""
+    probe = ("import sys\nfrom mkdocs_factcheck.cli import main\n"
+             f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+             "print(' '.join(m for m in sys.modules if m.startswith(('mkdocs_factcheck.', 'mkdocs.'))))\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=ENV)
+    return set(out.stdout.split())
+
+
+def test_help_lists_every_command_of_the_table_and_imports_none() -> None:
+    proc = subprocess.run([*FACTCHECK, "--help"], capture_output=True, text=True, env=ENV, check=True)
+    for name, command in COMMANDS.items():
+        assert re.search(rf"^    {name} +{re.escape(command.summary)}$", proc.stdout, re.M), name
+    loaded = _modules_loaded_by(["--help"])
+    assert not {m for m in loaded if m.startswith(("mkdocs_factcheck.cli.", "mkdocs_factcheck.tools.", "mkdocs."))}
+
+
+def test_a_command_imports_its_own_module_only() -> None:
+    loaded = _modules_loaded_by(["schema", "--help"])
+    assert "mkdocs_factcheck.cli.schema" in loaded
+    others = {f"mkdocs_factcheck.cli.{c.module}" for name, c in COMMANDS.items() if name != "schema"}
+    assert not loaded & others
+    assert not loaded & {"mkdocs_factcheck.tools.linkcheck", "mkdocs_factcheck.generate"}
+
+
+def test_every_command_module_gives_a_description_its_options_and_a_run() -> None:
+    parser = build_parser()  # imports them all
+    assert parser.parse_args(["init", "site"]).config_file is None  # init reads no site
+    for name, command in COMMANDS.items():
+        module = command.load()
+        assert module.DESCRIPTION and callable(module.add_arguments) and callable(module.run), name
+        args = parser.parse_args([name, *(["x"] if name in ("new", "init", "import") else [])])
+        assert args.run is module.run, name

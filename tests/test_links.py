@@ -18,7 +18,8 @@ import pytest
 from conftest import ENV, REPO, make_site_in
 from localweb import Answer, LocalWeb, Request, serve
 from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
-from mkdocs_factcheck.tools.linkcheck import USER_AGENT, Settings, _Progress, check_urls, claim_paths, collect
+from mkdocs_factcheck.cli.links import _Progress
+from mkdocs_factcheck.tools.linkcheck import USER_AGENT, Settings, check_urls, claim_paths, collect
 
 T = TypeVar("T")
 ALLOW_LOCAL = frozenset({"127.0.0.1"})

@@ -23,7 +23,8 @@ from mkdocs_factcheck.claims.loader import ClaimLoader, ClaimSet
 from mkdocs_factcheck.claims.people import Desk, registry_from
 from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
 from mkdocs_factcheck.claims.slugs import identity_key, lookalike_trick, spelling_key
-from mkdocs_factcheck.cli import main, people_schema_text
+from mkdocs_factcheck.cli import main
+from mkdocs_factcheck.cli.schema import people_schema_text
 from mkdocs_factcheck.output import jsonld
 from mkdocs_factcheck.plan.siteplan import SettingsError, settings_from
 from mkdocs_factcheck.project.site import PEOPLE_SCHEMA_PATH

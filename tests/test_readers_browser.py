@@ -316,3 +316,27 @@ def test_the_site_reads_as_its_own_news_site(browser: Any, site: RepoSite) -> No
         shown = page.evaluate("() => [...document.querySelectorAll('ul.fc-list > li')]"
                               ".filter(li => li.getBoundingClientRect().bottom <= innerHeight).length")
         assert shown >= 2, "a phone's first screen shows fewer than two checks"
+
+
+# --- 7. A citation goes to its source, and the source back to the citation --------------------
+
+def test_a_citation_goes_to_its_source_and_back(browser: Any, site: RepoSite) -> None:
+    with browse(browser, site.url, width=PHONE, height=812) as tab:
+        page = tab.open(site.pages["claim"])
+        mark = page.locator(".fc-analysis sup.fc-cite a").first
+        target, own_id = mark.get_attribute("href"), mark.get_attribute("id")
+        assert target and re.fullmatch(r"#source-\d+", target) and own_id
+        assert page.evaluate("el => getComputedStyle(el.querySelector('.fc-sr')).width", mark.element_handle()) \
+            == "1px", "the words for screen readers are not visually hidden"
+        mark.click()
+        page.wait_for_function(f"() => location.hash === '{target}'")
+        source = page.locator(f"li{target}")
+        box, header = source.bounding_box(), page.locator(".md-header").bounding_box()
+        assert box and header and header["height"] <= box["y"] < 812, (box, header)
+        back = source.locator(f"a.fc-backref[href='#{own_id}']")
+        assert back.get_attribute("aria-label")
+        back.click()
+        page.wait_for_function(f"() => location.hash === '#{own_id}'")
+        box = mark.bounding_box()
+        assert box and 0 <= box["y"] < 812
+        assert tab.errors == []

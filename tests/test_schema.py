@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from mkdocs_factcheck.claims.loader import ClaimYamlLoader, parse_claim
 from mkdocs_factcheck.claims.model import Claim, Correction, Quote, Source
 from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
-from mkdocs_factcheck.cli import schema_text
+from mkdocs_factcheck.cli.schema import schema_text
 from mkdocs_factcheck.project.site import read_site
 
 SCHEMA_FILE = REPO / "schema" / "claim.schema.json"

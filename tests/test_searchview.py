@@ -46,6 +46,10 @@ CLAIMS = {
                         sources=[{"title": "Only a title", "url": "https://example.org/t"},
                                  {"title": "Archived", "url": "https://example.org/u", "publisher": "Pub <i>",
                                   "archive_url": "https://web.archive.org/web/2025/https://example.org/u"}]),
+    "e.yml": claim_yaml(claim="A cited claim.", summary="By its own account.[^1]",
+                        analysis="The report [^1] and the filing [^2].\n\nAgain [^1], in `[^2]` code.\n",
+                        sources=[{"title": "One", "url": "https://example.org/1"},
+                                 {"title": "Two", "url": "https://example.org/2", "publisher": "P"}]),
     "d.yml": claim_yaml(claim="A corrected claim.", verdict="false", appearance=None,
                         corrections=[{"date": "2025-02-01", "note": "We fixed a figure."}]),
 }

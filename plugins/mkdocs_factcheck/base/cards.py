@@ -7,9 +7,16 @@ packages, then any font files a site adds (``card_fonts``, e.g. a CJK font). Eac
 stretch of text is set in the first font that has all its characters; text that no
 font covers is left off the card and reported, never drawn as empty boxes.
 
-Cards are cached by content (a hash of their words, colours, fonts and this
-module's code): in memory while ``serve`` runs, and in ``cache_dir`` across builds.
-Cold cards are drawn in worker processes when there are enough to pay for them.
+Cards are cached by content (a hash of their words, colours, the fonts' bytes, this
+module's code and the Pillow and zlib that encode them): in memory while ``serve`` runs,
+and on disk across builds, in ``cache_dir/cards/`` or, for a site without ``cache_dir``,
+in ``.cache/plugin/factcheck/cards/`` beside mkdocs.yml (``DEFAULT_CACHE``: the folder a
+CI cache step restores, with the published record's facts). A cached card is the very
+file a cold build draws, so a site is byte-identical whether its cards were drawn or not.
+Cold cards are drawn in worker processes (at most the ``workers`` option's count; none
+with ``workers: 1``) while the pages are built, each written to disk as it is drawn;
+the parts every card of a build shares (the accent, the kicker, the verdict's caption
+and badge) are drawn once per process and copied.
 
 Card text is contributor text, so drawing is bounded and never fails a build: each
 field is cut to the ``MAX_CHARS`` a card could ever show before it is laid out
@@ -23,20 +30,27 @@ renderer fails on, cheaply, for ``factcheck validate``.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib
 import io
+import logging
+import multiprocessing
 import os
 import re
 import shutil
 import tempfile
 import threading
+import zlib
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from . import parallel
 
 if TYPE_CHECKING:  # Pillow is imported where a card is drawn: a warm build never needs it
     from PIL import Image, ImageFont
@@ -49,6 +63,10 @@ BUNDLED_PACKAGES = ("fontpkg_noto_sans", "fontpkg_noto_sans_arabic", "fontpkg_no
 # Below this many cold cards, starting worker processes costs more than it saves.
 PARALLEL_FROM = 24
 BATCH = 32
+MAX_WORKERS = 4  # card processes: beyond this the pages, not the cards, end the build
+# Beside mkdocs.yml, for a site without cache_dir (cards in its cards/ folder).
+DEFAULT_CACHE = Path(".cache") / "plugin" / "factcheck"
+log = logging.getLogger("mkdocs.plugins.factcheck.cards")  # under MkDocs, shown with `mkdocs build -v`
 # The most characters of one field a card considers. The widest headline (7 lines of
 # 1040 px at 42 px) holds at most ~1,340 characters that advance at all (the narrowest
 # covered glyph, U+2044, is 5.4 px wide there), so for such text the cut is past what is
@@ -80,8 +98,32 @@ class Card:
 
     def key(self, fonts: Sequence[str]) -> str:
         parts = [self.kicker, self.headline, self.byline, self.label, self.colour, self.text_colour,
-                 self.caption, *fonts, _CODE_STAMP]
+                 self.caption, *_font_stamps(tuple(fonts)), _CODE_STAMP, _encoder_stamp()]
         return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
+
+
+@lru_cache(maxsize=16)
+def _font_stamps(fonts: tuple[str, ...]) -> tuple[str, ...]:
+    """Each font by its bytes, not its path: a font file replaced under the same name gives
+    new cards, and a site's cards keep their names wherever the packages are installed."""
+    stamps = []
+    for path in fonts:
+        try:
+            stamps.append(hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16])
+        except OSError:
+            stamps.append(path)  # not readable: font_problem says so; drawing falls back
+    return tuple(stamps)
+
+
+@lru_cache(maxsize=1)
+def _encoder_stamp() -> str:
+    """The versions that turn a card into bytes: another Pillow (its FreeType) or zlib may
+    draw or pack it differently, and a cached card must be the file this build would draw."""
+    try:
+        pillow = version("pillow")
+    except PackageNotFoundError:
+        pillow = "?"
+    return f"pillow {pillow}, zlib {zlib.ZLIB_RUNTIME_VERSION}"
 
 
 def card_src(card: Card, fonts: Sequence[str]) -> str:
@@ -121,14 +163,18 @@ class CardMaker:
         self.drawn = 0  # cards drawn (not taken from a cache), for tests and the benchmark
 
     def start(self, cards: Iterable[tuple[str, Card]], fonts: Sequence[str],
-              cache_dir: Path | None = None, fallback: Card | None = None) -> CardJob:
+              cache_dir: Path | None = None, fallback: Card | None = None, *,
+              workers: int | None = None, site_dir: Path | None = None) -> CardJob:
         """Cards for each (path in the site, card): cached ones at once, cold ones drawn in
-        worker processes (when there are enough) while the caller goes on. A card that cannot
-        be drawn is replaced by ``fallback`` (the site's card; None: a card without text)."""
+        worker processes (when there are enough, and ``workers``, the site's option, None for
+        auto, allows more than one) while the caller goes on. A card that cannot be drawn is
+        replaced by ``fallback`` (the site's card; None: a card without text). With
+        ``site_dir`` every card is written into the site as soon as it is there (the cached
+        ones by a thread, the drawn ones by whoever draws them); ``write`` finishes the job."""
         wanted = dict(cards)
         folder = cache_dir / "cards" if cache_dir else None
-        # With a cache folder a warm card stays on disk (its path) until it is copied into
-        # the site: a thousand cards would otherwise hold tens of MiB for the whole build.
+        # With a cache folder a card stays on disk (its path) until it is copied into the
+        # site: a thousand cards would otherwise hold tens of MiB for the whole build.
         ready: dict[str, bytes | Path] = {}
         cold: list[tuple[str, Card]] = []
         for src, card in wanted.items():
@@ -144,7 +190,10 @@ class CardMaker:
         self._memory = {k: v for k, v in self._memory.items() if k in keep}  # serve must not grow forever
         self.drawn += len(cold)
         warm = [(src, card) for src, card in wanted.items() if src in ready]
-        return CardJob(self, ready, cold, tuple(fonts), folder, warm, fallback)
+        job = CardJob(self, ready, cold, tuple(fonts), folder, warm, fallback, workers=workers, site_dir=site_dir)
+        if site_dir is not None:
+            job.start_copying(site_dir)
+        return job
 
     def make(self, cards: Iterable[tuple[str, Card]], fonts: Sequence[str],
              cache_dir: Path | None = None, fallback: Card | None = None) -> dict[str, bytes]:
@@ -153,56 +202,67 @@ class CardMaker:
         return {src: _bytes(data) for src, data in job.result().items()}
 
 
+def card_workers(option: int | None, cold: int) -> int:
+    """Processes to draw ``cold`` cards in: none below PARALLEL_FROM or with ``workers: 1``
+    (they are drawn in the build process, after the pages); else one for every two of the
+    option's processes (auto: of the usable CPUs), at most MAX_WORKERS and one per BATCH.
+    Half, because the pages are drawn at the same time by as many processes as the option
+    allows, and a card costs less than a page (about 5 ms of CPU against 10-20): more card
+    processes would only each pay the start of drawing (Pillow, the fonts, ~0.3 s) again."""
+    if cold < PARALLEL_FROM or option == 1:
+        return 0
+    return max(0, min(-(-(option or parallel.cpus()) // 2), MAX_WORKERS, -(-cold // BATCH)))
+
+
 class CardJob:
     """Cards on their way: ``result()`` waits for the cold ones and caches them."""
 
     def __init__(self, maker: CardMaker, ready: dict[str, bytes | Path], cold: list[tuple[str, Card]],
                  fonts: tuple[str, ...], folder: Path | None, ready_cards: Sequence[tuple[str, Card]] = (),
-                 fallback: Card | None = None) -> None:
+                 fallback: Card | None = None, *, workers: int | None = None, site_dir: Path | None = None) -> None:
         self._maker, self._ready, self._cold, self._fonts, self._folder = maker, ready, cold, fonts, folder
-        self._fallback = fallback
+        self._fallback, self._site_dir = fallback, site_dir
         # Stems of cards whose headline no font covers (drawn without it).
         self.uncovered = [card.stem for _, card in [*cold, *ready_cards]
                           if uncovered(_drawable(card.headline), fonts)]
         self.failures: list[CardFailure] = []  # cards that got the fallback, once result() has run
-        self._pool: ProcessPoolExecutor | None = None
         self._batches = [cold[i : i + BATCH] for i in range(0, len(cold), BATCH)]
-        self._futures: list[Future[list[tuple[bytes, CardFailure | None]]]] = []
+        self._futures: list[Future[list[tuple[bytes | Path, CardFailure | None]]]] = []
         self._copier: threading.Thread | None = None
-        workers = min(os.cpu_count() or 1, 4)
-        if len(cold) >= PARALLEL_FROM and workers > 1:
-            self._pool = ProcessPoolExecutor(workers)
-            self._futures = [self._pool.submit(_draw_batch, [card for _, card in batch], self._fonts, fallback)
-                             for batch in self._batches]
+        count = card_workers(workers, len(cold))
+        self._pool = _start_pool(count, self._batches, self._work(), self._futures) if count else None
+
+    def _work(self) -> tuple[tuple[str, ...], Card | None, Path | None, Path | None]:
+        return self._fonts, self._fallback, self._folder, self._site_dir
 
     def result(self) -> dict[str, bytes | Path]:
-        """Each card by path in the site: its PNG bytes, or its file in the cache folder."""
-        drawn: list[tuple[bytes, CardFailure | None]] = []
+        """Each card by path in the site: its file in the cache folder, or its PNG bytes (no
+        folder, or a card that got the fallback). Without workers the cold ones are drawn now."""
+        drawn: list[tuple[bytes | Path, CardFailure | None]] = []
         if self._pool is not None:
             for batch, future in zip(self._batches, self._futures, strict=True):
                 try:
                     drawn += future.result()
                 except Exception:  # a worker died (killed, out of memory): its cards are drawn here
-                    drawn += _draw_batch([card for _, card in batch], self._fonts, self._fallback)
+                    drawn += _draw_batch(batch, *self._work())
             self._pool.shutdown()
             self._pool = None
         else:
-            drawn = _draw_batch([card for _, card in self._cold], self._fonts, self._fallback)
+            drawn = _draw_batch(self._cold, *self._work())
         for (src, card), (data, failure) in zip(self._cold, drawn, strict=True):
-            key = card.key(self._fonts)
             if failure is not None:  # not cached: every build draws it again and says so
                 self.failures.append(replace(failure, src=src))
-                self._ready[src] = data
-            elif self._folder:
-                self._ready[src] = _write(self._folder / f"{key}.png", data)
-            else:  # no cache folder: memory is the only cache (serve keeps the maker)
-                self._ready[src] = self._maker._memory[key] = data
+            elif isinstance(data, bytes) and self._folder is None:  # memory is the only cache (serve keeps the maker)
+                self._maker._memory[card.key(self._fonts)] = data
+            self._ready[src] = data
         self._cold, self._batches, self._futures = [], [], []
         return self._ready
 
     def start_copying(self, site_dir: Path) -> None:
         """Copy the cards already on disk into the site now, in a thread, while the pages are
         built: copying waits on the disk, not on the interpreter. ``write`` does the rest."""
+        if self._copier is not None:
+            return
         ready = [(src, data) for src, data in self._ready.items() if isinstance(data, Path)]
         self._copier = threading.Thread(target=_copy_cards, args=(ready, site_dir), daemon=True,
                                         name="factcheck-cards")
@@ -220,12 +280,37 @@ class CardJob:
             path = site_dir / src
             size = data.stat().st_size if isinstance(data, Path) else len(data)
             if path.is_file() and path.stat().st_size == size:
-                continue  # its name holds its content's hash: already copied, or there from the last serve build
+                continue  # its name holds its content's hash: already there (copied, drawn, or the last serve build's)
             path.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(data, Path):
                 shutil.copyfile(data, path)
             else:
                 path.write_bytes(data)
+
+
+def _start_pool(workers: int, batches: list[list[tuple[str, Card]]],
+                work: tuple[tuple[str, ...], Card | None, Path | None, Path | None],
+                futures: list[Future[list[tuple[bytes | Path, CardFailure | None]]]]) -> ProcessPoolExecutor | None:
+    """Forked workers drawing every batch, or None where no process can start (the cards are
+    then drawn in ``result``)."""
+    if not parallel.can_fork():
+        return None
+    pool = None
+    # As parallel.py's pools: the workers' garbage collector leaves the build's objects
+    # they inherit alone (walking them would copy every page they share with this process).
+    gc.freeze()
+    try:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        futures.extend(pool.submit(_draw_batch, batch, *work) for batch in batches)
+    except (OSError, RuntimeError):  # no processes allowed here (sandbox, limits)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        futures.clear()
+        return None
+    finally:
+        gc.unfreeze()
+    log.debug(f"{sum(map(len, batches))} share cards drawn in {workers} worker processes")
+    return pool
 
 
 def _copy_cards(cards: list[tuple[str, Path]], site_dir: Path) -> None:
@@ -335,15 +420,8 @@ def _reason(exc: BaseException) -> str:
 
 def draw(card: Card, fonts: tuple[str, ...]) -> bytes:
     """The card as PNG bytes."""
-    from PIL import Image, ImageDraw
-    image = Image.new("L", (WIDTH, HEIGHT), PAPER)
-    pen = ImageDraw.Draw(image)
-    accent = INK if not card.label else BADGE
-    pen.rectangle((0, 0, 24, HEIGHT), fill=accent)
-
-    kicker = _fit_lines(card.kicker, fonts, 30, 1)
-    if kicker:
-        _draw_line(image, kicker[0], fonts, 30, MARGIN, 56, MUTED)
+    base, byline_x = _frame(card.kicker, card.caption, card.label, fonts)
+    image = base.copy()
     top = 130
     headline = _drawable(card.headline)
     headline = headline if not uncovered(headline, fonts) else ""
@@ -358,26 +436,41 @@ def draw(card: Card, fonts: tuple[str, ...]) -> bytes:
     lines = lines or []
     for number, line in enumerate(lines):
         _draw_line(image, line, fonts, size, MARGIN, top + int(number * size * 1.25), INK)
-
-    byline_x = MARGIN
-    caption = _fit_lines(card.caption, fonts, 28, 1) if card.label else None
-    if caption:
-        _draw_line(image, caption[0].upper(), fonts, 28, MARGIN, 462, MUTED)
-    if card.label:
-        label_lines = _fit_lines(card.label, fonts, 44, 1) or []
-        label = label_lines[0] if label_lines else ""
-        width = _width(label, fonts, 44)
-        pen.rounded_rectangle((MARGIN, 500, MARGIN + width + 64, 586), radius=20, fill=BADGE)
-        _draw_line(image, label, fonts, 44, MARGIN + 32, 512, BADGE_TEXT)
-        byline_x = MARGIN + width + 100
     byline = _fit_lines(card.byline, fonts, 30, 1 if card.label else 2, WIDTH - MARGIN - byline_x) or []
     for number, line in enumerate(byline):
         _draw_line(image, line, fonts, 30, byline_x, 524 if card.label else 500 + number * 40, MUTED)
 
     image.putpalette(_palette(card))
     buffer = io.BytesIO()
+    # Level 1: the fastest deflate, within a few KiB of the best (measured: bench/cards.py --micro).
     image.save(buffer, "PNG", compress_level=1)
     return buffer.getvalue()
+
+
+@lru_cache(maxsize=16)  # one per verdict and the site's: 0.75 MB each
+def _frame(kicker: str, caption: str, label: str, fonts: tuple[str, ...]) -> tuple[Image.Image, int]:
+    """What the cards of a build share, drawn once per process and copied for each card: the
+    accent bar, the kicker, the verdict's caption and badge (its label on it), and where the
+    byline starts beside the badge. The headline and byline, each card's own, go on a copy."""
+    from PIL import Image, ImageDraw
+    image = Image.new("L", (WIDTH, HEIGHT), PAPER)
+    pen = ImageDraw.Draw(image)
+    pen.rectangle((0, 0, 24, HEIGHT), fill=INK if not label else BADGE)
+    kicker_lines = _fit_lines(kicker, fonts, 30, 1)
+    if kicker_lines:
+        _draw_line(image, kicker_lines[0], fonts, 30, MARGIN, 56, MUTED)
+    byline_x = MARGIN
+    caption_lines = _fit_lines(caption, fonts, 28, 1) if label else None
+    if caption_lines:
+        _draw_line(image, caption_lines[0].upper(), fonts, 28, MARGIN, 462, MUTED)
+    if label:
+        label_lines = _fit_lines(label, fonts, 44, 1) or []
+        shown = label_lines[0] if label_lines else ""
+        width = _width(shown, fonts, 44)
+        pen.rounded_rectangle((MARGIN, 500, MARGIN + width + 64, 586), radius=20, fill=BADGE)
+        _draw_line(image, shown, fonts, 44, MARGIN + 32, 512, BADGE_TEXT)
+        byline_x = MARGIN + width + 100
+    return image, byline_x
 
 
 # --- Text: fonts by coverage, lines that fit --------------------------------------------
@@ -575,9 +668,29 @@ def _ramps(text_colour: str, colour: str) -> list[int]:
     return ramp(INK_RGB, PAPER_RGB) + ramp(rgb(text_colour), rgb(colour))
 
 
-def _draw_batch(cards: list[Card], fonts: tuple[str, ...],
-                fallback: Card | None = None) -> list[tuple[bytes, CardFailure | None]]:
-    return [draw_or_fallback(card, fonts, fallback) for card in cards]
+Drawn = list[tuple["bytes | Path", "CardFailure | None"]]  # per card: its file (or bytes), and why it fell back
+
+
+def _draw_batch(cards: list[tuple[str, Card]], fonts: tuple[str, ...], fallback: Card | None = None,
+                folder: Path | None = None, site_dir: Path | None = None) -> Drawn:
+    """Each (path in the site, card) drawn, and written as it is drawn: into the cache folder
+    (giving its path there) and into the site; a card that got the fallback as its bytes."""
+    done: Drawn = []
+    for src, card in cards:
+        data, failure = draw_or_fallback(card, fonts, fallback)
+        if failure is None and site_dir is not None:
+            _write_into_site(site_dir / src, data)
+        kept = _write(folder / f"{card.key(fonts)}.png", data) if failure is None and folder else data
+        done.append((kept, failure))
+    return done
+
+
+def _write_into_site(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError:
+        return  # `write` writes it again (a short file has the wrong size), where an error is reported
 
 
 def _bytes(data: bytes | Path) -> bytes:

@@ -60,6 +60,21 @@ def worker_count(option: int | None, items: int) -> int:
     return max(1, min(option, items))
 
 
+# Page bodies (issue 27): on 2 CPUs a pool of them lost wall and CPU time at 400 and 1,000 claims,
+# the main process and the share cards' workers keeping both CPUs busy already. With auto, bodies
+# get the CPUs beyond those two, for this many pages or more.
+BODIES_FROM = 1000
+BUSY_ELSEWHERE = 2
+
+
+def body_worker_count(option: int | None, items: int) -> int:
+    """How many processes render page bodies: ``option`` as the site set it; with auto, the usable
+    CPUs beyond the main process's and the cards' (one: none), for enough pages."""
+    if option is None:
+        option = cpus() - BUSY_ELSEWHERE if items >= BODIES_FROM else 1
+    return max(1, min(option, items))
+
+
 def can_fork() -> bool:
     """Whether worker processes can be forked from this one."""
     return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, tzinfo
 from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -47,6 +48,8 @@ WARNINGS: dict[str, str] = {
     "claim-too-long": f"the claim is longer than the {CLAIM_REVIEWED_LENGTH} characters Google recommends",
     "card-fallback": "the share card cannot draw the claim or claimant: the page shows the site's card",
     NAME_VARIANT: "a claimant, expert or tag is written another way than the name its page shows",
+    "duplicate-source": "two of a check's sources are the same address (its case, a trailing slash, a "
+                        "#fragment or utm_ tracking aside)",
 }
 ERRORS = ("claim-after-published", "updated-before-published", "correction-outside-dates",
           "future-date", "future-published", "too-few-reviewers", "withdrawal-incomplete", "not-on-desk")
@@ -337,11 +340,50 @@ def _warnings(claim: Claim, marks: Marks) -> Iterator[ClaimError]:
                            f"source {_short(source.title)!r} has no archive_url",
                            "add `archive_url:` with a capture you opened, such as a web.archive.org "
                            "snapshot; never a guessed address")
+    yield from _duplicate_sources(claim, marks)
     for index, quote in enumerate(claim.quotes):
         if not quote.source:
             yield _finding(claim, marks, f"quotes.{index}", "quote-without-source",
                            f"the quote by {_short(quote.expert)} has no source",
                            "add `source:` with the URL where the quote appeared")
+
+
+def _duplicate_sources(claim: Claim, marks: Marks) -> Iterator[ClaimError]:
+    """A source listed again (the same document): readers would count two sources, and a
+    citation to either number points to one document."""
+    first: dict[str, int] = {}
+    for index, source in enumerate(claim.sources):
+        key = document_address(source.url)
+        earlier = first.setdefault(key, index)
+        if earlier == index:
+            continue
+        line = (marks.get(f"sources.{earlier}.url") or marks.get(f"sources.{earlier}") or (0, 0))[0]
+        yield _finding(claim, marks, f"sources.{index}.url", "duplicate-source",
+                       f"source {index + 1} has the same address as source {earlier + 1} (line {line}): "
+                       f"{_short(source.url, 100)}",
+                       f"remove the later entry, source {index + 1}; then cite source {earlier + 1} "
+                       f"where [^{index + 1}] was, and lower by one every [^N] above {index + 1}")
+
+
+# Query parameters that say who sent the reader, not which document it is.
+_TRACKING = re.compile(r"^(utm_[a-z0-9_]*|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|_ga|yclid)$",
+                       re.IGNORECASE)
+
+
+def document_address(url: str) -> str:
+    """A URL as the document it names: scheme and host in lower case, the default port, a
+    trailing slash, the #fragment and tracking parameters (utm_*, fbclid, ...) left out."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").rstrip(".")
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host if port in (None, default) else f"{host}:{port}"
+    query = "&".join(pair for pair in parts.query.split("&")
+                     if pair and not _TRACKING.match(pair.split("=", 1)[0]))
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path.rstrip("/"), query, ""))
 
 
 def summary(warnings: list[ClaimError]) -> str:

@@ -31,7 +31,7 @@ from pydantic_core import ErrorDetails
 
 from ..base import parallel
 from ..base.errors import ClaimError
-from . import editorial, people
+from . import citations, editorial, people
 from .model import ID_PATTERN, OFFSET_MISSING, Claim, claim_id_problem
 from .scale import RatingScale
 from .urls import MAX_ID_LENGTH, RESERVED_IDS, is_device_name
@@ -282,7 +282,57 @@ class ClaimLoader:
 
 def _parse_entry(entry: tuple[str, str, str, bytes], *, scale: RatingScale, max_bytes: int) -> FileResult:
     shown, claim_id, _, raw = entry
-    return parse_claim(raw, shown, claim_id, scale, max_bytes)
+    return _with_cited_sources(parse_claim(raw, shown, claim_id, scale, max_bytes), raw)
+
+
+def _with_cited_sources(result: FileResult, raw: bytes) -> FileResult:
+    """The result, or the file's errors when its summary or analysis cites a source it does
+    not list (``[^5]`` with four sources): each located at the citation, all in one run."""
+    claim = result.claim
+    bad = citations.problems(claim) if claim is not None else []
+    if claim is None or not bad:
+        return result
+    text = raw.decode("utf-8-sig")
+    node, _ = _compose(text, claim.path)
+    errors = []
+    for problem in bad:
+        line, column = _citation_position(text, node, problem.field, problem.index) if node is not None else (1, 1)
+        errors.append(ClaimError(claim.path, line, column, *_citation_problem(problem, len(claim.sources))))
+    return FileResult(None, _capped(sorted(errors), claim.path, len(errors)))
+
+
+def _citation_problem(problem: citations.Problem, count: int) -> tuple[str, str]:
+    """(message, hint) for a citation the loader refuses."""
+    number, where = problem.found.number, problem.field
+    code = "; to write [^N] as text, put it in `backticks`"
+    if problem.definition:
+        return (f"{where}: [^{number}]: at the start of a line is a Markdown link definition, not a source: "
+                f"it would vanish and make every [^{number}] a link",
+                "list the source under `sources:` and cite it with [^N] in the text" + code)
+    numbered = f"1 to {count}" if count > 1 else "1"
+    hint = ("sources are numbered from 1: [^1] cites the first" if number == 0 else
+            f"cite a source by its number in `sources:` ({numbered}), or add the source it means")
+    return (f"{where} cites source {number} ([^{number}]), but the check lists {count} "
+            f"source{'s' if count != 1 else ''}", hint + code)
+
+
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
+
+
+def _citation_position(text: str, root: yaml.Node, field_name: str, index: int) -> tuple[int, int]:
+    """(line, column) in the file of the ``index``-th ``[^N]`` of a field: found in the field's
+    source text (a block, folded, plain or quoted scalar), or the field's start when escapes
+    make the written form differ from the value."""
+    node, _ = _find(root, (field_name,))
+    starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+    begin = starts[node.start_mark.line] + node.start_mark.column
+    end = starts[node.end_mark.line] + node.end_mark.column if node.end_mark.line < len(starts) else len(text)
+    written = list(citations.CITATION.finditer(text, begin, end))
+    if len(written) != len(citations.CITATION.findall(str(node.value))):
+        return node.start_mark.line + 1, node.start_mark.column + 1
+    offset = written[index].start()
+    line = bisect.bisect_right(starts, offset) - 1
+    return line + 1, offset - starts[line] + 1
 
 
 def parse_claim(raw: bytes, shown: str, claim_id: str, scale: RatingScale,

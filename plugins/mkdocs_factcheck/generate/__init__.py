@@ -23,11 +23,8 @@ May import: ``base``, ``claims``, ``output``, ``plan``, ``project``; never MkDoc
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import functools
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -339,34 +336,3 @@ class Generator:
                 self.run(keep_going=True)
             time.sleep(interval)
             polled += 1
-
-
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser],
-               common: argparse.ArgumentParser) -> None:
-    """``factcheck generate [--watch]``."""
-    parser = commands.add_parser(
-        "generate", parents=[common], help="write the site's pages into docs_dir (for Zensical)",
-        description="Write every page and file the plugin makes into docs_dir, so that an engine "
-                    "that runs no MkDocs plugins (Zensical) builds the complete site.")
-    parser.add_argument("--watch", action="store_true",
-                        help="keep running; generate again whenever a claim file, template or mkdocs.yml changes")
-    parser.add_argument("--interval", type=float, default=1.0, metavar="SECONDS",
-                        help="how often --watch looks for changes (default: %(default)s)")
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 if docs_dir lacks what generate would write now (a CI step "
-                             "before `zensical build`)")
-    parser.set_defaults(run=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    # Flushed line by line: under --watch the output goes on while another tool reads it.
-    generator = Generator(Path(args.config_file), say=lambda text: print(text, flush=True),
-                          warn=lambda text: print(text, file=sys.stderr, flush=True))
-    if args.check:
-        return generator.check()
-    if not args.watch:
-        return generator.run()
-    print("watching the claims, templates and mkdocs.yml; stop with Ctrl+C", file=sys.stderr, flush=True)
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C is how a watch ends
-        generator.watch(interval=args.interval)
-    return 0

@@ -13,6 +13,7 @@ from xml.etree import ElementTree as ET
 from ..claims import urls
 from ..claims.catalog import Catalog
 from ..claims.model import Claim
+from .markup import uncite
 from .render import ClaimHtml, Renderer
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -94,7 +95,7 @@ def atom_feed(catalog: Catalog, *, title: str, site_url: str, use_directory_urls
         for tag in claim.tags:
             ET.SubElement(entry, f"{{{ATOM}}}category", term=tag)
         # Sanitised HTML, carried as escaped text: feed readers show it, never run it.
-        ET.SubElement(entry, f"{{{ATOM}}}summary", type="html").text = str(html.summary)
+        ET.SubElement(entry, f"{{{ATOM}}}summary", type="html").text = str(uncite(html.summary))
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode")
 
 

@@ -18,18 +18,26 @@ renderer to measured time). Raw HTML over budget is left out (the Markdown
 around it still renders); Markdown nested deeper than ``MAX_NESTING`` elements,
 or too costly for nh3, is shown as plain, escaped paragraphs: readable, inert
 and deterministic.
+
+Citations (``[^3]``, see ``claims.citations``) are made links after nh3, on its output:
+the pass reads text only (never inside a tag), keeps code and link text as written, and
+writes nothing a contributor chose but the digits of the number it parsed. So the ids
+(``cite-3-1``) and classes stay ours: a contributor can write neither (DOM clobbering).
 """
 
 from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass, field
 from importlib.metadata import version
 from itertools import accumulate
 
 import cmarkgfm
 import nh3
 from markupsafe import Markup
+
+from ..claims import citations as citation_rule
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h3", "h4", "h5", "h6", "ul", "ol", "li", "em", "strong", "b", "i",
@@ -198,3 +206,47 @@ def plain_text(fragment: str) -> str:
     """
     text = html.unescape(_TEXT_ONLY.clean(_CONTROL.sub("", fragment)))
     return " ".join(_CONTROL.sub("", text).split())
+
+
+@dataclass
+class PageCitations:
+    """The citations of one page (its summary, then its analysis), numbered per source in
+    the order a reader meets them: ``cite-3-2`` is the second citation of source 3."""
+
+    sources: int  # how many the check lists
+    label: str = "Source"  # read by screen readers before the number
+    uses: dict[int, int] = field(default_factory=dict)  # source number -> citations so far
+
+    def link(self, number: int) -> str:
+        self.uses[number] = count = self.uses.get(number, 0) + 1
+        label = inert_braces(html.escape(self.label))
+        return (f'<sup class="fc-cite"><a href="#source-{number}" id="cite-{number}-{count}">'
+                f'<span class="fc-sr">{label} </span>{number}</a></sup>')
+
+
+def cite(fragment: str, citations: PageCitations) -> Markup:
+    """Sanitised HTML with each citation of a listed source a link to it (and the target of
+    its back link); code, link text and numbers the check does not list stay as written."""
+    if "[^" not in fragment:
+        return Markup(fragment)
+    parts: list[str] = []
+    last = 0
+    for found in citation_rule.scan(fragment):
+        if found.cites and 1 <= found.number <= citations.sources:
+            parts += [fragment[last:found.start], citations.link(found.number)]
+            last = found.end
+    return Markup("".join([*parts, fragment[last:]]))
+
+
+def uncite(fragment: str) -> Markup:
+    """Sanitised HTML without its citations (and the spaces before them), for text read away
+    from the page's source list: feeds, meta descriptions, search results."""
+    if "[^" not in fragment:
+        return Markup(fragment)
+    parts: list[str] = []
+    last = 0
+    for found in citation_rule.scan(fragment):
+        if found.cites:
+            parts.append(fragment[last:found.start].rstrip(" \t"))
+            last = found.end
+    return Markup("".join([*parts, fragment[last:]]))

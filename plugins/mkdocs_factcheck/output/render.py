@@ -29,7 +29,7 @@ from ..claims.model import Claim, browser_host
 from ..claims.scale import RatingScale
 from ..claims.slugs import name_key, slugify
 from . import jsonld, scoreboard
-from .markup import MarkdownRenderer, inert_braces, plain_text
+from .markup import MarkdownRenderer, PageCitations, cite, inert_braces, plain_text, uncite
 
 TEMPLATES = Path(__file__).parents[1] / "templates"  # the package's data folders sit at its root
 # Charts are drawn to a scale of at least this many checks, so one check is a short bar,
@@ -45,6 +45,16 @@ class ClaimHtml:
     analysis: Markup
     quotes: tuple[Markup, ...]
     summary_text: str
+
+
+@dataclass(frozen=True)
+class CitedHtml:
+    """A claim page's summary and analysis with their citations made links, and how many
+    times each source is cited (source number -> count) for the back links of its list."""
+
+    summary: Markup
+    analysis: Markup
+    uses: dict[int, int]
 
 
 @dataclass(frozen=True)
@@ -138,8 +148,15 @@ class Renderer:
             summary=summary,
             analysis=self._markdown.render(claim.analysis),
             quotes=tuple(self._markdown.render(q.text) for q in claim.quotes),
-            summary_text=plain_text(summary),
+            summary_text=plain_text(uncite(summary)),
         )
+
+    def cited_html(self, claim: Claim) -> CitedHtml:
+        """The summary and analysis for the claim's own page, where its source list is:
+        each citation a link to its source, with an id its back link goes to."""
+        html = self.claim_html(claim)
+        citations = PageCitations(len(claim.sources), self.strings["cite_source"])
+        return CitedHtml(cite(html.summary, citations), cite(html.analysis, citations), citations.uses)
 
     @property
     def rendered(self) -> dict[str, ClaimHtml]:
@@ -157,7 +174,7 @@ class Renderer:
     def page(self, template: str, catalog: Catalog, here: str, **context: Any) -> str:
         links = urls.Links(here, self.site.use_directory_urls, self.site.url)
         return self.env.get_template(template).render(
-            catalog=catalog, links=links, html_of=self.claim_html, **context
+            catalog=catalog, links=links, html_of=self.claim_html, cited_of=self.cited_html, **context
         )
 
     def head(self, catalog: Catalog, here: str, claim: Claim | None = None, description: str = "",

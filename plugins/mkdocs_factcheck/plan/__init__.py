@@ -1,6 +1,6 @@
-"""The whole site as data, for either adapter: the settings checked from the plugin's
-options (``siteplan.settings_from``, the one reader of them), and a ``SitePlan`` of
-every page, file and share card (``siteplan``); the ledger of files ``factcheck
+"""The whole site as data, for either adapter: the plugin's options, each declared once
+(``options``), checked into settings (``siteplan.settings_from``, the one reader of
+them), and a ``SitePlan`` of every page, file and share card (``siteplan``); the ledger of files ``factcheck
 generate`` wrote (``generated``); the marker of pages a desk must still write
 (``unwritten``).
 

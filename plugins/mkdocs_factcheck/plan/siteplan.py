@@ -1,9 +1,9 @@
 """Plugin options and site settings in, the whole generated site out.
 
 The one core both adapters call: ``settings_from`` checks the factcheck options
-(from MkDocs' parsed config or from ``mkdocs.yml`` read directly) into plain
-``Settings``; a ``SitePlanner`` keeps the loader and renderer for those settings
-(so ``serve`` and ``generate --watch`` re-validate and re-render only what
+(from MkDocs' parsed config or from ``mkdocs.yml`` read directly, against the one
+table of them in ``options``) into plain ``Settings``; a ``SitePlanner`` keeps the
+loader and renderer for those settings (so ``serve`` and ``generate --watch`` re-validate and re-render only what
 changed) and makes a ``SitePlan``: the claims loaded and linked, every generated
 page (source path, title, meta, HTML body, head tags) and every site file (feed,
 exports, claims index, CSS/JS). The MkDocs plugin turns a plan into MkDocs files;
@@ -13,9 +13,11 @@ exports, claims index, CSS/JS). The MkDocs plugin turns a plan into MkDocs files
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import hashlib
 import re
+import zlib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -33,55 +35,20 @@ from ..base.strings import UnknownStrings, strings_for
 from ..claims import editorial, people, urls
 from ..claims.catalog import Catalog, build_catalog, log_entries
 from ..claims.history import claim_histories
-from ..claims.loader import DEFAULT_MAX_BYTES, ClaimLoader, ClaimSet, field_position
+from ..claims.loader import ClaimLoader, ClaimSet, field_position
 from ..claims.model import ID_PATTERN, Claim
 from ..claims.record import RecordPolicy, record_check
 from ..claims.scale import RatingScale
 from ..output import cache as disk_cache
 from ..output.editor import EditorOptionError, EditorOptions
 from ..output.feeds import site_files
-from ..output.pages import PageSpec, claim_page_inputs, headings, listing_inputs, plan_pages
+from ..output.pages import PageSpec, anchor_ids, claim_page_inputs, headings, listing_inputs, plan_pages
 from ..output.render import Renderer, SiteInfo
+from .options import BY_NAME, NONE, OPTIONS, Option, default
 
 MARKERS = ("latest", "brief", "scale")
 
-# The plugin's options: name -> (accepted types, default). The MkDocs adapter declares
-# the same names for MkDocs' own config parsing; the checks that matter live here.
-OPTIONS: dict[str, tuple[tuple[type, ...], Any]] = {
-    "claims_dir": ((str,), "claims"),
-    "scale": ((list, type(None)), None),
-    "language": ((str, type(None)), None),
-    "strings": ((dict,), {}),
-    "organization": ((str, type(None)), None),
-    "organization_url": ((str, type(None)), None),
-    "default_author": ((str, type(None)), None),
-    "max_file_bytes": ((int,), DEFAULT_MAX_BYTES),
-    "latest_count": ((int,), 5),
-    "feed_limit": ((int,), 50),
-    "search_full_text": ((bool,), False),
-    "page_size": ((int,), 500),
-    "cache_dir": ((str, type(None)), None),
-    "warnings_as_errors": ((str, list, type(None)), None),
-    "min_reviewers": ((int,), 0),
-    "timezone": ((str,), "UTC"),  # an IANA name: plain publication dates go out at midnight there
-    # The organisation's pages for readers and ClaimReview: a docs path or a URL each.
-    "about": ((str, type(None)), None),
-    "contact": ((str, type(None)), None),
-    "funding": ((str, type(None)), None),
-    "methodology": ((str, type(None)), None),
-    "corrections": ((str, type(None)), None),
-    "report_error": ((str, type(None)), None),  # an issue-form URL or an e-mail address
-    "card_fonts": ((list,), []),  # more font files for share cards (e.g. a CJK font)
-    "workers": ((int, str), parallel.AUTO),  # processes for parsing and rendering: a number or auto
-    "history": ((str, bool), "auto"),  # the published record from git: auto, required or off
-    "record_starts": ((str, date, type(None)), None),  # checks out before it may keep older dates
-    "allow_hosts": ((list,), []),  # hosts `factcheck links`/`archive`/`import` ask at non-public addresses
-    "people": ((str, type(None)), None),  # the people registry; default people.yml, when it exists
-    "preview_hosts": ((list,), []),  # hosts besides loopback that `mkdocs serve` answers (plugin adapter only)
-    "editor": ((dict, bool, type(None)), None),  # the form editor's page: editor.EditorOptions checks it
-}
 IDENTITY = ("about", "contact", "funding", "methodology", "corrections", "report_error")
-MINIMUMS = {"page_size": 1, "max_file_bytes": 1, "latest_count": 0, "feed_limit": 0, "min_reviewers": 0}
 
 
 def identity_pages(site: SiteInfo) -> list[tuple[str, str]]:
@@ -156,17 +123,18 @@ class Settings:
     overrides: tuple[Path, ...] = ()  # <custom_dir>/factcheck: the site's own templates
     custom_dir: Path | None = None
     cache_dir: Path | None = None
-    max_file_bytes: int = DEFAULT_MAX_BYTES
-    latest_count: int = 5
-    feed_limit: int = 50
-    search_full_text: bool = False
-    page_size: int = 500
+    max_file_bytes: int = default("max_file_bytes")
+    latest_count: int = default("latest_count")
+    feed_limit: int = default("feed_limit")
+    search_full_text: bool = default("search_full_text")
+    page_size: int = default("page_size")
     policy: editorial.Policy = field(default_factory=editorial.Policy)
     card_fonts: tuple[str, ...] = ()  # font files added to the packaged ones
     workers: int | None = None  # processes for parsing and rendering claims (None: auto)
     record: RecordPolicy = field(default_factory=RecordPolicy)
     people_file: Path | None = None  # people.yml (read when it exists)
     editor: EditorOptions = field(default_factory=EditorOptions)  # the form editor's page (off by default)
+    allow_hosts: tuple[str, ...] = ()  # hosts the network commands ask at non-public addresses
 
 
 def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str | Path, site_name: str,
@@ -227,7 +195,7 @@ def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str
         page_size=values["page_size"], policy=policy,
         card_fonts=_card_fonts(values["card_fonts"], config_dir),
         workers=values["workers"], record=record, people_file=people_file(values["people"], config_dir),
-        editor=editor_options,
+        editor=editor_options, allow_hosts=tuple(values["allow_hosts"]),
     )
 
 
@@ -244,26 +212,37 @@ def people_file(option: str | None, config_dir: Path) -> Path:
 
 
 def _checked_options(options: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(options) - set(OPTIONS))
+    unknown = sorted(set(options) - set(BY_NAME))
     if unknown:
         raise SettingsError(f"plugins.factcheck: unknown option(s) {', '.join(unknown)}; "
-                            f"the options are {', '.join(OPTIONS)}")
-    values = {name: options.get(name, default) for name, (_, default) in OPTIONS.items()}
-    for name, (types, _) in OPTIONS.items():
-        value = values[name]
-        # bool is an int in Python; a number option never takes true/false.
-        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
-            wanted = " or ".join("nothing" if t is type(None) else _TYPE_NAMES[t] for t in types)
-            raise SettingsError(f"plugins.factcheck.{name} is {value!r}; write {wanted}")
+                            f"the options are {', '.join(BY_NAME)}")
+    # A copy of each default: a list or mapping in the table is never handed out to be changed.
+    values = {o.name: options[o.name] if o.name in options else copy.copy(o.default) for o in OPTIONS}
+    for option in OPTIONS:
+        if not option.parsed:
+            _check_type(option, values[option.name])
     try:
         values["workers"] = parallel.workers_option(values["workers"])
     except ValueError as exc:
         raise SettingsError(f"plugins.factcheck.{exc}") from None
-    for name, least in MINIMUMS.items():
-        if values[name] < least:
-            raise SettingsError(f"plugins.factcheck.{name} is {values[name]!r}; "
-                                f"write a whole number of at least {least}")
+    for option in OPTIONS:
+        if option.minimum is not None and values[option.name] < option.minimum:
+            raise SettingsError(f"plugins.factcheck.{option.name} is {values[option.name]!r}; "
+                                f"write a whole number of at least {option.minimum}")
     return values
+
+
+def _check_type(option: Option, value: Any) -> None:
+    if option.items is not None and isinstance(value, list):
+        if not all(isinstance(item, option.items) for item in value):
+            raise SettingsError(f"plugins.factcheck.{option.name} must be a list of {option.item_name}")
+        return
+    # bool is an int in Python; a number option never takes true/false.
+    if not isinstance(value, option.types) or (isinstance(value, bool) and bool not in option.types):
+        if option.items is not None:
+            raise SettingsError(f"plugins.factcheck.{option.name} must be a list of {option.item_name}")
+        wanted = " or ".join("nothing" if t is NONE else _TYPE_NAMES[t] for t in option.types)
+        raise SettingsError(f"plugins.factcheck.{option.name} is {value!r}; write {wanted}")
 
 
 _TYPE_NAMES = {str: "text", list: "a list", dict: "a mapping", int: "a whole number", bool: "true or false",
@@ -320,7 +299,7 @@ class SitePlan:
     config_dir: Path
     claims_dir: Path
     banner: str = ""  # the errors notice shown on every page while claim files are broken
-    latest_count: int = 5
+    latest_count: int = default("latest_count")
     cards: list[tuple[str, Card]] = field(default_factory=list)  # share cards, by path in the site
     reuse: dict[str, tuple[str, str]] | None = None  # src_uri -> (inputs key, HTML), kept by the planner
     settings_key: str = ""
@@ -352,7 +331,7 @@ class SitePlan:
         """Every generated page's body for its own URL, rendered ahead in worker processes
         while the caller goes on; None where that would not pay (see ``parallel``)."""
         specs = list(self.pages.values())
-        count = parallel.worker_count(workers, len(specs))
+        count = parallel.body_worker_count(workers, len(specs))
         if count < 2 or not parallel.can_fork():
             return None
         for template in {spec.template for spec in specs}:  # compiled once, here, not in every worker
@@ -413,14 +392,23 @@ class SitePlan:
         claim = self.catalog.by_id.get(spec.claim_id) if spec.claim_id else None
         return str(self.renderer.claim_review(claim, self.url(spec.src_uri), self.catalog)) if claim else ""
 
-    def toc(self, html: str) -> list[tuple[str, str]]:
-        """(anchor, text) of the page's sections, for the theme's table of contents."""
-        return [(anchor, text) for level, anchor, text in headings(html) if level == 2]
+    def toc(self, html: str, found: list[tuple[int, str, str]] | None = None) -> list[tuple[str, str]]:
+        """(anchor, text) of the page's sections, for the theme's table of contents (from its
+        ``headings``, when the caller has them already)."""
+        return [(anchor, text) for level, anchor, text in (headings(html) if found is None else found)
+                if level == 2]
 
-    def title_anchor(self, html: str) -> tuple[str, str] | None:
+    def title_anchor(self, html: str, found: list[tuple[int, str, str]] | None = None) -> tuple[str, str] | None:
         """(anchor, text) of the page's h1, if it has an id: the theme's "Skip to content" lands
         there (on a claim page, the claim), not on the first section after it."""
-        return next(((anchor, text) for level, anchor, text in headings(html) if level == 1), None)
+        return next(((anchor, text) for level, anchor, text in (headings(html) if found is None else found)
+                     if level == 1), None)
+
+    def rendered(self, spec: PageSpec) -> RenderedBody:
+        """The page's body for its own URL with what an adapter reads from it, made where it is
+        rendered (a worker process: only the packed HTML and the outline travel back)."""
+        html = self.body(spec)
+        return RenderedBody(pack(html), headings(html), anchor_ids(html))
 
     def fill_markers(self, html: str, here: str) -> str:
         """A hand-written page's ``<!-- factcheck:... -->`` markers, replaced by their fragments."""
@@ -487,15 +475,36 @@ class SitePlan:
         return f"factcheck's generated page {spec.title!r}"
 
 
+def pack(text: str) -> bytes:
+    """A page's HTML compressed (zlib's fastest level: a claim page's HTML shrinks about fivefold)."""
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+
+
+def unpack(packed: bytes) -> str:
+    return zlib.decompress(packed).decode("utf-8", "surrogatepass")
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    """A page body as a worker process hands it back: packed, with its headings and element ids."""
+
+    packed: bytes
+    headings: list[tuple[int, str, str]]  # (level, id, text), as ``pages.headings`` gives them
+    anchors: set[str]
+
+    def html(self) -> str:
+        return unpack(self.packed)
+
+
 class Bodies:
     """Page bodies on their way from worker processes, each for its page's own URL."""
 
     def __init__(self, plan: SitePlan, specs: list[PageSpec], workers: int) -> None:
         self._plan = plan
         self._index = {spec.src_uri: i for i, spec in enumerate(specs)}
-        self._job = parallel.Job(plan.body, specs, workers, "page bodies rendered")
+        self._job = parallel.Job(plan.rendered, specs, workers, "page bodies rendered")
 
-    def take(self, spec: PageSpec, here: str) -> str | None:
+    def take(self, spec: PageSpec, here: str) -> RenderedBody | None:
         """The body of the page at URL ``here``; None when it was rendered for another URL
         (``i18n`` moves pages: their relative links differ)."""
         index = self._index.get(spec.src_uri)
@@ -592,11 +601,27 @@ class SitePlanner:
                         reuse=self._kept if self.keep_pages else None, settings_key=repr(s), workers=s.workers,
                         claim_files=paths)
 
-    def start_cards(self, plan: SitePlan) -> CardJob:
-        """The plan's share cards on their way (cold ones drawn in worker processes); a card
+    def start_cards(self, plan: SitePlan, site_dir: Path | None = None) -> CardJob:
+        """The plan's share cards on their way (cold ones drawn in worker processes, as the
+        ``workers`` option allows, each written into ``site_dir`` as it is drawn); a card
         that cannot be drawn gets the site's card (``CardJob.failures``, ``plan.card_warnings``)."""
-        return self.card_maker.start(plan.cards, self.renderer.card_fonts, self.settings.cache_dir,
-                                     fallback=self.renderer.site_card())
+        return self.card_maker.start(plan.cards, self.renderer.card_fonts, self.card_cache(),
+                                     fallback=self.renderer.site_card(), workers=self.settings.workers,
+                                     site_dir=site_dir)
+
+    def card_cache(self) -> Path | None:
+        """Where cards are kept between builds (in its cards/ folder): cache_dir, else
+        .cache/plugin/factcheck beside mkdocs.yml, so every site's CI can cache them. Not
+        through a symbolic link there (one committed in the repository would have the build
+        write elsewhere): then the cards are drawn afresh each build."""
+        if self.settings.cache_dir:
+            return self.settings.cache_dir
+        folder = self.settings.config_dir
+        for part in (*cards.DEFAULT_CACHE.parts, "cards"):
+            folder = folder / part
+            if folder.is_symlink():
+                return None
+        return folder.parent
 
     def card_images(self, plan: SitePlan) -> tuple[dict[str, bytes], list[ClaimError]]:
         """The plan's share cards as PNG bytes, by path in the site (drawn or from the caches),

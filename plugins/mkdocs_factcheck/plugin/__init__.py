@@ -22,12 +22,11 @@ import logging
 import shutil
 import sys
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+from mkdocs.config.base import BaseConfigOption, Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -42,11 +41,12 @@ from ..base.cards import CardJob
 from ..base.errors import SiteError, format_report, printable
 from ..base.strings import BUNDLED, ENGLISH
 from ..claims import editorial, urls
-from ..claims.loader import DEFAULT_MAX_BYTES, ClaimSet
+from ..claims.loader import ClaimSet
 from ..output import editor
 from ..output.markup import inert_braces
-from ..output.pages import DEFAULT_PAGE_SIZE, PageSpec, anchor_ids, headings
+from ..output.pages import WITHDRAWN_PAGE, PageSpec, anchor_ids, headings
 from ..plan.generated import owned_files
+from ..plan.options import OPTIONS, Option
 from ..plan.siteplan import (
     Bodies,
     Settings,
@@ -62,6 +62,7 @@ from .hostguard import HostGuard
 from .mkdocs_page import attach_generated_page
 from .rebuilds import DirtyRebuilds, OwnedOutputs, quiet_dirty_warning, search_plugin
 from .searchview import SearchViews
+from .shell import ShellPages
 from .spool import Packed, Spool
 from .stubs import StubFolder
 from .theme_cache import MemoryBytecodeCache, keep_compiled
@@ -69,41 +70,37 @@ from .theme_cache import MemoryBytecodeCache, keep_compiled
 log = get_plugin_logger(__name__)
 
 
-class FactcheckConfig(Config):
+def _config_option(option: Option) -> BaseConfigOption[Any]:
+    """One row of the options table as MkDocs' own check of it (the core checks the values again)."""
+    kinds = option.value_types
+    checked: BaseConfigOption[Any] = c.Type(kinds[0] if len(kinds) == 1 else kinds)
+    if option.items is not None:
+        checked = c.ListOfItems(c.Type(option.items))
+    if option.optional:
+        return c.Optional(checked)
+    checked.default = option.default
+    return checked
+
+
+class _TableConfig(Config):
+    """A config class whose options come from ``plan.options.OPTIONS``, not from class attributes:
+    each is set on the subclass before MkDocs collects the options of its class body."""
+
+    def __init_subclass__(cls) -> None:
+        for option in OPTIONS:
+            config_option = _config_option(option)
+            config_option.__set_name__(cls, option.name)
+            setattr(cls, option.name, config_option)
+        super().__init_subclass__()
+
+
+class FactcheckConfig(_TableConfig):
     """The options as MkDocs parses them; ``siteplan.settings_from`` checks their values."""
 
-    claims_dir = c.Type(str, default="claims")
-    scale = c.Optional(c.ListOfItems(c.Type(dict)))
-    language = c.Optional(c.Type(str))
-    strings = c.Type(dict, default={})
-    organization = c.Optional(c.Type(str))
-    organization_url = c.Optional(c.Type(str))
-    default_author = c.Optional(c.Type(str))
-    max_file_bytes = c.Type(int, default=DEFAULT_MAX_BYTES)
-    latest_count = c.Type(int, default=5)
-    feed_limit = c.Type(int, default=50)
-    search_full_text = c.Type(bool, default=False)
-    page_size = c.Type(int, default=DEFAULT_PAGE_SIZE)
-    cache_dir = c.Optional(c.Type(str))
-    warnings_as_errors = c.Optional(c.Type((str, list)))
-    min_reviewers = c.Type(int, default=0)
-    timezone = c.Type(str, default="UTC")  # IANA name: where a plain publication date's midnight is
-    # The organisation's pages for readers and ClaimReview: a docs path or a URL each.
-    about = c.Optional(c.Type(str))
-    contact = c.Optional(c.Type(str))
-    funding = c.Optional(c.Type(str))
-    methodology = c.Optional(c.Type(str))
-    corrections = c.Optional(c.Type(str))
-    report_error = c.Optional(c.Type(str))  # an issue-form URL or an e-mail address
-    card_fonts = c.Type(list, default=[])  # more font files for share cards (e.g. a CJK font)
-    workers = c.Type((int, str), default="auto")  # processes for parsing and rendering claims
-    history = c.Type((str, bool), default="auto")  # the published record from git: auto, required or off
-    record_starts = c.Optional(c.Type((str, date)))  # checks out before it may keep older dates
-    allow_hosts = c.Type(list, default=[])  # hosts the network commands ask at non-public addresses
-    people = c.Optional(c.Type(str))  # the people registry (default: people.yml beside mkdocs.yml, if there)
-    # Hosts besides loopback that `mkdocs serve` answers (hostguard.py); "*" for any.
-    preview_hosts = c.ListOfItems(c.Type(str), default=[])
-    editor = c.Optional(c.Type((dict, bool)))  # the form editor's page (editor.py): off unless set
+    # The options the hooks read by name, typed for mypy (the table declares them all).
+    language: str | None
+    strings: dict[str, str]
+    preview_hosts: list[str]
 
 
 class FactcheckPlugin(BasePlugin[FactcheckConfig]):
@@ -120,6 +117,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._bodies: Bodies | None = None  # `mkdocs build`: page bodies rendered in worker processes
         self._card_job: CardJob | None = None
         self._packed = Packed()  # our pages' HTML between MkDocs reading and building them (`build`)
+        # A worker's body as given to MkDocs, and packed: held as it is if no plugin changes it.
+        self._packed_ahead: dict[str, tuple[str, bytes]] = {}
         self._spool = Spool()  # the feed and exports of the build, on disk until MkDocs copies them
         self._full_content: dict[str, str] = {}  # page content held back from search (on_page_context)
         self._rebuilds: DirtyRebuilds | None = None  # `--dirty`: what each (re)build redoes
@@ -131,6 +130,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._rewritten: set[str] = set()  # our pages whose body another plugin changed
         self._compiled = MemoryBytecodeCache()  # the theme's templates, compiled once per `serve`
         self._editor_copies: dict[str, Path] = {}  # the editor page's files copied from the package
+        self._shell: ShellPages | None = None  # `mkdocs build`: claim pages through the theme once per shape
 
     # MkDocs keeps one plugin instance across `serve` rebuilds once on_startup exists.
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -205,6 +205,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         if clashes:
             raise PluginError("pages clash (rename or remove the hand-written one; the claim URLs are "
                               "public and stay put):\n  " + "\n  ".join(clashes))
+        # Bodies are rendered ahead in worker processes, from here: while MkDocs lists the files
+        # and we add ours, then while MkDocs reads the pages (serve reuses its own instead).
+        self._bodies = None if serving else plan.prerender(self._planner.settings.workers)
 
     # Early: our pages must exist before other plugins list the files (redirects,
     # htmlproofer, blog, rss) and before `i18n` (-100) sorts them into languages.
@@ -234,18 +237,16 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         for src_uri, source in self._editor_copies.items():
             files.append(File.generated(config, src_uri, abs_src_path=str(source)))
             self._ours.add(src_uri)
-        # Bodies are rendered ahead while MkDocs reads the pages (serve reuses its own instead).
-        self._bodies = None if serving else plan.prerender(self._planner.settings.workers)
         for spec in plan.pages.values():
             file = self._page_file(plan, spec, config)
             files.append(file)
             if not spec.in_nav:  # a nav entry may give an in-nav page its own title: MkDocs makes those
                 attach_generated_page(file, spec, config)
-        # Share cards are drawn in worker processes while MkDocs renders the pages. Drawing
-        # one never raises: a card the renderer fails on gets the site's card (reported in post_build).
-        self._card_job = self._planner.start_cards(plan)
-        if not serving:  # MkDocs emptied site_dir before on_files; serve copies only new cards
-            self._card_job.start_copying(Path(config.site_dir))
+        # Share cards are drawn in worker processes while MkDocs renders the pages, each written
+        # into site_dir as it is drawn (MkDocs emptied it before on_files; serve copies only new
+        # cards, in post_build). Drawing one never raises: a card the renderer fails on gets the
+        # site's card (reported in post_build).
+        self._card_job = self._planner.start_cards(plan, site_dir=None if serving else Path(config.site_dir))
         for stem in self._card_job.uncovered:
             log.info(f"claims/{stem}: the share card leaves out the claim, whose script no card font has; "
                      "add a font file that has it to the plugin's card_fonts option")
@@ -291,6 +292,21 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             self._rebuilds.begin(config, nav, files, titles)
         return nav
 
+    # Last, on the environment other plugins made. `build` only: serve's dirty rebuilds build few
+    # pages. Only the theme's page template as factcheck's main.html makes it (a site's own
+    # main.html, or a theme template the site overrides, is rendered in full: shell.py).
+    @event_priority(-1000)
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self._shell = None
+        if self._command == "serve" or self._plan is None or not _own_page_template(env, config):
+            return env
+        claim_pages = {uri: spec for uri, spec in self._plan.pages.items()
+                       if spec.template in (CLAIM_PAGE, WITHDRAWN_PAGE)}
+        shell = ShellPages(claim_pages, self._plan.url)
+        if shell.install(env.get_template("main.html")):
+            self._shell = shell
+        return env
+
     # Early: fill the body before plugins that read or rework page HTML (glightbox,
     # rss at -75 for descriptions, i18n at -100) see it.
     @event_priority(100)
@@ -306,22 +322,27 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             return plan.banner + plan.fill_markers(html, page.file.url)
         # From the URL the page ended up at (i18n moves it to fr/... in other languages).
         ahead = self._bodies.take(spec, page.file.url) if self._bodies is not None else None
-        html = ahead or self._prerendered.pop(spec.src_uri, "") or plan.body(spec, page.file.url)
+        if ahead is not None:  # its outline came with it, and its packed HTML (kept if no plugin changes it)
+            html, found, anchors = ahead.html(), ahead.headings, ahead.anchors
+            self._packed_ahead[spec.src_uri] = (html, ahead.packed)
+        else:
+            html = self._prerendered.pop(spec.src_uri, "") or plan.body(spec, page.file.url)
+            found, anchors = headings(html), anchor_ids(html)
         # Themes print TOC names as HTML; heading text can be contributor text.
         sections: list[Any] = [{"level": 2, "id": anchor, "name": inert_braces(html_lib.escape(text)),
-                                "children": []} for anchor, text in plan.toc(html)]
+                                "children": []} for anchor, text in plan.toc(html, found)]
         # The h1 on top, its sections below, as MkDocs makes a Markdown page's TOC: the theme
         # shows the sections and points "Skip to content" at the h1.
-        title = plan.title_anchor(html)
+        title = plan.title_anchor(html, found)
         tokens: list[Any] = sections if title is None else [
             {"level": 1, "id": title[0], "name": inert_braces(html_lib.escape(title[1])), "children": sections}]
         page.toc = get_toc(tokens)
         # Our HTML never went through Markdown, where MkDocs (`validation: links: anchors`) and
         # autorefs collect a page's anchors: they are registered here, from the HTML itself.
-        page.present_anchor_ids = anchor_ids(html)
+        page.present_anchor_ids = anchors
         autorefs = config.plugins.get("autorefs")
         if autorefs is not None and hasattr(autorefs, "register_anchor"):
-            for _, anchor, text in headings(html):
+            for _, anchor, text in found:
                 autorefs.register_anchor(page, anchor, title=text, primary=True)
         return html
 
@@ -332,7 +353,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     def _page_content_packed(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self._command == "serve" or self._plan is None or page.file.src_uri not in self._plan.pages:
             return html
-        self._packed.put(page.file.src_uri, html)
+        mine, packed = self._packed_ahead.pop(page.file.src_uri, ("", b""))
+        self._packed.put(page.file.src_uri, html, packed if html is mine else None)
         return ""
 
     # Right after the body, and once every other plugin had it: whether one changed our HTML,
@@ -428,6 +450,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
 
     def _post_build(self, *, config: MkDocsConfig) -> None:
         self._end_bodies()
+        if self._shell is not None:
+            log.debug(f"{self._shell.filled} claim pages filled into the theme's page once rendered per shape")
+            self._shell = None
         if self._card_job is not None:
             self._card_job.write(Path(config.site_dir))
             # INFO, as editorial warnings: site_dir is written by now, and `--strict`
@@ -448,6 +473,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._end_bodies()
+        self._shell = None
         if self._card_job is not None:
             self._card_job.wait()  # no thread left writing into site_dir
         if self._owned is not None:  # some of this build's files may be there, and the last one's
@@ -478,6 +504,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     # Helpers: translations between MkDocs objects and the core.
 
     def _end_bodies(self) -> None:
+        self._packed_ahead.clear()
         if self._bodies is not None:  # no worker process is left behind
             self._bodies.close()
             self._bodies = None
@@ -702,6 +729,28 @@ LISTING_STUBS = Path(".cache") / "factcheck" / "pages"  # beside mkdocs.yml, as 
 
 
 THEME_BASE = "factcheck_base.html"  # our fixes; our main.html only extends it
+CLAIM_PAGE = "claim.html"
+
+
+def _own_page_template(env: Any, config: MkDocsConfig) -> bool:
+    """Whether the theme's main.html is ours, over material's own templates alone: no template
+    of theirs or ours is replaced in the site's custom_dir (its other files, ``factcheck/`` ones
+    say, are no theme template)."""
+    try:
+        template = env.get_template("main.html")
+    except Exception:  # the build reports a broken theme itself
+        return False
+    if not template.filename or Path(template.filename).resolve() != (THEME_OVERRIDES / "main.html").resolve():
+        return False
+    custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+    if custom is None or not custom.is_dir():
+        return True
+    theirs = [Path(folder) for folder in config.theme.dirs if Path(folder) != custom]
+    for path in custom.rglob("*.html"):
+        relative = path.relative_to(custom)
+        if any((folder / relative).is_file() for folder in theirs):
+            return False
+    return True
 
 
 def _add_theme_overrides(config: MkDocsConfig) -> None:

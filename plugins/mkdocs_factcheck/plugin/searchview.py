@@ -85,7 +85,7 @@ def claim_page_view(plan: SitePlan, claim: Claim) -> str:
     t = renderer.strings
     date: Callable[[Any], str] = renderer.env.filters["longdate"]
     host: Callable[[str], str] = renderer.env.filters["urlhost"]
-    html = renderer.claim_html(claim)
+    html, cited = renderer.claim_html(claim), renderer.cited_html(claim)
     who = f"{_e(t['claimed_by'])} <a>{_e(catalog.shown('claimant', claim.claimant))}</a>"
     if claim.claim_date:
         who += f", <time>{_e(date(claim.claim_date))}</time>"
@@ -97,10 +97,10 @@ def claim_page_view(plan: SitePlan, claim: Claim) -> str:
         f"<p>{who}</p>\n\n",
         f'<section>\n  <h2 id="verdict">{_e(t["our_verdict"])}: <span><svg></svg><span>'
         f"{_e(catalog.rating(claim).label)}</span></span></h2>\n"
-        f"  <div>{html.summary}</div>\n</section>\n\n",
+        f"  <div>{cited.summary}</div>\n</section>\n\n",
     ]
     if html.analysis:
-        parts.append(f'<h2 id="analysis">{_e(t["analysis"])}</h2>\n<div>{html.analysis}</div>\n\n')
+        parts.append(f'<h2 id="analysis">{_e(t["analysis"])}</h2>\n<div>{cited.analysis}</div>\n\n')
     parts.append(f'<h2 id="sources">{_e(t["sources"])}</h2>\n<ol>\n')
     for source in claim.sources:
         item = f"<a>{_e(source.title)}</a>"

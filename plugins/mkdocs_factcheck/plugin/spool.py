@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import zlib
 from pathlib import Path
+
+from ..plan.siteplan import pack, unpack
 
 
 class Spool:
@@ -47,10 +48,11 @@ class Packed:
     def __init__(self) -> None:
         self._texts: dict[str, bytes] = {}
 
-    def put(self, key: str, text: str) -> None:
-        self._texts[key] = zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+    def put(self, key: str, text: str, packed: bytes | None = None) -> None:
+        """Hold ``text``; ``packed``: the text already packed (by the worker that rendered it)."""
+        self._texts[key] = pack(text) if packed is None else packed
 
     def take(self, key: str) -> str | None:
         """The text put under ``key`` (None if there is none), no longer held here."""
         packed = self._texts.pop(key, None)
-        return None if packed is None else zlib.decompress(packed).decode("utf-8", "surrogatepass")
+        return None if packed is None else unpack(packed)

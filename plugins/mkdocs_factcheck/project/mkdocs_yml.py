@@ -4,7 +4,8 @@ Finds the file (``mkdocs.yml``, ``mkdocs.yaml`` or ProperDocs' ``properdocs.yml`
 walking up from the current folder) and reads it with MkDocs' own YAML loader (the
 one ``mkdocs build`` runs on the same file, so it is trusted as much and no more);
 gives the whole configuration as plain data, the factcheck plugin's options, and
-the checked ``Settings`` that ``factcheck generate`` plans the site from (the same ``settings_from`` the plugin uses).
+the checked ``Settings`` (the same ``settings_from`` the plugin uses) that ``factcheck generate``
+plans the site from and every other command reads its settings from (``site``).
 """
 
 from __future__ import annotations
@@ -74,16 +75,21 @@ def read_settings(config_file: Path) -> Settings:
         raise SiteError(f"{config_file}: no such file; run the command in the folder of mkdocs.yml "
                         "or name the file with -f")
     config = read_config(config_file)
-    theme = config.get("theme")
-    theme = theme if isinstance(theme, dict) else {}
-    top = {"site_name": config.get("site_name"), "docs_dir": config.get("docs_dir", "docs")}
-    for key, value in top.items():
+    for key, value in {"site_name": config.get("site_name"), "docs_dir": config.get("docs_dir", "docs")}.items():
         if not isinstance(value, str) or not value:
             raise SiteError(f"{config_file}: {key} must be set to text")
+    return settings_of(config, config_file, config_dir=config_file.parent.resolve())
+
+
+def settings_of(config: dict[str, Any], config_file: Path, *, config_dir: Path) -> Settings:
+    """The checked settings of a configuration read from ``config_file`` (named in errors);
+    paths are relative to ``config_dir``. A site without ``site_name`` gets an empty one."""
+    theme = config.get("theme")
+    theme = theme if isinstance(theme, dict) else {}
     try:
         return settings_from(
-            plugin_options(config), config_dir=config_file.parent.resolve(), docs_dir=top["docs_dir"],
-            site_name=top["site_name"], site_url=_text(config.get("site_url")),
+            plugin_options(config), config_dir=config_dir, docs_dir=_text(config.get("docs_dir")) or "docs",
+            site_name=_text(config.get("site_name")) or "", site_url=_text(config.get("site_url")),
             use_directory_urls=config.get("use_directory_urls", True) is not False,
             repo_url=_text(config.get("repo_url")), theme_language=_text(theme.get("language")),
             custom_dir=_text(theme.get("custom_dir")), site_description=_text(config.get("site_description")))

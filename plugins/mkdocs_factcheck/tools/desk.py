@@ -10,21 +10,18 @@ as a text table or JSON. Unfinished work first, oldest first.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 from ..base.errors import ClaimError, printable
 from ..claims import editorial
 from ..claims.history import claim_histories
-from ..claims.loader import ClaimLoader, ClaimSet, claim_files
+from ..claims.loader import ClaimSet, claim_files
 from ..claims.model import Claim
 from ..claims.people import Desk
-from ..project.mkdocs_yml import read_settings
 
 ORDER = ("invalid", "draft", "review", "embargoed", "published", "withdrawn")
 COLUMNS = ("status", "id", "author", "reviewers", "age", "warnings")
@@ -108,20 +105,7 @@ def format_json(rows: list[Row]) -> list[str]:
     return [json.dumps([asdict(row) for row in rows], indent=2, ensure_ascii=False)]
 
 
-def run_status(args: argparse.Namespace) -> int:
-    settings = read_settings(Path(args.config_file))
-    clock = settings.policy.clock()  # once: the checks and the stages agree
-    loader = ClaimLoader(settings.scale, max_bytes=settings.max_file_bytes,
-                         policy=replace(settings.policy, today=clock.now), workers=settings.workers,
-                         people_file=settings.people_file)
-    claim_set = loader.load(settings.claims_dir, settings.config_dir)
-    changed = _last_changed(settings.claims_dir, settings.config_dir)
-    rows = queue(claim_set, clock, settings.site.default_author, changed)
-    print("\n".join((format_json if args.format == "json" else format_text)(rows)))
-    return 0
-
-
-def _last_changed(claims_dir: Path, base: Path) -> dict[str, date]:
+def last_changed(claims_dir: Path, base: Path) -> dict[str, date]:
     """The day each claim file last changed, by the path the loader shows: its last
     commit in a git checkout, else its modification time (UTC)."""
     commits = claim_histories(claims_dir)
@@ -132,12 +116,3 @@ def _last_changed(claims_dir: Path, base: Path) -> dict[str, date]:
         shown = Path(os.path.relpath(path, base)).as_posix()  # as the loader shows it
         days[shown] = history.last_changed if history else datetime.fromtimestamp(path.stat().st_mtime, UTC).date()
     return days
-
-
-def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
-    parser = commands.add_parser(
-        "status", parents=[common], help="list the desk's queue: checks by status",
-        description="Every claim file with its status (draft, review, embargoed, published, invalid), author, "
-                    "reviewers, days since it last changed and number of warnings; unfinished work first.")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
-    parser.set_defaults(run=run_status)

@@ -13,12 +13,10 @@ does, and its problems printed.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
 import re
-import sys
 import threading
 from collections.abc import Callable
 from http import HTTPStatus
@@ -28,7 +26,6 @@ from typing import Any
 
 import yaml
 
-from ..base.errors import SiteError
 from ..claims.model import ID_PATTERN
 from ..output import editor
 from ..project.mkdocs_yml import read_config
@@ -348,30 +345,3 @@ def make_server(config_file: Path, port: int, *, quiet: bool = False) -> EditorS
         return {**texts, **copies}
 
     return EditorServer(port, backend, page)
-
-
-def run_editor(args: argparse.Namespace) -> int:
-    try:
-        server = make_server(Path(args.config_file), args.port)
-    except OSError as exc:
-        raise SiteError(f"cannot listen on 127.0.0.1:{args.port} ({exc.strerror}); choose another --port") from None
-    except editor.EditorOptionError as exc:
-        raise SiteError(str(exc)) from None
-    print(f"factcheck editor: {server.origin}{ADMIN} (the claims of {server.backend.root}; Ctrl+C stops it)",
-          flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        print("stopped", file=sys.stderr)
-    finally:
-        server.server_close()
-    return 0
-
-
-def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
-    parser = commands.add_parser(
-        "editor", parents=[common], help="the form editor against this checkout (no account, no network)",
-        description="Serve the form editor on 127.0.0.1, reading and writing the claim files of this "
-                    "checkout. Commit and push what it saves as usual.")
-    parser.add_argument("--port", type=int, default=8081, help="the port on 127.0.0.1 (default: %(default)s)")
-    parser.set_defaults(run=run_editor)
