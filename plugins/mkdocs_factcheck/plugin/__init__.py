@@ -195,7 +195,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         serving = self._command == "serve"
         # Drafts, checks in review and embargoed checks: previewed under serve, never built.
         plan = self._plan = self._planner.plan(self._claim_set, preview=serving, show_errors=serving)
-        self._search_views, self._rewritten = SearchViews(plan, full_text=self.config.search_full_text), set()
+        self._search_views = SearchViews(plan, full_text=self._planner.settings.search_full_text)
+        self._rewritten = set()
         self._claim_set = None
         # The same check as on_files (which sees other plugins' files too), on MkDocs' own list.
         owned = set(owned_files(self._planner.settings.docs_dir))
