@@ -223,6 +223,31 @@ def test_a_word_only_in_one_analysis_is_found_and_the_index_waits(browser: Any, 
         assert tab.errors == []
 
 
+def test_a_word_only_in_analyses_is_found_on_a_generated_site(browser: Any, generated: str) -> None:
+    """On the generated site, whose claim pages' index entries are made from their data
+    (searchview.py): a word that only analyses have (its corpus has no word of one analysis
+    alone) is found through the search box, in analyses."""
+    import urllib.request
+
+    with urllib.request.urlopen(f"{generated}search/search_index.json") as response:
+        docs = json.loads(response.read())["docs"]
+    where: dict[str, set[str]] = {}
+    for doc in docs:
+        for word in re.findall(r"[A-Za-z]{8,}", doc["title"] + " " + doc["text"]):
+            where.setdefault(word.lower(), set()).add(doc["location"])
+    word = min((w for w, places in where.items() if all(p.endswith("#analysis") for p in places)),
+               key=lambda w: (len(where[w]), w))
+    with browse(browser, generated) as tab:
+        page = tab.open(sorted(where[word])[0].split("#")[0])
+        page.locator(".md-search__input").click()
+        page.keyboard.type(word)
+        hits = page.locator(".md-search-result__link")
+        hits.first.wait_for(timeout=15000)
+        hrefs = hits.evaluate_all("els => els.map(a => a.getAttribute('href'))")
+        assert any(href.endswith("#analysis") for href in hrefs), (word, hrefs)
+        assert tab.errors == []
+
+
 def _first_load_bytes(browser: Any, base: str, path: str) -> tuple[int, list[str]]:
     with browse(browser, base) as tab:
         sizes: dict[str, int] = {}

@@ -61,7 +61,7 @@ from . import share_tags
 from .hostguard import HostGuard
 from .mkdocs_page import attach_generated_page
 from .rebuilds import DirtyRebuilds, OwnedOutputs, quiet_dirty_warning, search_plugin
-from .searchview import searchable_part
+from .searchview import SearchViews
 from .shell import ShellPages
 from .spool import Packed, Spool
 from .stubs import StubFolder
@@ -125,6 +125,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._owned: OwnedOutputs | None = None  # the files this build writes into site_dir, and the last one's
         self._ours: set[str] = set()  # src_uri of the files factcheck adds (pages, feed, exports)
         self._search: Any = None  # material's search plugin, whose index dirty rebuilds keep whole
+        self._search_views: SearchViews | None = None  # what of each page material's search parses
+        self._given = ""  # the body on_page_content gave the page being read, to see if a plugin changed it
+        self._rewritten: set[str] = set()  # our pages whose body another plugin changed
         self._compiled = MemoryBytecodeCache()  # the theme's templates, compiled once per `serve`
         self._editor_copies: dict[str, Path] = {}  # the editor page's files copied from the package
         self._shell: ShellPages | None = None  # `mkdocs build`: claim pages through the theme once per shape
@@ -192,6 +195,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         serving = self._command == "serve"
         # Drafts, checks in review and embargoed checks: previewed under serve, never built.
         plan = self._plan = self._planner.plan(self._claim_set, preview=serving, show_errors=serving)
+        self._search_views = SearchViews(plan, full_text=self._planner.settings.search_full_text)
+        self._rewritten = set()
         self._claim_set = None
         # The same check as on_files (which sees other plugins' files too), on MkDocs' own list.
         owned = set(owned_files(self._planner.settings.docs_dir))
@@ -353,7 +358,22 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._packed.put(page.file.src_uri, html, packed if html is mine else None)
         return ""
 
-    on_page_content = CombinedEvent(_page_content_body, _page_content_packed)
+    # Right after the body, and once every other plugin had it: whether one changed our HTML,
+    # which search then reads from the page itself (searchview.py).
+    @event_priority(99)
+    def _page_content_given(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        self._given = html
+        return html
+
+    @event_priority(-999)
+    def _page_content_final(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if html is not self._given and html != self._given:
+            self._rewritten.add(page.file.src_uri)
+        self._given = ""
+        return html
+
+    on_page_content = CombinedEvent(_page_content_body, _page_content_given, _page_content_final,
+                                    _page_content_packed)
 
     # First of all when MkDocs builds the page: its whole content again, for every plugin and the theme.
     @event_priority(1000)
@@ -370,8 +390,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         spec = self._plan.pages.get(page.file.src_uri) if self._plan is not None else None
         return spec.stub() if spec is not None else None
 
-    # Before material's `search` (0), which parses page.content: our generated pages
-    # give it only the part it indexes (searchview.py); restored after it, below.
+    # Before material's `search` (0), which parses page.content: our generated pages give it
+    # only what it indexes (searchview.py: a claim page's from our data); restored after it, below.
     # Also the site's identity for the theme's footer (main.html).
     @event_priority(10)
     def _page_context_for_search(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
@@ -380,9 +400,11 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             context["factcheck_footer"] = self._plan.footer(page.file.url)  # type: ignore[typeddict-unknown-key]
         if self._rebuilds is not None:
             self._rebuilds.before_indexing(self._search)
-        if self._plan is not None and page.content and page.file.src_uri in self._plan.pages:
-            searchable = searchable_part(page.content)
-            if len(searchable) < len(page.content):
+        spec = self._plan.pages.get(page.file.src_uri) if self._plan is not None else None
+        if spec is not None and page.content and self._search_views is not None:
+            searchable = self._search_views.view(spec, page.content,
+                                                 rewritten=page.file.src_uri in self._rewritten)
+            if searchable != page.content:
                 self._full_content[page.file.src_uri] = page.content
                 page.content = searchable
         return context
