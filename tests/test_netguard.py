@@ -35,7 +35,8 @@ from test_links import claim_file
 
 FACTCHECK = [sys.executable, "-m", "mkdocs_factcheck"]  # peak_memory measures a fresh process
 LOCAL = ["--allow-host", "127.0.0.1"]
-QUICK = ["--timeout", "1", "--retries", "0", "--max-age", "0"]
+# A timeout long enough for a loaded machine: these tests are about answers, not about slowness.
+QUICK = ["--timeout", "5", "--retries", "0", "--max-age", "0"]
 FULLWIDTH = "http://\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.com/"  # "example" in fullwidth letters
 
 
