@@ -115,6 +115,7 @@ def test_search_index_is_the_same_as_from_whole_pages(options: str, tmp_path: Pa
     assert made == ([] if options else sorted(name.removesuffix(".yml") for name in CLAIMS))
 
 
+@pytest.mark.slow
 def test_what_every_claim_page_repeats_is_left_out(built: Path) -> None:
     docs = json.loads((built / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
     claims = " ".join(d["title"] + " " + d["text"] for d in docs if d["location"].startswith("claims/"))

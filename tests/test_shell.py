@@ -13,6 +13,8 @@ import pytest
 from conftest import ENV, MKDOCS, REPO, claim_yaml, make_site_in
 from mkdocs_factcheck.plugin.shell import OFF_SWITCH
 
+pytestmark = pytest.mark.slow  # every test builds a site twice
+
 HOSTILE = ["Braces {{ config.site_name }} and {% raw %} stay text", 'Quotes "double" and \'single\' & ampersands',
            "A </script><script>alert(1)</script> ends nothing", "Markup <b>bold</b> &amp; <i>entities</i> &lt;",
            "Spaces   in\trows  and ünïcödé — “typographic”", "A tabindex=\"\" and for=\"__toc\" in text"]
