@@ -7,6 +7,7 @@ starting Python and importing MkDocs again each time.
 
 from __future__ import annotations
 
+import gzip
 import inspect
 import os
 import re
@@ -41,6 +42,16 @@ def factcheck(*args: str, cwd: str | Path, env: dict[str, str] | None = ENV, tim
     """`factcheck ARGS` in ``cwd`` (``cli.main``), as ``subprocess.run`` gives it."""
     return forked.run(forked.factcheck_main, args, cwd=cwd, env=env, timeout=timeout, input=input,
                       command=[*FACTCHECK, *args])
+
+
+def site_files(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by its path there; a gzipped file (the sitemap, whose gzip
+    header holds the build's date) by its content."""
+    found = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        found[path.relative_to(folder).as_posix()] = gzip.decompress(data) if path.suffix == ".gz" else data
+    return found
 
 
 def claim_yaml(**overrides: object) -> str:

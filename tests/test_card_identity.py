@@ -4,7 +4,6 @@ step restores (.cache/plugin/factcheck/cards/ beside mkdocs.yml, on by default).
 
 from __future__ import annotations
 
-import gzip
 import re
 import shutil
 import subprocess
@@ -12,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ENV, claim_yaml, make_site_in
+from conftest import ENV, claim_yaml, make_site_in, site_files
 from mkdocs_factcheck.base import cards
 
 pytestmark = pytest.mark.slow
@@ -22,13 +21,6 @@ CACHE = Path(".cache") / "plugin" / "factcheck" / "cards"
 VERDICTS = ("false", "mixed", "misleading", "true", "mostly-true")
 
 
-def _files(folder: Path) -> dict[str, bytes]:
-    """Every file of a built site by path; the sitemap's gzip header holds the build's date: its content."""
-    found = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        found[path.relative_to(folder).as_posix()] = gzip.decompress(data) if path.suffix == ".gz" else data
-    return found
 
 
 def _build(root: Path, workers: str, site: str) -> subprocess.CompletedProcess[str]:
@@ -83,6 +75,6 @@ def test_every_card_is_in_the_site_whichever_way_it_was_made(builds: dict[str, P
 
 @pytest.mark.parametrize("other", ["2", "auto", "warm"])
 def test_the_site_is_byte_identical_to_one_drawn_in_one_process(builds: dict[str, Path], other: str) -> None:
-    expected, actual = _files(builds["1"]), _files(builds[other])
+    expected, actual = site_files(builds["1"]), site_files(builds[other])
     assert sorted(actual) == sorted(expected)
     assert [path for path in expected if actual[path] != expected[path]] == []

@@ -11,12 +11,11 @@ that takes over the check's URL keeps its output.
 
 from __future__ import annotations
 
-import gzip
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ENV, Site, claim_yaml, make_site_in, mkdocs
+from conftest import ENV, Site, claim_yaml, make_site_in, mkdocs, site_files
 
 pytestmark = pytest.mark.slow
 
@@ -34,15 +33,6 @@ def build(site: Site, *args: str) -> str:
     return proc.stdout + proc.stderr
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    files = {}
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            data = path.read_bytes()
-            files[path.relative_to(folder).as_posix()] = gzip.decompress(data) if path.suffix == ".gz" else data
-    return files
-
-
 def new_site(root: Path) -> Site:
     site = make_site_in(root, pages={"index.md": "# Desk\n\n<!-- factcheck:latest -->\n",
                                      "about.md": "# About\n\nA hand-written page.\n"})
@@ -54,15 +44,15 @@ def new_site(root: Path) -> Site:
 def dirty_after(site: Site, change: dict[str, object]) -> tuple[dict[str, bytes], dict[str, bytes], set[str]]:
     """Build clean, change the going check, build dirty; then (dirty tree, clean tree, paths before)."""
     build(site)
-    before = tree(site.root / "site")
+    before = site_files(site.root / "site")
     assert "claims/going-check/index.html" in before
     assert any(b"Walruses write" in data for name, data in before.items() if name == "index.html")
     site.write_claim("going-check.yml", claim_yaml(**{**GOING, **change}))
     build(site, "--dirty")
-    dirty = tree(site.root / "site")
+    dirty = site_files(site.root / "site")
     shutil.rmtree(site.root / "site")
     build(site)
-    return dirty, tree(site.root / "site"), set(before)
+    return dirty, site_files(site.root / "site"), set(before)
 
 
 @pytest.fixture(scope="module", params=[{"status": "draft"}, {"published": "2025-03-09"}],

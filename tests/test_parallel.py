@@ -3,7 +3,6 @@ the same error report as one process; one process where a pool cannot start."""
 
 from __future__ import annotations
 
-import gzip
 import multiprocessing
 import os
 import re
@@ -12,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ENV, FACTCHECK, Site, claim_yaml, factcheck, make_site_in, mkdocs
+from conftest import ENV, FACTCHECK, Site, claim_yaml, factcheck, make_site_in, mkdocs, site_files
 from mkdocs_factcheck.base import parallel
 from mkdocs_factcheck.base.errors import SiteError
 from mkdocs_factcheck.plan.siteplan import SettingsError, settings_from
@@ -59,13 +58,6 @@ def _run(site: Site, *args: str, python: list[str] | None = None) -> subprocess.
     return subprocess.run([*python, *args], cwd=site.root, env=ENV, capture_output=True, text=True, timeout=300)
 
 
-def _files(folder: Path) -> dict[str, bytes]:
-    """Every file of a built site by path; the sitemap's gzip header holds the build's date: its content."""
-    found = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        found[path.relative_to(folder).as_posix()] = gzip.decompress(data) if path.suffix == ".gz" else data
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -90,12 +82,12 @@ def test_a_pooled_build_is_byte_identical_to_one_process(built: dict[str, tuple[
     for line in POOLED:
         assert line in pooled.stderr
         assert "worker processes" not in one.stderr
-    expected = _files(one_dir)
+    expected = site_files(one_dir)
     assert len([p for p in expected if p.startswith("claims/claim-")]) == CLAIMS
     warnings = [line for line in one.stderr.splitlines() if ": warning: " in line]
     assert len(warnings) > CLAIMS  # editorial warnings, listed by -v: the same, in the same order
     assert [line for line in pooled.stderr.splitlines() if ": warning: " in line] == warnings
-    actual = _files(pooled_dir)
+    actual = site_files(pooled_dir)
     assert sorted(actual) == sorted(expected)
     assert [path for path in expected if actual[path] != expected[path]] == []
 
@@ -106,7 +98,7 @@ def test_where_no_pool_can_start_the_build_runs_in_one_process(
     one_dir, (refused, refused_dir) = built["one"][1], built["refused"]
     assert refused.returncode == 0, refused.stderr
     assert "worker processes" not in refused.stderr
-    assert _files(refused_dir) == _files(one_dir)
+    assert site_files(refused_dir) == site_files(one_dir)
 
 
 BAD = {
@@ -183,7 +175,7 @@ def test_generate_with_workers_writes_the_same_files(tmp_path: Path) -> None:
     for config in (_with_workers(site, 1), "mkdocs.yml"):
         done = _run(site, "generate", "-f", config, python=factcheck)
         assert done.returncode == 0, done.stderr
-        written[config], logs[config] = _files(site.root / "docs"), done.stderr
+        written[config], logs[config] = site_files(site.root / "docs"), done.stderr
     one, pooled = written.values()
     assert re.search(r"\d+ pages made in 2 worker processes", logs["mkdocs.yml"])
     assert "worker processes" not in logs["workers-1.yml"]

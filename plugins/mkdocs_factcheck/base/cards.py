@@ -30,12 +30,10 @@ renderer fails on, cheaply, for ``factcheck validate``.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import importlib
 import io
 import logging
-import multiprocessing
 import os
 import re
 import shutil
@@ -293,23 +291,10 @@ def _start_pool(workers: int, batches: list[list[tuple[str, Card]]],
                 futures: list[Future[list[tuple[bytes | Path, CardFailure | None]]]]) -> ProcessPoolExecutor | None:
     """Forked workers drawing every batch, or None where no process can start (the cards are
     then drawn in ``result``)."""
-    if not parallel.can_fork():
-        return None
-    pool = None
-    # As parallel.py's pools: the workers' garbage collector leaves the build's objects
-    # they inherit alone (walking them would copy every page they share with this process).
-    gc.freeze()
-    try:
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-        futures.extend(pool.submit(_draw_batch, batch, *work) for batch in batches)
-    except (OSError, RuntimeError):  # no processes allowed here (sandbox, limits)
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-        futures.clear()
-        return None
-    finally:
-        gc.unfreeze()
-    log.debug(f"{sum(map(len, batches))} share cards drawn in {workers} worker processes")
+    pool = parallel.forked_pool(workers, lambda pool: [pool.submit(_draw_batch, batch, *work)
+                                                      for batch in batches], futures)
+    if pool is not None:
+        log.debug(f"{sum(map(len, batches))} share cards drawn in {workers} worker processes")
     return pool
 
 

@@ -152,17 +152,28 @@ def _start(workers: int, size: int, fn: Callable[[T], R], items: Sequence[T],
            futures: list[Future[list[R]]]) -> ProcessPoolExecutor | None:
     """A forked pool working on every chunk, or None where one cannot start."""
     global _work
+    _work = (fn, items)
+    try:
+        # With fork, the first submit starts every worker: they see _work as it is now.
+        return forked_pool(workers, lambda pool: [pool.submit(_run_chunk, start, start + size)
+                                                  for start in range(0, len(items), size)], futures)
+    finally:
+        _work = None  # the parent keeps no reference; the workers have their copy
+
+
+def forked_pool(workers: int, submit: Callable[[ProcessPoolExecutor], list[Future[R]]],
+                futures: list[Future[R]]) -> ProcessPoolExecutor | None:
+    """``workers`` forked processes, given their work at once by ``submit`` (its futures are
+    added to ``futures``); None, with ``futures`` left empty, where no process can start."""
     if not can_fork():
         return None
-    _work = (fn, items)
     pool = None
     # The workers' garbage collector leaves what they inherit alone: walking it would touch
     # (and so copy) every page of memory they share with this process.
     gc.freeze()
     try:
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-        # With fork, the first submit starts every worker: they see _work as it is now.
-        futures.extend(pool.submit(_run_chunk, start, start + size) for start in range(0, len(items), size))
+        futures.extend(submit(pool))
     except (OSError, RuntimeError):  # no processes allowed here (sandbox, limits): one process
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -170,7 +181,6 @@ def _start(workers: int, size: int, fn: Callable[[T], R], items: Sequence[T],
         return None
     finally:
         gc.unfreeze()
-        _work = None  # the parent keeps no reference; the workers have their copy
     return pool
 
 
