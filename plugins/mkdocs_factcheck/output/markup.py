@@ -33,11 +33,11 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from itertools import accumulate
 
-import cmarkgfm
 import nh3
 from markupsafe import Markup
 
 from ..claims import citations as citation_rule
+from . import commonmark
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h3", "h4", "h5", "h6", "ul", "ol", "li", "em", "strong", "b", "i",
@@ -106,9 +106,8 @@ class MarkdownRenderer:
 
 
 def _commonmark(text: str, *, raw_html: bool) -> str:
-    options = cmarkgfm.Options.CMARK_OPT_UNSAFE if raw_html else cmarkgfm.Options.CMARK_OPT_DEFAULT
-    html = cmarkgfm.markdown_to_html_with_extensions(text, options=options, extensions=_EXTENSIONS)
-    return str(html).rstrip("\n")  # cmark ends every block with a newline, the pages don't want it
+    html = commonmark.to_html(text, unsafe=raw_html, extensions=_EXTENSIONS)
+    return html.rstrip("\n")  # cmark ends every block with a newline, the pages don't want it
 
 
 def nesting(cmark_html: str) -> int:
@@ -196,6 +195,7 @@ _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 def inert_braces(html_text: str) -> str:
     """HTML (text or a quoted attribute value, not a script) with its braces as character references."""
     return html_text.translate(_BRACES)
+
 
 
 def plain_text(fragment: str) -> str:
