@@ -29,7 +29,7 @@ from ..claims.model import Claim, browser_host
 from ..claims.scale import RatingScale
 from ..claims.slugs import name_key, slugify
 from . import jsonld, scoreboard
-from .markup import MarkdownRenderer, PageCitations, cite, inert_braces, plain_text, uncite
+from .markup import MarkdownRenderer, PageCitations, cite, inert_value, plain_text, uncite
 
 TEMPLATES = Path(__file__).parents[1] / "templates"  # the package's data folders sit at its root
 # Charts are drawn to a scale of at least this many checks, so one check is a short bar,
@@ -102,7 +102,7 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
-            finalize=_inert,
+            finalize=inert_value,
         )
         # Search indexes the claim, verdict, short answer, analysis and sources; the rest
         # (quotes, related checks, corrections) is opt-in (README).
@@ -289,9 +289,3 @@ def _host(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def _inert(value: Any) -> Any:
-    """Every value a template prints, escaped as autoescape would and with its braces as
-    character references (markup.inert_braces); HTML we made (Markup) is already both."""
-    if isinstance(value, Markup) or value is None or isinstance(value, int | float):
-        return value
-    return Markup(inert_braces(str(Markup.escape(value))))
