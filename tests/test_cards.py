@@ -135,7 +135,8 @@ def test_a_long_claim_is_shortened_at_a_word_with_an_ellipsis() -> None:
 
 LONG_CLAIM = ("DeepSeek developed its R1 reasoning model in just two months for under six million dollars, "
               "using only a small cluster of older Nvidia H800 chips, and it matches or beats OpenAI's o1 on "
-              "every benchmark that matters while costing a tiny fraction of what American labs spend on their training runs each year.")
+              "every benchmark that matters while costing a tiny fraction of what American labs spend on "
+              "their training runs each year.")
 
 
 def test_a_300_character_claim_is_shortened_to_fit_between_the_badge_and_the_byline() -> None:

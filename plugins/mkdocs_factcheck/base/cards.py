@@ -77,7 +77,7 @@ MAX_CHARS = 2000
 
 
 @dataclass(frozen=True)
-class _Layout:
+class Layout:
     """Where a card's own words go: the headline between two heights, in the first of its
     sizes it fits at (shortened at the last), and the byline's lines from a height."""
 
@@ -103,10 +103,10 @@ BYLINE_SIZE, BYLINE_LEADING = 30, 40
 CAPTION_TOP, CAPTION_SIZE = 120, 28
 BADGE_TOP, BADGE_HEIGHT, BADGE_PADDING = 158, 104, 36
 BADGE_SIZES = (60, 52, 44)  # a long label is set smaller before it is shortened
-CLAIM_LAYOUT = _Layout(headline_top=296, headline_bottom=522, headline_sizes=(48, 42, 36),
+CLAIM_LAYOUT = Layout(headline_top=296, headline_bottom=522, headline_sizes=(48, 42, 36),
                        byline_top=550, byline_lines=1)
 # The site's card: its name large, its description in two lines below (not cut mid-phrase).
-SITE_LAYOUT = _Layout(headline_top=130, headline_bottom=470, headline_sizes=(64, 56, 48, 42),
+SITE_LAYOUT = Layout(headline_top=130, headline_bottom=470, headline_sizes=(64, 56, 48, 42),
                       byline_top=500, byline_lines=2)
 # Every size a card sets text in (undrawable and font_problem try each).
 SIZES = tuple(sorted({*CLAIM_LAYOUT.headline_sizes, *SITE_LAYOUT.headline_sizes, *BADGE_SIZES,
@@ -463,7 +463,7 @@ def draw(card: Card, fonts: tuple[str, ...]) -> bytes:
     return buffer.getvalue()
 
 
-def _headline(text: str, fonts: tuple[str, ...], layout: _Layout) -> tuple[int, list[str]]:
+def _headline(text: str, fonts: tuple[str, ...], layout: Layout) -> tuple[int, list[str]]:
     """The largest of the layout's sizes the text fits at, and its lines; at the smallest
     size, shortened to fit."""
     for size in layout.headline_sizes[:-1]:
@@ -707,15 +707,7 @@ def _visual_order(line: str, fonts: tuple[str, ...]) -> tuple[list[tuple[str, st
              for part in _unpunctuated(word)]
     strong = [_direction(word) for _, word in words]
     right_to_left = next((d for d in strong if d is not None), False)
-    before = right_to_left
-    resolved: list[bool] = []
-    for index, direction in enumerate(strong):
-        if direction is None:
-            after = next((d for d in strong[index + 1 :] if d is not None), right_to_left)
-            direction = before if before == after else right_to_left
-        else:
-            before = direction
-        resolved.append(direction)
+    resolved = _resolved(strong, right_to_left)
     ordered = []
     for backwards, run in groupby(zip(resolved, words, strict=True), key=itemgetter(0)):
         in_order = [word for _, word in run]
@@ -723,6 +715,25 @@ def _visual_order(line: str, fonts: tuple[str, ...]) -> tuple[list[tuple[str, st
     if right_to_left:
         ordered.reverse()
     return [word for run in ordered for word in run], right_to_left
+
+
+def _resolved(strong: list[bool | None], line: bool) -> list[bool]:
+    """Each word's direction: its own, or for a word without one (None) its neighbours'
+    when the ones before and after it agree, else the line's (in one pass each way)."""
+    following: list[bool] = []
+    upcoming = line
+    for direction in reversed(strong):
+        following.append(upcoming)
+        upcoming = upcoming if direction is None else direction
+    resolved: list[bool] = []
+    before = line
+    for direction, after in zip(strong, reversed(following), strict=True):
+        if direction is None:
+            resolved.append(before if before == after else line)
+        else:
+            resolved.append(direction)
+            before = direction
+    return resolved
 
 
 def _unpunctuated(word: str) -> list[str]:
