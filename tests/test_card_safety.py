@@ -27,7 +27,7 @@ from PIL import Image
 
 FONTS = cards.bundled_fonts()
 SITE_CARD = Card("site", "Fact checks", "Test desk", "Claims about AI models, checked")
-HEADLINE_BOX = (cards.MARGIN, 130, cards.WIDTH - cards.MARGIN, 460)
+RIGHT_OF_THE_BAR = (30, 0, cards.WIDTH, cards.HEIGHT)  # every word a card has
 BISMILLAH = "\ufdfd"  # ARABIC LIGATURE BISMILLAH AR-RAHMAN AR-RAHEEM: FreeType's "raster overflow"
 
 
@@ -84,7 +84,7 @@ def test_a_card_the_renderer_fails_on_is_the_site_card_and_names_the_field() -> 
         assert failure == CardFailure("x", field, "OSError: raster overflow")
     # No site card to fall back on (or it fails too): a card without text, never an exception.
     data, failure = cards.draw_or_fallback(claim_card(claim=BISMILLAH), FONTS, Card("site", "", BISMILLAH, ""))
-    assert failure is not None and ink_pixels(png(data), HEADLINE_BOX) == 0
+    assert failure is not None and ink_pixels(png(data), RIGHT_OF_THE_BAR) == 0
 
 
 def test_text_past_what_a_card_shows_changes_nothing() -> None:
@@ -98,12 +98,15 @@ def test_text_past_what_a_card_shows_changes_nothing() -> None:
     assert time.perf_counter() - began < 3
 
 
-def test_the_cap_is_past_every_headline_a_card_can_show() -> None:
+@pytest.mark.parametrize("layout", [cards.CLAIM_LAYOUT, cards.SITE_LAYOUT], ids=["claim", "site"])
+def test_the_cap_is_past_every_headline_a_card_can_show(layout: cards.Layout) -> None:
     """MAX_CHARS of the narrowest glyph the fonts have (U+2044, 5.4 px at 42 px) still overflow
-    the largest headline (7 lines at the smallest size), so text that advances is drawn as before."""
+    each card's largest headline (its lines at its smallest size), so text that advances is
+    drawn as it would be uncut."""
     for text in ("\u2044" * cards.MAX_CHARS, "\u2044 " * (cards.MAX_CHARS // 2)):
-        lines = cards._fit_lines(text, FONTS, 42, 7)
-        assert lines is not None and len(lines) == 7 and lines[-1].endswith("…")
+        size, lines = cards._headline(text, FONTS, layout)
+        assert size == layout.headline_sizes[-1] and len(lines) == layout.headline_lines(size)
+        assert lines[-1].endswith("…")
     assert len(cards._drawable("x " * 10**6)) <= cards.MAX_CHARS + 1
     assert cards._drawable("“" + "a " * 10**6 + "b”").endswith("a”")  # the closing quote is kept
     assert cards._drawable(" a \t b\n") == "a b"  # as " ".join(text.split())

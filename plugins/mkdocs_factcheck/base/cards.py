@@ -39,12 +39,15 @@ import re
 import shutil
 import tempfile
 import threading
+import unicodedata
 import zlib
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,12 +68,49 @@ MAX_WORKERS = 4  # card processes: beyond this the pages, not the cards, end the
 # Beside mkdocs.yml, for a site without cache_dir (cards in its cards/ folder).
 DEFAULT_CACHE = Path(".cache") / "plugin" / "factcheck"
 log = logging.getLogger("mkdocs.plugins.factcheck.cards")  # under MkDocs, shown with `mkdocs build -v`
-# The most characters of one field a card considers. The widest headline (7 lines of
-# 1040 px at 42 px) holds at most ~1,340 characters that advance at all (the narrowest
-# covered glyph, U+2044, is 5.4 px wide there), so for such text the cut is past what is
-# drawn and the card is the same; text beyond it costs nothing, whatever the file's size.
+# The most characters of one field a card considers. The widest headline (6 lines of
+# 1040 px at 42 px on the site's card, 5 at 36 px on a claim's) holds at most ~1,160
+# characters that advance at all (the narrowest covered glyph, U+2044, is 5.4 px wide at
+# 42 px), so for such text the cut is past what is drawn and the card is the same; text
+# beyond it costs nothing, whatever the file's size (tests/test_card_safety.py).
 MAX_CHARS = 2000
-SIZES = (64, 56, 48, 42, 44, 30)  # every size a card sets text in: headline, badge, kicker and byline
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a card's own words go: the headline between two heights, in the first of its
+    sizes it fits at (shortened at the last), and the byline's lines from a height."""
+
+    headline_top: int
+    headline_bottom: int
+    headline_sizes: tuple[int, ...]
+    byline_top: int
+    byline_lines: int
+
+    def headline_lines(self, size: int) -> int:
+        return (self.headline_bottom - self.headline_top) // _leading(size)
+
+
+def _leading(size: int) -> int:
+    return int(size * 1.25)
+
+
+KICKER_TOP, KICKER_SIZE = 56, 30
+BYLINE_SIZE, BYLINE_LEADING = 30, 40
+# A claim's card leads with the finding, for a reader scrolling a feed: under the kicker
+# the caption ("OUR VERDICT") and the verdict's badge, large; then the quoted claim, set
+# smaller than the badge's label; who made it, and when, at the foot.
+CAPTION_TOP, CAPTION_SIZE = 120, 28
+BADGE_TOP, BADGE_HEIGHT, BADGE_PADDING = 158, 104, 36
+BADGE_SIZES = (60, 52, 44)  # a long label is set smaller before it is shortened
+CLAIM_LAYOUT = Layout(headline_top=296, headline_bottom=522, headline_sizes=(48, 42, 36),
+                       byline_top=550, byline_lines=1)
+# The site's card: its name large, its description in two lines below (not cut mid-phrase).
+SITE_LAYOUT = Layout(headline_top=130, headline_bottom=470, headline_sizes=(64, 56, 48, 42),
+                      byline_top=500, byline_lines=2)
+# Every size a card sets text in (undrawable and font_problem try each).
+SIZES = tuple(sorted({*CLAIM_LAYOUT.headline_sizes, *SITE_LAYOUT.headline_sizes, *BADGE_SIZES,
+                      KICKER_SIZE, BYLINE_SIZE, CAPTION_SIZE}, reverse=True))
 
 # The card is drawn as a greyscale image whose levels index a palette of two colour
 # ramps: 0-127 from ink to paper, 128-255 from the badge's text to the badge. Text
@@ -405,25 +445,16 @@ def _reason(exc: BaseException) -> str:
 
 def draw(card: Card, fonts: tuple[str, ...]) -> bytes:
     """The card as PNG bytes."""
-    base, byline_x = _frame(card.kicker, card.caption, card.label, fonts)
-    image = base.copy()
-    top = 130
+    image = _frame(card.kicker, card.caption, card.label, fonts).copy()
+    layout = CLAIM_LAYOUT if card.label else SITE_LAYOUT
     headline = _drawable(card.headline)
     headline = headline if not uncovered(headline, fonts) else ""
-    # A claim card is about the finding: the quoted claim stays below the size of a
-    # headline, and the verdict's badge below it is named ("Our verdict"). The site card's
-    # description gets two lines, so it is not cut mid-phrase.
-    bottom = 450 if card.label else 470
-    for size in ((52, 46, 42) if card.label else (64, 56, 48, 42)):
-        lines = _fit_lines(headline, fonts, size, (bottom - top) // int(size * 1.25))
-        if lines is not None:
-            break
-    lines = lines or []
+    size, lines = _headline(headline, fonts, layout)
     for number, line in enumerate(lines):
-        _draw_line(image, line, fonts, size, MARGIN, top + int(number * size * 1.25), INK)
-    byline = _fit_lines(card.byline, fonts, 30, 1 if card.label else 2, WIDTH - MARGIN - byline_x) or []
+        _draw_line(image, line, fonts, size, MARGIN, layout.headline_top + number * _leading(size), INK)
+    byline = _fit_lines(card.byline, fonts, BYLINE_SIZE, layout.byline_lines) or []
     for number, line in enumerate(byline):
-        _draw_line(image, line, fonts, 30, byline_x, 524 if card.label else 500 + number * 40, MUTED)
+        _draw_line(image, line, fonts, BYLINE_SIZE, MARGIN, layout.byline_top + number * BYLINE_LEADING, MUTED)
 
     image.putpalette(_palette(card))
     buffer = io.BytesIO()
@@ -432,30 +463,52 @@ def draw(card: Card, fonts: tuple[str, ...]) -> bytes:
     return buffer.getvalue()
 
 
+def _headline(text: str, fonts: tuple[str, ...], layout: Layout) -> tuple[int, list[str]]:
+    """The largest of the layout's sizes the text fits at, and its lines; at the smallest
+    size, shortened to fit."""
+    for size in layout.headline_sizes[:-1]:
+        lines = _fit_lines(text, fonts, size, layout.headline_lines(size), shorten=False)
+        if lines is not None:
+            return size, lines
+    size = layout.headline_sizes[-1]
+    return size, _fit_lines(text, fonts, size, layout.headline_lines(size)) or []
+
+
 @lru_cache(maxsize=16)  # one per verdict and the site's: 0.75 MB each
-def _frame(kicker: str, caption: str, label: str, fonts: tuple[str, ...]) -> tuple[Image.Image, int]:
+def _frame(kicker: str, caption: str, label: str, fonts: tuple[str, ...]) -> Image.Image:
     """What the cards of a build share, drawn once per process and copied for each card: the
-    accent bar, the kicker, the verdict's caption and badge (its label on it), and where the
-    byline starts beside the badge. The headline and byline, each card's own, go on a copy."""
+    accent bar, the kicker and, on a claim's card, the verdict's caption and badge (its label
+    on it). The headline and byline, each card's own, go on a copy."""
     from PIL import Image, ImageDraw
     image = Image.new("L", (WIDTH, HEIGHT), PAPER)
-    pen = ImageDraw.Draw(image)
-    pen.rectangle((0, 0, 24, HEIGHT), fill=INK if not label else BADGE)
-    kicker_lines = _fit_lines(kicker, fonts, 30, 1)
+    ImageDraw.Draw(image).rectangle((0, 0, 24, HEIGHT), fill=INK if not label else BADGE)
+    kicker_lines = _fit_lines(kicker, fonts, KICKER_SIZE, 1)
     if kicker_lines:
-        _draw_line(image, kicker_lines[0], fonts, 30, MARGIN, 56, MUTED)
-    byline_x = MARGIN
-    caption_lines = _fit_lines(caption, fonts, 28, 1) if label else None
-    if caption_lines:
-        _draw_line(image, caption_lines[0].upper(), fonts, 28, MARGIN, 462, MUTED)
+        _draw_line(image, kicker_lines[0], fonts, KICKER_SIZE, MARGIN, KICKER_TOP, MUTED)
     if label:
-        label_lines = _fit_lines(label, fonts, 44, 1) or []
-        shown = label_lines[0] if label_lines else ""
-        width = _width(shown, fonts, 44)
-        pen.rounded_rectangle((MARGIN, 500, MARGIN + width + 64, 586), radius=20, fill=BADGE)
-        _draw_line(image, shown, fonts, 44, MARGIN + 32, 512, BADGE_TEXT)
-        byline_x = MARGIN + width + 100
-    return image, byline_x
+        _draw_verdict(image, caption, label, fonts)
+    return image
+
+
+def _draw_verdict(image: Image.Image, caption: str, label: str, fonts: tuple[str, ...]) -> None:
+    """The caption and, below it, the badge with the label on it, at the left or, when the
+    caption (or, without one, the label) reads right to left, at the right."""
+    from PIL import ImageDraw
+    caption_lines = _fit_lines(caption.upper(), fonts, CAPTION_SIZE, 1)
+    if caption_lines:
+        _draw_line(image, caption_lines[0], fonts, CAPTION_SIZE, MARGIN, CAPTION_TOP, MUTED)
+    room = TEXT_WIDTH - 2 * BADGE_PADDING
+    size = next((size for size in BADGE_SIZES if _width(_drawable(label), fonts, size) <= room), BADGE_SIZES[-1])
+    shown = (_fit_lines(label, fonts, size, 1, room) or [""])[0]
+    width = _width(shown, fonts, size) + 2 * BADGE_PADDING
+    left = WIDTH - MARGIN - width if _reads_right_to_left(caption or label) else MARGIN
+    ImageDraw.Draw(image).rounded_rectangle((left, BADGE_TOP, left + width - 1, BADGE_TOP + BADGE_HEIGHT - 1),
+                                            radius=24, fill=BADGE)  # the corners are pixels in: -1
+    if shown:  # centred on its font's line, from ascender to descender, as text is set
+        ascent, descent = _font(_runs(shown, fonts)[0][0], size).getmetrics()
+        baseline = BADGE_TOP + (BADGE_HEIGHT + ascent - descent) // 2
+        _draw_line(image, shown, fonts, size, left + BADGE_PADDING, baseline - _ascent(fonts[0], size),
+                   BADGE_TEXT, end=left + width - BADGE_PADDING)
 
 
 # --- Text: fonts by coverage, lines that fit --------------------------------------------
@@ -483,6 +536,11 @@ def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
     return font
 
 
+@lru_cache(maxsize=64)
+def _ascent(path: str, size: int) -> int:
+    return int(_font(path, size).getmetrics()[0])
+
+
 def _runs(text: str, fonts: tuple[str, ...]) -> list[tuple[str, str]]:
     """(font path, text) stretches: each in the first font that has its characters."""
     runs: list[tuple[str, str]] = []
@@ -500,7 +558,8 @@ def _runs(text: str, fonts: tuple[str, ...]) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class _Piece:
-    """A stretch of text in one font, drawn once: its coverage mask, offset and advance."""
+    """A stretch of text in one font, drawn once: its coverage mask, offset from the start
+    of its baseline, and advance."""
 
     mask: Image.Image | None
     offset: tuple[int, int]
@@ -513,11 +572,13 @@ def _piece(path: str, size: int, text: str) -> _Piece:
     from PIL import Image, ImageDraw
     font = _font(path, size)
     advance = round(font.getlength(text))
-    left, top, right, bottom = (int(v) for v in font.getbbox(text))
+    # From the baseline: stretches in fonts of other ascents (Noto Sans Arabic's is a third
+    # higher than Noto Sans') share one line.
+    left, top, right, bottom = (int(v) for v in font.getbbox(text, anchor="ls"))
     if right <= left or bottom <= top:
         return _Piece(None, (0, 0), advance)
     mask = Image.new("L", (right - left, bottom - top), 0)
-    ImageDraw.Draw(mask).text((-left, -top), text, font=font, fill=255)
+    ImageDraw.Draw(mask).text((-left, -top), text, font=font, fill=255, anchor="ls")
     return _Piece(mask, (left, top), advance)
 
 
@@ -563,9 +624,9 @@ def _drawable(text: str) -> str:
 
 
 def _fit_lines(text: str, fonts: tuple[str, ...], size: int, limit: int,
-               width: int = TEXT_WIDTH) -> list[str] | None:
-    """Text wrapped into at most ``limit`` lines of ``width``; None if it does not fit.
-    With ``limit`` 1 (or at the smallest size) the last line is shortened with an ellipsis."""
+               width: int = TEXT_WIDTH, *, shorten: bool = True) -> list[str] | None:
+    """Text wrapped into at most ``limit`` lines of ``width``; if it does not fit, the last
+    line shortened with an ellipsis (with ``shorten`` false, None: try a smaller size)."""
     text = _drawable(text)
     if not text or limit < 1:
         return []
@@ -581,7 +642,7 @@ def _fit_lines(text: str, fonts: tuple[str, ...], size: int, limit: int,
     lines.append(line.rstrip())
     if len(lines) <= limit:
         return lines
-    if limit == 1 or size <= 42:
+    if shorten:
         return [*lines[: limit - 1], _shorten(" ".join(lines[limit - 1 :]), fonts, size, width)]
     return None
 
@@ -617,17 +678,87 @@ def _shorten(text: str, fonts: tuple[str, ...], size: int, width: int) -> str:
 
 
 def _draw_line(image: Image.Image, line: str, fonts: tuple[str, ...], size: int,
-               x: int, y: int, fill: int) -> None:
-    pieces = _pieces(line, fonts, size)
-    if _RTL.search(line):  # right-to-left: words from the right edge leftwards
-        x = WIDTH - MARGIN
-        for piece in pieces:
-            x -= piece.advance
+               x: int, y: int, fill: int, *, end: int = WIDTH - MARGIN) -> None:
+    """A line from ``x`` rightwards, its top at ``y`` (the first font's ascender); one that
+    reads right to left ends at ``end``."""
+    y += _ascent(fonts[0], size)  # every piece is placed on the baseline
+    if not _RTL.search(line):
+        for piece in _pieces(line, fonts, size):
             _paste(image, piece, x, y, fill)
+            x += piece.advance
         return
+    words, right_to_left = _visual_order(line, fonts)
+    pieces = [_piece(path, size, word) for path, word in words]
+    if right_to_left:
+        x = end - sum(piece.advance for piece in pieces)
     for piece in pieces:
         _paste(image, piece, x, y, fill)
         x += piece.advance
+
+
+def _visual_order(line: str, fonts: tuple[str, ...]) -> tuple[list[tuple[str, str]], bool]:
+    """The line's (font, word) pieces as they are seen from left to right, and whether it
+    reads right to left. A line takes the direction of its first letter (as Unicode's
+    bidirectional algorithm does); each word keeps its own, and a word with no letter
+    (digits, punctuation, spaces) takes its neighbours' when they agree, else the line's.
+    So in "Claim by ديب سيك, 20 January 2025" only the Arabic name is reversed, and in an
+    Arabic line a run of Latin words keeps its order. Each piece is shaped on its own."""
+    words = [(path, part) for path, run in _runs(line, fonts) for word in _WORDS_AND_SPACES.findall(run)
+             for part in _unpunctuated(word)]
+    strong = [_direction(word) for _, word in words]
+    right_to_left = next((d for d in strong if d is not None), False)
+    resolved = _resolved(strong, right_to_left)
+    ordered = []
+    for backwards, run in groupby(zip(resolved, words, strict=True), key=itemgetter(0)):
+        in_order = [word for _, word in run]
+        ordered.append(in_order[::-1] if backwards else in_order)
+    if right_to_left:
+        ordered.reverse()
+    return [word for run in ordered for word in run], right_to_left
+
+
+def _resolved(strong: list[bool | None], line: bool) -> list[bool]:
+    """Each word's direction: its own, or for a word without one (None) its neighbours'
+    when the ones before and after it agree, else the line's (in one pass each way)."""
+    following: list[bool] = []
+    upcoming = line
+    for direction in reversed(strong):
+        following.append(upcoming)
+        upcoming = upcoming if direction is None else direction
+    resolved: list[bool] = []
+    before = line
+    for direction, after in zip(strong, reversed(following), strict=True):
+        if direction is None:
+            resolved.append(before if before == after else line)
+        else:
+            resolved.append(direction)
+            before = direction
+    return resolved
+
+
+def _unpunctuated(word: str) -> list[str]:
+    """A right-to-left word with the punctuation at its ends apart, to be placed by its
+    neighbours: the comma after an Arabic name in an English line follows the name."""
+    if not _RTL.search(word):
+        return [word]
+    start, end = 0, len(word)
+    while start < end and unicodedata.category(word[start]).startswith("P"):
+        start += 1
+    while end > start and unicodedata.category(word[end - 1]).startswith("P"):
+        end -= 1
+    return [part for part in (word[:start], word[start:end], word[end:]) if part]
+
+
+def _direction(word: str) -> bool | None:
+    """True for a word of a right-to-left script, False for one with other letters, None
+    for one without letters."""
+    if _RTL.search(word):
+        return True
+    return False if any(ch.isalpha() for ch in word) else None
+
+
+def _reads_right_to_left(text: str) -> bool:
+    return next((d for d in map(_direction, _WORDS.findall(text)) if d is not None), False)
 
 
 def _paste(image: Image.Image, piece: _Piece, x: int, y: int, fill: int) -> None:
