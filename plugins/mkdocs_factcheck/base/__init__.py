@@ -1,7 +1,8 @@
 """Foundations every layer may use, knowing nothing of claims: errors and their report
 lines (``errors``), the worker pool (``parallel``), the interface strings in each
 language (``strings``), the network guard for outgoing requests (``netguard``) and
-the share-card drawer (``cards``: words and colours in, PNG out, with Pillow).
+the share-card drawer (``cards``: words and colours in, PNG out, with Pillow) and its
+PNG encoder (``png``: bands of rows the cards share compressed once).
 
 May import: nothing of ours; the standard library, PyYAML, Pillow, fontTools.
 """

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import io
 import logging
 import os
 import re
@@ -51,7 +50,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import parallel
+from . import parallel, png
 
 if TYPE_CHECKING:  # Pillow is imported where a card is drawn: a warm build never needs it
     from PIL import Image, ImageFont
@@ -456,11 +455,14 @@ def draw(card: Card, fonts: tuple[str, ...]) -> bytes:
     for number, line in enumerate(byline):
         _draw_line(image, line, fonts, BYLINE_SIZE, MARGIN, layout.byline_top + number * BYLINE_LEADING, MUTED)
 
-    image.putpalette(_palette(card))
-    buffer = io.BytesIO()
-    # Level 1: the fastest deflate, within a few KiB of the best (measured: bench/cards.py --micro).
-    image.save(buffer, "PNG", compress_level=1)
-    return buffer.getvalue()
+    # Only the bands of rows with the card's own text are compressed here (png.py).
+    encoder = _encoder(card.kicker, card.caption, card.label, fonts)
+    return encoder.encode(image.tobytes(), bytes(_palette(card)))
+
+
+@lru_cache(maxsize=16)  # beside each frame: its bands compressed
+def _encoder(kicker: str, caption: str, label: str, fonts: tuple[str, ...]) -> png.BandedEncoder:
+    return png.BandedEncoder(_frame(kicker, caption, label, fonts).tobytes(), WIDTH, HEIGHT)
 
 
 def _headline(text: str, fonts: tuple[str, ...], layout: Layout) -> tuple[int, list[str]]:
@@ -834,4 +836,5 @@ def _write(path: Path, data: bytes) -> Path | bytes:
     return path
 
 
-_CODE_STAMP = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+# The code that draws and encodes a card: a change to either gives every card a new name.
+_CODE_STAMP = hashlib.sha256(Path(__file__).read_bytes() + Path(png.__file__).read_bytes()).hexdigest()[:12]
