@@ -68,3 +68,22 @@ def test_rendering_many_claims_holds_no_memory() -> None:
     for number in range(3000):
         commonmark.to_html(f"{document}{number}", unsafe=False, extensions=EXTENSIONS)
     assert _resident_mib() - before < 20
+
+
+def test_plain_text_of_text_without_markup_is_what_the_sanitizer_gives() -> None:
+    """markup.plain_text skips nh3 for a fragment with no tag, no character reference and no
+    byte-order mark (which html5ever drops): the same text either way, on random text."""
+    import html
+    import random
+
+    from mkdocs_factcheck.output import markup
+
+    rng = random.Random(7)
+    alphabet = [chr(c) for c in [*range(0x20, 0x7F), 0x9, 0xA, 0xD, 0xA0, 0x2028, 0x85, 0x1F, 0x0, 0xFDD0,
+                                 0x200B, 0x3000, 0x5D0, 0x627, 0x1F600, 0xFEFF, 0xFFFD, 0x80, 0x9F, 0xC, 0xB,
+                                 0x1FFFE, 0x10FFFF, 0xE000]
+                if chr(c) not in "<&"]
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40)))
+        sanitized = html.unescape(markup._TEXT_ONLY.clean(markup._CONTROL.sub("", text)))
+        assert markup.plain_text(text) == " ".join(markup._CONTROL.sub("", sanitized).split()), repr(text)

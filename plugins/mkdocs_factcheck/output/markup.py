@@ -217,6 +217,8 @@ def plain_text(fragment: str) -> str:
     The result is plain text, not HTML: ``<`` in it is a character, so escape it
     wherever it goes into HTML or XML (Jinja autoescape, ``html.escape``, ElementTree).
     """
+    if "<" not in fragment and "&" not in fragment and "\ufeff" not in fragment:  # the text as it is
+        return " ".join(_CONTROL.sub("", fragment).split())
     text = html.unescape(_TEXT_ONLY.clean(_CONTROL.sub("", fragment)))
     return " ".join(_CONTROL.sub("", text).split())
 
