@@ -57,6 +57,9 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         else:
             assert pooled is not None and int(pooled.group(1)) == cards.card_workers(
                 None if workers == "auto" else int(workers), CLAIMS + 1), done.stderr
+            # Forked before the claims were read, so they hold none of the build's memory.
+            assert f"{CLAIMS + 1} share cards drawn in {pooled.group(1)} worker processes started ahead" \
+                in done.stderr
         built[workers] = root / f"site-{workers}"
     before = _cache_state(root)
     done = _build(root, "auto", "site-warm")

@@ -198,6 +198,27 @@ class CardMaker:
     def __init__(self) -> None:
         self._memory: dict[str, bytes] = {}
         self.drawn = 0  # cards drawn (not taken from a cache), for tests and the benchmark
+        self._early: tuple[ProcessPoolExecutor, int] | None = None  # processes forked ahead, and how many
+
+    def prestart(self, fonts: Sequence[str], expected: int, *, workers: int | None = None) -> None:
+        """Fork the processes that will draw about ``expected`` cards now, while this process is
+        small, and have them open the fonts; ``start`` gives them their cards. A process forked
+        later, from a build holding every claim and page, shares that memory only until the build
+        touches it: then each holds its own copy of it (at 10,000 claims, ~400 MiB)."""
+        count = card_workers(workers, expected)
+        if not count or self._early is not None:
+            return
+        warming: list[Future[None]] = []
+        pool = parallel.forked_pool(count, lambda pool: [pool.submit(_open_fonts, tuple(fonts))
+                                                         for _ in range(count)], warming)
+        if pool is not None:
+            self._early = (pool, count)
+
+    def close(self) -> None:
+        """End processes forked ahead that no job took (a build that failed before its cards)."""
+        if self._early is not None:
+            self._early[0].shutdown(wait=True, cancel_futures=True)
+            self._early = None
 
     def start(self, cards: Iterable[tuple[str, Card]], fonts: Sequence[str],
               cache_dir: Path | None = None, fallback: Card | None = None, *,
@@ -227,7 +248,9 @@ class CardMaker:
         self._memory = {k: v for k, v in self._memory.items() if k in keep}  # serve must not grow forever
         self.drawn += len(cold)
         warm = [(src, card) for src, card in wanted.items() if src in ready]
-        job = CardJob(self, ready, cold, tuple(fonts), folder, warm, fallback, workers=workers, site_dir=site_dir)
+        early, self._early = self._early, None
+        job = CardJob(self, ready, cold, tuple(fonts), folder, warm, fallback, workers=workers, site_dir=site_dir,
+                      early=early)
         if site_dir is not None:
             job.start_copying(site_dir)
         return job
@@ -256,7 +279,8 @@ class CardJob:
 
     def __init__(self, maker: CardMaker, ready: dict[str, bytes | Path], cold: list[tuple[str, Card]],
                  fonts: tuple[str, ...], folder: Path | None, ready_cards: Sequence[tuple[str, Card]] = (),
-                 fallback: Card | None = None, *, workers: int | None = None, site_dir: Path | None = None) -> None:
+                 fallback: Card | None = None, *, workers: int | None = None, site_dir: Path | None = None,
+                 early: tuple[ProcessPoolExecutor, int] | None = None) -> None:
         self._maker, self._ready, self._cold, self._fonts, self._folder = maker, ready, cold, fonts, folder
         self._fallback, self._site_dir = fallback, site_dir
         # Stems of cards whose headline no font covers (drawn without it).
@@ -267,7 +291,16 @@ class CardJob:
         self._futures: list[Future[list[tuple[bytes | Path, CardFailure | None]]]] = []
         self._copier: threading.Thread | None = None
         count = card_workers(workers, len(cold))
-        self._pool = _start_pool(count, self._batches, self._work(), self._futures) if count else None
+        if early is not None and (not count or early[1] < count):  # too few: they go, a pool of the size comes
+            early[0].shutdown(wait=False, cancel_futures=True)
+            early = None
+        self._pool: ProcessPoolExecutor | None = None
+        if early is not None:
+            self._pool = early[0]
+            self._futures.extend(self._pool.submit(_draw_batch, batch, *self._work()) for batch in self._batches)
+            log.debug(f"{len(cold)} share cards drawn in {early[1]} worker processes started ahead")
+        else:
+            self._pool = _start_pool(count, self._batches, self._work(), self._futures) if count else None
 
     def _work(self) -> tuple[tuple[str, ...], Card | None, Path | None, Path | None]:
         return self._fonts, self._fallback, self._folder, self._site_dir
@@ -335,6 +368,14 @@ def _start_pool(workers: int, batches: list[list[tuple[str, Card]]],
     if pool is not None:
         log.debug(f"{sum(map(len, batches))} share cards drawn in {workers} worker processes")
     return pool
+
+
+def _open_fonts(fonts: tuple[str, ...]) -> None:
+    """In a card process started ahead: what every card needs, made while the build reads claims."""
+    for path in fonts:
+        _coverage(path)
+        for size in SIZES:
+            _font(path, size)
 
 
 def _copy_cards(cards: list[tuple[str, Path]], site_dir: Path) -> None:

@@ -35,7 +35,7 @@ from ..base.strings import UnknownStrings, strings_for
 from ..claims import editorial, people, urls
 from ..claims.catalog import Catalog, build_catalog, log_entries
 from ..claims.history import claim_histories
-from ..claims.loader import ClaimLoader, ClaimSet, field_position
+from ..claims.loader import ClaimLoader, ClaimSet, claim_files, field_position
 from ..claims.model import ID_PATTERN, Claim
 from ..claims.record import RecordPolicy, record_check
 from ..claims.scale import RatingScale
@@ -600,6 +600,12 @@ class SitePlanner:
                         banner=banner, latest_count=s.latest_count, cards=self.renderer.card_files(catalog),
                         reuse=self._kept if self.keep_pages else None, settings_key=repr(s), workers=s.workers,
                         claim_files=paths)
+
+    def prestart_cards(self) -> None:
+        """Fork the share cards' processes before the claims are read (``CardMaker.prestart``),
+        sized for a card a claim file and the site's."""
+        expected = sum(1 for _ in claim_files(self.settings.claims_dir)) + 1 if self.settings.claims_dir.is_dir() else 0
+        self.card_maker.prestart(self.renderer.card_fonts, expected, workers=self.settings.workers)
 
     def start_cards(self, plan: SitePlan, site_dir: Path | None = None) -> CardJob:
         """The plan's share cards on their way (cold ones drawn in worker processes, as the

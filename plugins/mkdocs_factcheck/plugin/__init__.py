@@ -152,6 +152,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         # unless a setting it depends on changed.
         if self._planner is None or self._planner.settings != settings:
             self._planner = SitePlanner(settings, keep_pages=self._command == "serve")
+        if self._command != "serve":  # serve draws the few cards an edit changes, in this process
+            self._planner.prestart_cards()
         # Claims are checked here: MkDocs empties site_dir after this hook, so a build that
         # fails on a bad claim leaves the last good site as it was.
         try:
@@ -496,6 +498,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         return list(self.config.preview_hosts)
 
     def on_shutdown(self) -> None:
+        if self._planner is not None:
+            self._planner.card_maker.close()  # card processes a failed build started and never used
         for stubs in (self._stubs, self._sources):
             if stubs is not None:
                 stubs.remove()
