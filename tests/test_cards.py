@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from mkdocs_factcheck.base import cards
+from mkdocs_factcheck.base import png as png_encoder
 from mkdocs_factcheck.base.cards import Card, CardMaker
 from PIL import Image, ImageChops
 
@@ -217,6 +218,11 @@ def test_a_change_to_the_drawing_code_renames_every_card(tmp_path: Path, monkeyp
     source = Path(cards.__file__).read_bytes()
     assert key_with(source) == CLAIM.key(FONTS)
     assert key_with(source + b"\n# One more line of code.\n") != CLAIM.key(FONTS)
+    # The PNG encoder's code is in the hash too.
+    encoder = tmp_path / "png_copy.py"
+    encoder.write_bytes(Path(png_encoder.__file__).read_bytes() + b"\n# Another encoder.\n")
+    monkeypatch.setattr(png_encoder, "__file__", str(encoder))
+    assert key_with(source) != CLAIM.key(FONTS)
 
 
 def test_cards_are_cached_in_memory_and_in_the_cache_folder(tmp_path: Path) -> None:
