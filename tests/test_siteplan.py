@@ -76,10 +76,10 @@ def test_kept_name_pages_are_the_pages_a_fresh_plan_makes(tmp_path: Path) -> Non
 
     kept.renderer.page = counted  # type: ignore[method-assign]
     write(0, summary="A new short answer.")  # the oldest check: on page 3 only (and in page 1's sums)
-    # A verdict on page 3 changes and a newer check moves every row down; an oldest check adds
-    # page 4 (to every page's pager); then one goes.
-    edits = [lambda: (write(1, verdict="true"), write(8)), lambda: write(9, published="2024-12-31"),
-             lambda: (tmp_path / "claims" / "check-4.yml").unlink()]
+    # A verdict on page 3 changes, a newer check moves every row down and one goes; then two
+    # older checks add page 4 (to every page's pager, page 2's rows unchanged).
+    edits = [lambda: (write(1, verdict="true"), write(8), (tmp_path / "claims" / "check-4.yml").unlink()),
+             lambda: (write(9, published="2024-12-31"), write(10, published="2024-12-30"))]
     for edit in [None, *edits]:
         if edit is not None:
             edit()
