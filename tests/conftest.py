@@ -11,6 +11,7 @@ import gzip
 import inspect
 import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -137,6 +138,31 @@ def make_site(tmp_path: Path) -> Callable[..., Site]:
         return make_site_in(tmp_path, **kwargs)  # type: ignore[arg-type]
 
     return factory
+
+
+REPO_SITE_PARTS = ("mkdocs.yml", "site_src", "claims", "overrides")
+REPO_PLUGIN_ENTRY = "  - factcheck:\n"
+
+
+def copy_repo_site(folder: Path, plugin_options: str = "") -> Path:
+    """A copy of the repository's own site in ``folder``, ``plugin_options`` (YAML lines, e.g.
+    "page_size: 2") added to its factcheck entry."""
+    folder.mkdir(parents=True)
+    for part in REPO_SITE_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            # With whatever a local `factcheck generate` left in site_src and its list of them:
+            # the plugin and the generator both take those files as their own.
+            shutil.copytree(source, folder / part)
+        else:
+            shutil.copy2(source, folder / part)
+    if plugin_options:
+        config = (folder / "mkdocs.yml").read_text(encoding="utf-8")
+        assert config.count(REPO_PLUGIN_ENTRY) == 1, "mkdocs.yml: the factcheck entry moved"
+        options = textwrap.indent(textwrap.dedent(plugin_options).strip(), "      ") + "\n"
+        (folder / "mkdocs.yml").write_text(config.replace(REPO_PLUGIN_ENTRY, REPO_PLUGIN_ENTRY + options),
+                                           encoding="utf-8")
+    return folder
 
 
 # Browser tests: Playwright driving Debian's Chromium, never a downloaded browser.

@@ -1,6 +1,7 @@
 """axe-core in a real browser: no serious or critical finding on our pages.
 
-Home, a claim, the scoreboard, a claimant, an expert and the methodology page,
+Home, a claim, the scoreboard, a claimant, an expert and the methodology page
+(and, of the site built with `page_size: 2`, page 2 of a claimant, an expert and a topic),
 each at desktop (1280 px) and phone (375 px) width, in the light and the dark
 (slate) scheme. axe-core comes from npm (package.json; `make browser-deps` runs
 `npm ci`) and is injected into the served page. No rule is disabled: the theme's
@@ -13,12 +14,14 @@ import json
 
 import pytest
 from conftest import REPO
-from test_browser import DESKTOP, PHONE, RepoSite, browse, repo_site, wait_for_scripts
+from test_browser import DESKTOP, PHONE, RepoSite, browse, paged_repo_site, repo_site, wait_for_scripts
 
 pytestmark = pytest.mark.slow
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["home", "claim", "scoreboard", "claimant", "expert", "methodology", "sources", "claimants", "about"]
+# Of the same site built with page_size 2 (test_browser.paged_repo_site).
+LATER_PAGES = ["claimants-page-2", "experts-page-2", "tags-page-2"]
 BLOCKING = {"serious", "critical"}
 
 RUN_AXE = """
@@ -44,10 +47,12 @@ def axe_script() -> str:
     return str(AXE)
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["desktop", "phone"])
-@pytest.mark.parametrize("name", PAGES)
-def test_no_serious_axe_violation(browser, site, axe_script, name, width, scheme):
+@pytest.fixture(scope="session")
+def paged(tmp_path_factory: pytest.TempPathFactory) -> RepoSite:
+    return paged_repo_site(tmp_path_factory)
+
+
+def assert_no_serious_violation(browser, site: RepoSite, axe_script: str, name: str, width: int, scheme: str) -> None:
     with browse(browser, site.url, width=width, height=900, scheme=scheme) as tab:
         page = tab.open(site.pages[name])
         wanted = "slate" if scheme == "dark" else "default"
@@ -57,3 +62,18 @@ def test_no_serious_axe_violation(browser, site, axe_script, name, width, scheme
         violations = page.evaluate(RUN_AXE)
     blocking = [v for v in violations if v["impact"] in BLOCKING]
     assert not blocking, f"{site.pages[name] or '/'} at {width}px, {scheme}:\n" + json.dumps(blocking, indent=1)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("name", PAGES)
+def test_no_serious_axe_violation(browser, site, axe_script, name, width, scheme):
+    assert_no_serious_violation(browser, site, axe_script, name, width, scheme)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("name", LATER_PAGES)
+def test_no_serious_axe_violation_on_a_later_page(browser, paged, axe_script, name, width, scheme):
+    """Page 2 of a claimant's, an expert's and a topic's list (page_size 2): the pager, twice."""
+    assert_no_serious_violation(browser, paged, axe_script, name, width, scheme)

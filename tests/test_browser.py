@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ENV, REPO, mkdocs, serve_folder
+from conftest import ENV, REPO, copy_repo_site, mkdocs, serve_folder
 
 pytestmark = pytest.mark.slow
 
@@ -84,6 +84,26 @@ def repo_site(tmp_path_factory: pytest.TempPathFactory) -> RepoSite:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> RepoSite:
     return repo_site(tmp_path_factory)
+
+
+def paged_repo_site(tmp_path_factory: pytest.TempPathFactory) -> RepoSite:
+    """The repository's site with `page_size: 2`, built once per session and served: ``pages``
+    names a later page of each kind of list (a claimant's, an expert's, a topic's, the claims list)."""
+    if "paged" not in _SHARED:
+        root = copy_repo_site(tmp_path_factory.mktemp("paged-repo-site") / "repo", "page_size: 2")
+        proc = mkdocs("build", "--strict", cwd=root, env=ENV, timeout=300)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        out = root / "site"
+        url, _stop = serve_folder(out)
+        pages = {}
+        for kind in ("claimants", "experts", "tags"):
+            later = sorted(out.glob(f"{kind}/*/page/2/index.html"))
+            assert later, f"no {kind} page has a page 2 at page_size 2"
+            pages[f"{kind}-page-2"] = later[0].parent.relative_to(out).as_posix() + "/"
+        pages["claims-page-2"] = "claims/page/2/"
+        data = json.loads((out / "claims.json").read_text(encoding="utf-8"))
+        _SHARED["paged"] = RepoSite(out, url, data, data["claims"][0], pages)
+    return _SHARED["paged"]
 
 
 @dataclass

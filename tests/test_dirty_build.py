@@ -102,3 +102,24 @@ def test_a_hand_written_page_at_the_checks_old_url_keeps_its_output(tmp_path: Pa
     page = (site.root / "site" / "claims" / "going-check" / "index.html").read_text(encoding="utf-8")
     assert "Hand-written note." in page
     assert "Walruses write" not in page
+
+
+def test_a_names_later_page_goes_when_the_check_on_it_does(tmp_path: Path) -> None:
+    """With page_size 1 the staying check's claimant, expert and tag (the going check's too) have
+    a page 2; once the going check is a draft, the dirty build is the clean one, without it."""
+    site = make_site_in(tmp_path, plugin_options="page_size: 1")
+    site.write_claim("staying.yml", claim_yaml())
+    site.write_claim("going-check.yml", claim_yaml(**{**GOING, "claimant": "DeepSeek", "tags": ["cost"],
+                                                      "quotes": [{"expert": "Gavin Baker", "text": "Gone words."}]}))
+    build(site)
+    later = ["claimants/deepseek/page/2/index.html", "experts/gavin-baker/page/2/index.html",
+             "tags/cost/page/2/index.html"]
+    assert all((site.root / "site" / path).is_file() for path in later)
+    site.write_claim("going-check.yml", claim_yaml(**{**GOING, "status": "draft"}))
+    build(site, "--dirty")
+    dirty = site_files(site.root / "site")
+    assert not set(later) & set(dirty) and "claimants/deepseek/index.html" in dirty
+    assert not (site.root / "site" / "claimants" / "deepseek" / "page").exists()  # no empty folder left
+    shutil.rmtree(site.root / "site")
+    build(site)
+    assert dirty == site_files(site.root / "site")

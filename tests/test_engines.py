@@ -1,7 +1,8 @@
 """The repo's site built three ways, checked the same way on each:
 
 MkDocs 1.6 with the plugin, ProperDocs with the plugin, and Zensical from the
-pages `factcheck generate` writes. Each build runs once per session, in a copy
+pages `factcheck generate` writes, with `page_size: 2` so that every kind of list
+has later pages. Each build runs once per session, in a copy
 of the site in a temp folder; the checks read what came out.
 """
 
@@ -11,7 +12,6 @@ import csv
 import io
 import json
 import re
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -20,26 +20,14 @@ from urllib.parse import unquote, urlsplit
 
 import feedparser
 import pytest
-from conftest import ENV, REPO
+from conftest import ENV, copy_repo_site
 
 pytestmark = pytest.mark.slow
 
 BIN = Path(sys.executable).parent
-SITE_PARTS = ("mkdocs.yml", "site_src", "claims", "overrides")
 ENGINES = ("mkdocs", "properdocs", "zensical")
-
-
-def copy_site(folder: Path) -> Path:
-    folder.mkdir(parents=True)
-    for part in SITE_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            # With whatever a local `factcheck generate` left in site_src and its list of them:
-            # the plugin and the generator both take those files as their own.
-            shutil.copytree(source, folder / part)
-        else:
-            shutil.copy2(source, folder / part)
-    return folder
+# Every kind of list in pages (the claims list, sources, a claimant, topics): each engine publishes them all.
+PAGE_SIZE = "page_size: 2"
 
 
 def run(command: list[str], cwd: Path) -> str:
@@ -54,10 +42,10 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("engines")
     out = {}
     for engine in ("mkdocs", "properdocs"):
-        site = copy_site(root / engine)
+        site = copy_repo_site(root / engine, PAGE_SIZE)
         run([str(BIN / engine), "build", "--strict", "-d", str(site / "site")], site)
         out[engine] = site / "site"
-    site = copy_site(root / "zensical")
+    site = copy_repo_site(root / "zensical", PAGE_SIZE)
     run([str(BIN / "factcheck"), "generate"], site)
     run([str(BIN / "zensical"), "build", "--strict"], site)
     out["zensical"] = site / "site"
@@ -182,6 +170,9 @@ def test_every_engine_publishes_the_same_urls(builds, export) -> None:
     pages = {engine: html_pages(site) for engine, site in builds.items()}
     assert pages["mkdocs"] == pages["properdocs"] == pages["zensical"]
     assert {f"claims/{c['id']}/" for c in export["claims"]} <= pages["zensical"]
+    # Later pages of the lists, a claimant's and a topic's included (page_size 2).
+    later = {url.split("/")[0] for url in pages["zensical"] if re.search(r"/page/\d+/$", url)}
+    assert {"claims", "sources", "claimants", "tags"} <= later, later
     for name in ("feed.xml", "claims.json", "claims.csv", "claims-index.json",
                  "assets/factcheck/factcheck.css", "assets/factcheck/factcheck.js"):
         assert all((site / name).is_file() for site in builds.values()), name

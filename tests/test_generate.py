@@ -172,3 +172,27 @@ def test_check_fails_until_generate_ran_on_the_current_claims(tmp_path: Path) ->
     site.write_claim("a.yml", claim_yaml(tags=["other"]))
     left = generate(tmp_path, "--check")
     assert left.returncode == 1 and "docs/tags/cost.md: left over" in left.stderr
+
+
+def test_writes_a_names_later_pages_and_removes_them_when_they_go(tmp_path: Path) -> None:
+    """A claimant's, expert's and tag's later pages (page_size) are pages like any other: written
+    under <name>/page/<n>.md with links that resolve from there, and removed, folder and all,
+    when the name no longer fills them."""
+    site = make_site_in(tmp_path, plugin_options="page_size: 2")
+    for number in range(3):
+        site.write_claim(f"c{number}.yml", claim_yaml(claim=f"Claim number {number}.", claim_date=None,
+                                                      published=f"2025-01-0{number + 1}"))
+    assert generate(tmp_path).returncode == 0
+    docs = tmp_path / "docs"
+    for name in ("claimants/deepseek", "experts/gavin-baker", "tags/cost"):
+        assert (docs / f"{name}.md").is_file() and not (docs / name / "page" / "3.md").exists()
+        page = (docs / name / "page" / "2.md").read_text(encoding="utf-8")
+        assert "(Page 2 of 2)" in page.split("---\n")[1] and "search:\n  exclude: true" in page, name
+        # Zensical resolves links from the source file's folder (claimants/deepseek/page/).
+        assert 'href="../../../claims/c0/"' in page and 'href="../" rel="prev"' in page, name
+    assert generate(tmp_path, "--check").returncode == 0
+    (tmp_path / "claims" / "c2.yml").unlink()
+    proc = generate(tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert not (docs / "claimants" / "deepseek").exists() and (docs / "claimants" / "deepseek.md").is_file()
+    assert "claimants/deepseek/page/2.md" not in (docs / ".factcheck-generated").read_text(encoding="utf-8")

@@ -3,7 +3,8 @@
 vnu.jar comes from npm (package.json; `make browser-deps` runs `npm ci`) and runs
 once per session, with Java, over every page of the repository's site and of a
 small site whose claim files are full of markup characters (quotes, angle
-brackets, ampersands), which must reach the reader as text.
+brackets, ampersands), which must reach the reader as text, and over the later
+pages of every list of the repository's site built with `page_size: 2`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 import pytest
 from conftest import REPO, claim_yaml, make_site_in
-from test_browser import RepoSite, repo_site
+from test_browser import RepoSite, paged_repo_site, repo_site
 
 pytestmark = pytest.mark.slow
 
@@ -78,15 +79,26 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _hostile_site(tmp_path_factory.mktemp("hostile"))
 
 
+@pytest.fixture(scope="session")
+def paged(tmp_path_factory: pytest.TempPathFactory) -> RepoSite:
+    return paged_repo_site(tmp_path_factory)
+
+
+def later_pages(paged: RepoSite) -> list[Path]:
+    """Every later page of every list of the site built with page_size 2."""
+    return sorted(paged.root.glob("**/page/*/index.html"))
+
+
 @pytest.fixture(scope="module")
-def vnu(site: RepoSite, hostile: Path) -> dict[Path, list[dict[str, Any]]]:
-    """Errors by file, for every page of both sites, from one run of the checker."""
+def vnu(site: RepoSite, hostile: Path, paged: RepoSite) -> dict[Path, list[dict[str, Any]]]:
+    """Errors by file, for every page of the repository's and the hostile site and the later
+    pages of the repository's site in pages of 2, from one run of the checker."""
     if not VNU.is_file():
         pytest.fail(f"{VNU.relative_to(REPO)} is missing: run `make browser-deps` (npm ci)")
     java = shutil.which("java")
     if not java:
         pytest.fail("java is missing: apt-get install default-jre-headless")
-    files = sorted(site.root.rglob("*.html")) + sorted(hostile.rglob("*.html"))
+    files = sorted(site.root.rglob("*.html")) + sorted(hostile.rglob("*.html")) + later_pages(paged)
     proc = subprocess.run([java, "-jar", str(VNU), "--format", "json", "--errors-only",
                            *map(str, files)], capture_output=True, text=True, timeout=300)
     report = json.loads(proc.stderr or proc.stdout)  # vnu writes its report to stderr
@@ -173,3 +185,14 @@ def test_table_of_contents_escapes_heading_text(outline):
     page = (outline / "sources" / "index.html").read_text(encoding="utf-8")
     assert not re.search(r"<img\b[^>]*\bonerror", page)
     assert "Press &lt;img src=x onerror=alert(2)&gt; &amp; Co" in page
+
+
+def test_later_pages_of_lists_are_valid_html(paged, vnu):
+    """Page 2 and on of the claims list, the sources, the corrections log and of a claimant's,
+    an expert's and a topic's list: the pager above and below, the page's place in words."""
+    files = later_pages(paged)
+    kinds = {file.relative_to(paged.root).parts[0] for file in files}
+    assert {"claims", "sources", "claimants", "experts", "tags"} <= kinds, kinds
+    failing = {file: vnu[file] for file in files if vnu[file]}
+    assert not failing, "\n".join(f"{file.relative_to(paged.root)}:\n{_describe(errors)}"
+                                  for file, errors in failing.items())

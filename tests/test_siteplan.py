@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import claim_yaml
-from mkdocs_factcheck.plan.siteplan import SettingsError, SitePlanner, settings_from
+from mkdocs_factcheck.plan.siteplan import SettingsError, SitePlan, SitePlanner, settings_from
 
 
 def planner_for(root: Path, keep_pages: bool = False, **options: object) -> SitePlanner:
@@ -45,6 +45,50 @@ def test_kept_pages_are_reused_until_their_claim_changes(tmp_path: Path) -> None
     claim.write_text(claim_yaml(summary="A different short answer."), encoding="utf-8")
     changed = planner.plan()
     assert "A different short answer." in changed.body(changed.pages["claims/cost.md"])
+
+
+def _name_pages(plan: SitePlan) -> dict[str, str]:
+    """Every claimant, expert and tag page's body, by source path."""
+    return {uri: plan.body(spec) for uri, spec in plan.pages.items()
+            if spec.template in ("claimant.html", "expert.html", "tag.html")}
+
+
+def test_kept_name_pages_are_the_pages_a_fresh_plan_makes(tmp_path: Path) -> None:
+    """Under serve a name's pages are reused while what each shows is unchanged: page 1 sums up
+    every check, a later page only its own part. After each edit, every one is what a new
+    planner renders."""
+    def write(number: int, **fields: object) -> None:
+        (tmp_path / "claims" / f"check-{number}.yml").write_text(claim_yaml(**{
+            "claim": f"Claim number {number}.", "claimant": "Page", "tags": ["page"], "claim_date": None,
+            "published": f"2025-01-{number + 1:02d}", **fields}), encoding="utf-8")
+
+    kept = planner_for(tmp_path, keep_pages=True, page_size=3)
+    for number in range(8):
+        write(number)
+    first = _name_pages(kept.plan())
+    assert {"claimants/page.md", "claimants/page/page/2.md", "claimants/page/page/3.md"} <= set(first)
+    rendered: list[str] = []
+    render = kept.renderer.page
+
+    def counted(template: str, *args: object, **context: object) -> str:
+        rendered.append(f"{template} {context.get('page')}")
+        return render(template, *args, **context)
+
+    kept.renderer.page = counted  # type: ignore[method-assign]
+    write(0, summary="A new short answer.")  # the oldest check: on page 3 only (and in page 1's sums)
+    # A verdict on page 3 changes, a newer check moves every row down and one goes; then two
+    # older checks add page 4 (to every page's pager, page 2's rows unchanged).
+    edits = [lambda: (write(1, verdict="true"), write(8), (tmp_path / "claims" / "check-4.yml").unlink()),
+             lambda: (write(9, published="2024-12-31"), write(10, published="2024-12-30"))]
+    for edit in [None, *edits]:
+        if edit is not None:
+            edit()
+        plan = kept.plan()
+        again = _name_pages(plan)
+        if edit is None:  # pages 2 of the claimant and the tag show none of check-0
+            assert sorted(line for line in rendered if line.startswith(("claimant", "tag"))) == [
+                "claimant.html 1", "claimant.html 3", "tag.html 1", "tag.html 3"]
+        assert again == _name_pages(planner_for(tmp_path, page_size=3).plan())
 
 
 def test_broken_claims_get_an_error_page_only_when_asked(tmp_path: Path) -> None:

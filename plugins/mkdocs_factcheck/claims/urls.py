@@ -15,31 +15,44 @@ def claim_src(claim_id: str) -> str:
     return f"claims/{claim_id}.md"
 
 
+def paged_src(first: str, number: int) -> str:
+    """Page ``number`` of a list whose first page is ``first``: page 1 is ``first`` itself, later
+    pages are ``page/<n>`` inside the folder of its URL (claims/index.md -> claims/page/2.md,
+    claimants/<slug>.md -> claimants/<slug>/page/2.md). A slug is one path segment, so a later
+    page is never another name's page: the claimant "Page" is claimants/page/, its page 2
+    claimants/page/page/2/."""
+    if number == 1:
+        return first
+    stem = first[: -len(".md")]
+    return f"{stem.removesuffix('/index')}/page/{number}.md"
+
+
 def claims_page_src(number: int) -> str:
     """Page 1 of the claims list is the claims index; later pages live under claims/page/."""
-    return CLAIMS_INDEX if number == 1 else f"claims/page/{number}.md"
+    return paged_src(CLAIMS_INDEX, number)
 
 
 def sources_page_src(number: int) -> str:
     """Page 1 of the sources list is the sources index; later pages live under sources/page/."""
-    return SOURCES_INDEX if number == 1 else f"sources/page/{number}.md"
+    return paged_src(SOURCES_INDEX, number)
 
 
-def claimant_src(slug: str) -> str:
-    return f"claimants/{slug}.md"
+def claimant_src(slug: str, number: int = 1) -> str:
+    """A claimant's page (``number``: of their list of checks, under claimants/<slug>/page/)."""
+    return paged_src(f"claimants/{slug}.md", number)
 
 
-def expert_src(slug: str) -> str:
-    return f"experts/{slug}.md"
+def expert_src(slug: str, number: int = 1) -> str:
+    return paged_src(f"experts/{slug}.md", number)
 
 
-def tag_src(slug: str) -> str:
-    return f"tags/{slug}.md"
+def tag_src(slug: str, number: int = 1) -> str:
+    return paged_src(f"tags/{slug}.md", number)
 
 
 def corrections_log_src(number: int) -> str:
     """Page 1 of the corrections log, later pages under corrections-log/page/."""
-    return CORRECTIONS_LOG if number == 1 else f"corrections-log/page/{number}.md"
+    return paged_src(CORRECTIONS_LOG, number)
 
 
 CLAIMS_INDEX = "claims/index.md"

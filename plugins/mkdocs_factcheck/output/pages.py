@@ -9,9 +9,10 @@ from __future__ import annotations
 import copy
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 import yaml
 
@@ -24,6 +25,7 @@ from .markup import inert_braces, plain_text
 from .render import Renderer
 
 WITHDRAWN_PAGE = "withdrawn.html"
+Row = TypeVar("Row")
 
 
 @dataclass
@@ -93,14 +95,14 @@ def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = DEFAULT_PA
     checked = f"{t['total_checked']}: {len(catalog.claims)}"
     specs = [
         PageSpec(urls.SCOREBOARD, "scoreboard.html", t["scoreboard"], checked, in_nav=True, searchable=False),
-        *_claims_pages(catalog, t["all_claims"], page_size, checked),
+        *_claims_pages(catalog, t, page_size, checked),
         PageSpec(urls.CLAIMANTS_INDEX, "claimants.html", t["claimants"], f"{t['claimants']}: {len(catalog.claimants)}",
                  in_nav=True, searchable=False),
         PageSpec(urls.EXPERTS_INDEX, "experts.html", t["experts_index"],
                  f"{t['experts_index']}: {len(catalog.experts)}", in_nav=True, searchable=False),
         PageSpec(urls.TAGS_INDEX, "tags.html", t["tags_index"], f"{t['tags_index']}: {len(catalog.tags)}",
                  in_nav=True, searchable=False),
-        *_sources_pages(catalog, t["sources_index"], page_size),
+        *_sources_pages(catalog, t, page_size),
     ]
     for claim in catalog.claims:
         rating = catalog.rating(claim)
@@ -121,77 +123,105 @@ def plan_pages(catalog: Catalog, renderer: Renderer, page_size: int = DEFAULT_PA
                               context={"claim": claim, "history": None},
                               meta={"hide": ["navigation", "toc"], "html_title": inert_braces(html.escape(
                                   f"{title} | {t['fact_check']} | {renderer.site.name}"))}))
-    specs += _log_pages(catalog, t["corrections_log"], page_size)
+    specs += _log_pages(catalog, t, page_size)
     for slug, entity in catalog.claimants.items():
-        specs.append(PageSpec(urls.claimant_src(slug), "claimant.html", entity.name,
-                              f"{entity.name}: {checked_count(len(entity.claims))}",
-                              context={"entity": entity}, meta=_LISTING_META))
+        specs += _name_pages(partial(urls.claimant_src, slug), "claimant.html", entity.name,
+                             f"{entity.name}: {checked_count(len(entity.claims))}", t, page_size,
+                             {"entity": entity}, "claims", entity.claims)
     for slug, expert in catalog.experts.items():
-        specs.append(PageSpec(urls.expert_src(slug), "expert.html", expert.name,
-                              f"{expert.name}: {t['quotes_by']} ({len(expert.quotes)})",
-                              context={"expert": expert}, meta=_LISTING_META))
+        specs += _name_pages(partial(urls.expert_src, slug), "expert.html", expert.name,
+                             f"{expert.name}: {t['quotes_by']} ({len(expert.quotes)})", t, page_size,
+                             {"expert": expert}, "quotes", expert.quotes)
     for slug, tag in catalog.tags.items():
-        specs.append(PageSpec(urls.tag_src(slug), "tag.html", tag.name,
-                              f"{tag.name}: {checked_count(len(tag.claims))}", context={"entity": tag},
-                              meta=_LISTING_META))
+        specs += _name_pages(partial(urls.tag_src, slug), "tag.html", tag.name,
+                             f"{tag.name}: {checked_count(len(tag.claims))}", t, page_size,
+                             {"entity": tag}, "claims", tag.claims)
     return {spec.src_uri: spec for spec in specs}
 
 
-def _claims_pages(catalog: Catalog, title: str, page_size: int, description: str) -> list[PageSpec]:
-    """The list of all claims, split into pages of page_size so no page grows with the archive."""
-    count = max(1, -(-len(catalog.claims) // page_size))
+def _split(rows: Sequence[Row], page_size: int,
+           src: Callable[[int], str]) -> list[tuple[int, list[str], Sequence[Row]]]:
+    """A list in pages of ``page_size`` rows, so no page grows with the archive: (number, every
+    page's source path, that page's rows) for each page; one page for an empty list."""
+    count = max(1, -(-len(rows) // page_size))
+    pages = [src(n) for n in range(1, count + 1)]
+    return [(n, pages, rows[(n - 1) * page_size : n * page_size]) for n in range(1, count + 1)]
+
+
+def page_title(title: str, number: int, count: int, t: dict[str, str]) -> str:
+    """A list's title on its page ``number`` of ``count``: the tab, a search result and a screen
+    reader's announcement tell the pages apart ("DeepSeek (Page 2 of 5)")."""
+    if number == 1:
+        return title
+    return f"{title} ({t['page_of'].replace('{page}', str(number)).replace('{pages}', str(count))})"
+
+
+def _claims_pages(catalog: Catalog, t: dict[str, str], page_size: int, description: str) -> list[PageSpec]:
+    """The list of all claims, in pages of page_size."""
     return [
-        PageSpec(urls.claims_page_src(n), "claims_index.html", title if n == 1 else f"{title} ({n}/{count})",
-                 description, in_nav=n == 1, searchable=False,
-                 context={"claims": catalog.claims[(n - 1) * page_size : n * page_size], "page": n,
-                          "pages": [urls.claims_page_src(i) for i in range(1, count + 1)]})
-        for n in range(1, count + 1)
+        PageSpec(pages[n - 1], "claims_index.html", page_title(t["all_claims"], n, len(pages), t), description,
+                 in_nav=n == 1, searchable=False, context={"claims": claims, "page": n, "pages": pages})
+        for n, pages, claims in _split(catalog.claims, page_size, urls.claims_page_src)
     ]
 
 
-def _log_pages(catalog: Catalog, title: str, page_size: int) -> list[PageSpec]:
+def _log_pages(catalog: Catalog, t: dict[str, str], page_size: int) -> list[PageSpec]:
     """The corrections log, newest first, in pages of page_size entries."""
-    count = max(1, -(-len(catalog.log) // page_size))
-    pages = [urls.corrections_log_src(n) for n in range(1, count + 1)]
+    title = t["corrections_log"]
     return [
-        PageSpec(pages[n - 1], "corrections_log.html", title if n == 1 else f"{title} ({n}/{count})",
+        PageSpec(pages[n - 1], "corrections_log.html", page_title(title, n, len(pages), t),
                  f"{title}: {len(catalog.log)}", searchable=False,
-                 context={"entries": catalog.log[(n - 1) * page_size : n * page_size], "page": n, "pages": pages})
-        for n in range(1, count + 1)
+                 context={"entries": entries, "page": n, "pages": pages})
+        for n, pages, entries in _split(catalog.log, page_size, urls.corrections_log_src)
     ]
 
 
-def _sources_pages(catalog: Catalog, title: str, page_size: int) -> list[PageSpec]:
+def _sources_pages(catalog: Catalog, t: dict[str, str], page_size: int) -> list[PageSpec]:
     """Every cited source, by publisher, in pages of page_size sources: one page for all
     would grow with the archive (tens of MiB of HTML at 10,000 claims)."""
+    title = t["sources_index"]
     cited = [(publisher, source) for publisher, sources in catalog.sources.items() for source in sources]
-    count = max(1, -(-len(cited) // page_size))
-    pages = [urls.sources_page_src(n) for n in range(1, count + 1)]
     specs = []
-    for n in range(1, count + 1):
-        first = (n - 1) * page_size
+    for n, pages, rows in _split(cited, page_size, urls.sources_page_src):
         sections: dict[str, list[CitedSource]] = {}
-        for publisher, source in cited[first : first + page_size]:
+        for publisher, source in rows:
             sections.setdefault(publisher, []).append(source)
-        specs.append(PageSpec(pages[n - 1], "sources.html", title if n == 1 else f"{title} ({n}/{count})",
+        specs.append(PageSpec(pages[n - 1], "sources.html", page_title(title, n, len(pages), t),
                               f"{title}: {len(cited)}", in_nav=n == 1, searchable=False,
-                              context={"sections": sections, "first": first, "page": n, "pages": pages}))
+                              context={"sections": sections, "first": (n - 1) * page_size, "page": n,
+                                       "pages": pages}))
     return specs
+
+
+def _name_pages(src: Callable[[int], str], template: str, name: str, description: str, t: dict[str, str],
+                page_size: int, context: dict[str, Any], key: str, rows: Sequence[Any]) -> list[PageSpec]:
+    """A claimant's, expert's or tag's page, its list (``rows``, given to the template as
+    ``key``) in pages of page_size. Page 1 keeps its URL and its summary (the template shows it
+    there only); later pages repeat the name, and stay out of the search index as the other
+    lists do (page 1 is the name's entry)."""
+    return [
+        PageSpec(pages[n - 1], template, page_title(name, n, len(pages), t), description, searchable=n == 1,
+                 context={**context, key: part, "page": n, "pages": pages}, meta=_LISTING_META)
+        for n, pages, part in _split(rows, page_size, src)
+    ]
 
 
 def listing_inputs(catalog: Catalog, spec: PageSpec, claim_json: Callable[[Claim], str]) -> str:
     """Everything of the catalog that a claimant, tag or expert page reads, as text, like
     ``claim_page_inputs`` (``claim_json``: a claim's JSON); "" for the other pages, which read
-    the whole catalog."""
+    the whole catalog. Page 1 sums up every check of the name (its tally, its dates); a later
+    page shows only its own part of the list, and where it is among the pages."""
     entity = spec.context.get("entity") or spec.context.get("expert")
     if entity is None:
         return ""
+    page, count = spec.context["page"], len(spec.context["pages"])
     if isinstance(entity, Expert):
-        claims = [claim for claim, _ in entity.quotes]
-        extra = repr((entity.roles, [claim.quotes.index(quote) for claim, quote in entity.quotes]))
+        quotes = entity.quotes if page == 1 else spec.context["quotes"]
+        claims = [claim for claim, _ in quotes]
+        extra = repr((entity.roles, [claim.quotes.index(quote) for claim, quote in quotes]))
     else:
-        claims, extra = entity.claims, ""
-    return "\x00".join([spec.template, entity.name, entity.slug, extra, repr(entity.person),
+        claims, extra = entity.claims if page == 1 else spec.context["claims"], ""
+    return "\x00".join([spec.template, entity.name, entity.slug, extra, repr(entity.person), f"{page}/{count}",
                         *(claim_json(claim) + " " + catalog.claimant_of[claim.id] + " "
                           + catalog.shown("claimant", claim.claimant) for claim in claims)])
 
