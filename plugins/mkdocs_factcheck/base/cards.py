@@ -214,6 +214,11 @@ class CardMaker:
         if pool is not None:
             self._early = (pool, count)
 
+    @property
+    def ahead(self) -> int:
+        """How many card processes were started ahead and wait for their cards."""
+        return self._early[1] if self._early is not None else 0
+
     def close(self) -> None:
         """End processes forked ahead that no job took (a build that failed before its cards)."""
         if self._early is not None:

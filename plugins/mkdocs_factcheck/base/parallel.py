@@ -52,11 +52,12 @@ def cpus() -> int:
     return os.cpu_count() or 1
 
 
-def worker_count(option: int | None, items: int) -> int:
+def worker_count(option: int | None, items: int, busy: int = 0) -> int:
     """How many processes to use for ``items`` items: ``option`` as the site set it
-    (None: auto, one per usable CPU when there are enough items to pay for them)."""
+    (None: auto, one per usable CPU not ``busy`` with other work, when there are enough
+    items to pay for them)."""
     if option is None:
-        option = cpus() if items >= PARALLEL_FROM else 1
+        option = cpus() - busy if items >= PARALLEL_FROM else 1
     return max(1, min(option, items))
 
 

@@ -129,16 +129,16 @@ class Renderer:
             cached = self._claim_html[key] = self._render_markdown(claim)
         return cached
 
-    def render_markdown(self, claims: Sequence[Claim], workers: int | None = None) -> None:
+    def render_markdown(self, claims: Sequence[Claim], workers: int | None = None, *, busy: int = 0) -> None:
         """Render the Markdown of the claims not rendered yet, in worker processes when there
-        are enough of them (``parallel``); ``claim_html`` then finds them done."""
+        are enough of them and CPUs not ``busy`` (``parallel``); ``claim_html`` then finds them done."""
         todo: dict[str, Claim] = {}
         for claim in claims:
             key = _fingerprint(claim)
             if key not in self._claim_html:
                 todo.setdefault(key, claim)
         made = parallel.pmap(self._render_markdown, list(todo.values()),
-                             parallel.worker_count(workers, len(todo)), "claims' Markdown rendered")
+                             parallel.worker_count(workers, len(todo), busy), "claims' Markdown rendered")
         self._claim_html.update(zip(todo, made, strict=True))
         self.markdown_renders += len(todo)
 

@@ -580,7 +580,9 @@ class SitePlanner:
                                 names=claim_set.names)
         shown = [*catalog.claims, *catalog.withdrawn]
         self.renderer.forget_except(shown)
-        self.renderer.render_markdown(shown, s.workers)
+        # Beside the card processes started ahead, not on their CPUs: a pool forked from this
+        # process now would also hold a copy of every claim (about 300 MiB at 10,000 claims).
+        self.renderer.render_markdown(shown, s.workers, busy=self.card_maker.ahead)
         paths = {claim.id: (s.config_dir / claim.path).resolve() for claim in shown}
         record = claim_set.record
         histories = claim_histories(s.claims_dir, s.site.repo_url, s.scale, git_log=record.log if record else None,
