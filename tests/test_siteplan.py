@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import claim_yaml
+from mkdocs_factcheck.claims import urls
 from mkdocs_factcheck.plan.siteplan import SettingsError, SitePlan, SitePlanner, settings_from
 
 
@@ -111,3 +112,25 @@ def test_bad_options_are_named_with_the_fix(tmp_path: Path, options: dict, messa
     with pytest.raises(SettingsError) as caught:
         planner_for(tmp_path, **options)
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_every_pages_footer_is_the_one_rendered_for_it(tmp_path: Path, directory_urls: bool) -> None:
+    """The footer is rendered once for each set of links it makes (renderer.footer): on every page
+    it is the footer rendered for that page alone, with docs-page, e-mail and URL targets."""
+    (tmp_path / "claims").mkdir()
+    for n in range(4):
+        (tmp_path / "claims" / f"claim-{n}.yml").write_text(claim_yaml(claimant=f"Claimant {n % 2}"), encoding="utf-8")
+    options = {"about": "about.md", "contact": "team@example.org", "methodology": "https://example.org/how",
+               "report_error": "https://example.org/report"}
+    settings = settings_from(options, config_dir=tmp_path, docs_dir="docs", site_name="Desk",
+                             site_url="https://checks.example.org/", use_directory_urls=directory_urls)
+    plan = SitePlanner(settings).plan()
+    renderer = plan.renderer
+    pages = [plan.url(uri) for uri in plan.pages] + ["", "about/", "a/b/c/", "about.html"]
+    assert len(pages) > 12
+    template = renderer.env.get_template("site_footer.html")
+    for here in pages:
+        links = urls.Links(here, directory_urls, renderer.site.url)
+        assert renderer.footer(here) == template.render(links=links), here
+    assert len(renderer._footers) < len(pages)  # shared: sibling claim pages make the same links

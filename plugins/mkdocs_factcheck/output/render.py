@@ -118,6 +118,7 @@ class Renderer:
         self.card_fonts: tuple[str, ...] = (*cards.bundled_fonts(), *card_fonts)
         self._markdown = MarkdownRenderer()
         self._claim_html: dict[str, ClaimHtml] = {}
+        self._footers: dict[tuple[str, ...], str] = {}  # the footer by the links it makes
         self.markdown_renders = 0  # for tests of the cache
 
     def claim_html(self, claim: Claim) -> ClaimHtml:
@@ -192,7 +193,18 @@ class Renderer:
     def footer(self, here: str) -> str:
         """The site's identity for every page's footer."""
         links = urls.Links(here, self.site.use_directory_urls, self.site.url)
-        return self.env.get_template("site_footer.html").render(links=links)
+        template = self.env.get_template("site_footer.html")
+        if Path(template.filename or "").parent != TEMPLATES:  # a site's own footer: rendered for each page
+            return template.render(links=links)
+        # Ours depends on the page only through the links it makes, the same from every claim
+        # page (siblings): one render for each set of links.
+        key = (*(links.to(src) for src in (urls.CLAIMS_INDEX, urls.SCOREBOARD, urls.CORRECTIONS_LOG)),
+               *(self.target(links, target) for _, target in self.site.identity()),
+               self.target(links, self.site.report_error) if self.site.report_error else "")
+        found = self._footers.get(key)
+        if found is None:
+            found = self._footers[key] = template.render(links=links)
+        return found
 
     def policies(self, links: urls.Links) -> dict[str, str]:
         """The organisation's pages as absolute URLs, by identity key (for ClaimReview)."""
