@@ -107,9 +107,11 @@ class Renderer:
         # Search indexes the claim, verdict, short answer, analysis and sources; the rest
         # (quotes, related checks, corrections) is opt-in (README).
         search_skip = Markup("") if search_full_text else Markup(" data-search-exclude")
-        self.env.globals.update(t=strings, scale=scale, site=site, urls=urls, search_skip=search_skip,
-                                page_size=page_size, href=self.target, ranking=scoreboard.ranking,
-                                months=scoreboard.months, verdicts_in=scoreboard.verdicts_in,
+        self._once: dict[tuple[Any, ...], Markup] = {}  # template blocks by key (_render_once)
+        self.env.globals.update(once=self._render_once, t=strings, scale=scale, site=site, urls=urls,
+                                search_skip=search_skip, page_size=page_size, href=self.target,
+                                ranking=scoreboard.ranking, months=scoreboard.months,
+                                verdicts_in=scoreboard.verdicts_in,
                                 month_name=lambda day: _month(day, site.language),
                                 counted=lambda key, count: strings_mod.counted(strings, key, count, site.language),
                                 chart_floor=CHART_FLOOR)
@@ -120,6 +122,14 @@ class Renderer:
         self._claim_html: dict[str, ClaimHtml] = {}
         self._footers: dict[tuple[str, ...], str] = {}  # the footer by the links it makes
         self.markdown_renders = 0  # for tests of the cache
+
+    def _render_once(self, *key: Any, caller: Any) -> Markup:
+        """A template's ``{% call once(key...) %}...{% endcall %}``: the block rendered the first
+        time, then the same HTML for the same key (a verdict's badge, a date: thousands a build)."""
+        found = self._once.get(key)
+        if found is None:
+            found = self._once[key] = Markup(caller())
+        return found
 
     def claim_html(self, claim: Claim) -> ClaimHtml:
         """Markdown fields of a claim, rendered once per distinct content."""
