@@ -5,7 +5,7 @@ Material's search worker builds a Lunr index in the reader's browser from every 
 ``search_index.json`` at the first search: it tokenizes each entry's text, keeps the position
 of every token (to highlight the matches) and files each distinct term of each entry. The
 analyses are most of that text (600 words a check on the benchmark's desk corpus, where they
-were 80 % of the index). A term is found in an entry whether it occurs there once or seven
+were 78 % of the index's bytes). A term is found in an entry whether it occurs there once or seven
 times, so an analysis entry keeps as text its first block, the paragraph (or list) material
 shows as the result's teaser, and the rest goes into an entry field of its own, ``words``:
 every token of the rest that the first block does not have, once, in the order they first
@@ -17,8 +17,8 @@ What a search finds is unchanged: every entry holds the same terms as before, in
 so a word of one analysis alone still finds that analysis, and terms required by a query
 (``+word``, ``"two words"``) match the same entries. Only the ranking sees fewer occurrences.
 Entries a site's configuration makes unsafe to rewrite are left as they are: a ``separator``
-that is not a regular expression Python reads the same way, or one that does not split at a
-space, or a site field already named ``words``.
+Python's ``re`` cannot compile (JavaScript's Unicode property classes, say) or that does not split
+at a space, or a site field already named ``words``.
 
 Takes material's search index (its ``entries`` and ``config``) and the locations of the claim
 pages' analyses; gives the compact entries, in the same order. Both ways of indexing a claim
