@@ -23,6 +23,9 @@ pytestmark = pytest.mark.slow
 
 sys.path.insert(0, str(REPO / "bench"))
 GENERATED_CHECKS = 200
+# A word the generated corpus does not have, written at the end of one analysis (far past its
+# first block, which is all the search index keeps of it as text: searchindex.py).
+UNIQUE_WORD, UNIQUE_AT = "quillwort", GENERATED_CHECKS // 3
 
 
 @pytest.fixture(scope="module")
@@ -32,12 +35,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> RepoSite:
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A generated site of GENERATED_CHECKS checks, built and served; its base URL."""
+    """A generated site of GENERATED_CHECKS checks, built and served; its base URL. The
+    analysis of claim UNIQUE_AT ends with a paragraph holding UNIQUE_WORD."""
     from corpus import make_claims
     from sites import write_ours
 
     root = tmp_path_factory.mktemp("generated")
-    config = write_ours(root, make_claims(GENERATED_CHECKS))
+    claims = make_claims(GENERATED_CHECKS)
+    assert not any(UNIQUE_WORD in claim.analysis.lower() for claim in claims)
+    claims[UNIQUE_AT].analysis += f"\n\nOne more note: the {UNIQUE_WORD.capitalize()} report, read last."
+    config = write_ours(root, claims)
     out = root / "site"
     proc = mkdocs("build", "-q", "-f", str(config), "--site-dir", str(out), cwd=root, env=ENV, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -195,8 +202,8 @@ def _word_in_one_analysis(site: RepoSite) -> tuple[str, str]:
     def words(text: str) -> set[str]:
         return {w.lower() for w in re.findall(r"[A-Za-z]{8,}", text)}
     where: dict[str, set[str]] = {}
-    for doc in index["docs"]:
-        for word in words(doc["title"] + " " + doc["text"]):
+    for doc in index["docs"]:  # an analysis's words after its first block: searchindex.py
+        for word in words(" ".join(doc.get(field, "") for field in ("title", "text", "words"))):
             where.setdefault(word, set()).add(doc["location"])
     for claim in sorted(site.data["claims"], key=lambda c: c["id"]):
         for word in sorted(words(claim["analysis"])):
@@ -227,25 +234,54 @@ def test_a_word_only_in_analyses_is_found_on_a_generated_site(browser: Any, gene
     """On the generated site, whose claim pages' index entries are made from their data
     (searchview.py): a word that only analyses have (its corpus has no word of one analysis
     alone) is found through the search box, in analyses."""
-    import urllib.request
-
-    with urllib.request.urlopen(f"{generated}search/search_index.json") as response:
-        docs = json.loads(response.read())["docs"]
+    docs = _index_docs(generated)
     where: dict[str, set[str]] = {}
     for doc in docs:
-        for word in re.findall(r"[A-Za-z]{8,}", doc["title"] + " " + doc["text"]):
+        for word in re.findall(r"[A-Za-z]{8,}", " ".join(doc.get(field, "") for field in ("title", "text", "words"))):
             where.setdefault(word.lower(), set()).add(doc["location"])
     word = min((w for w, places in where.items() if all(p.endswith("#analysis") for p in places)),
                key=lambda w: (len(where[w]), w))
-    with browse(browser, generated) as tab:
-        page = tab.open(sorted(where[word])[0].split("#")[0])
+    hrefs, _ = _search(browser, generated, sorted(where[word])[0].split("#")[0], word)
+    assert any(href.endswith("#analysis") for href in hrefs), (word, hrefs)
+
+
+def test_a_word_at_the_end_of_one_analysis_is_found_among_hundreds(browser: Any, generated: str) -> None:
+    """Issue 24: the index keeps an analysis's first block as text and the rest as its distinct
+    words (searchindex.py); a word of one analysis alone, written last, is found through the
+    search box, and the result shows that analysis's first block, not a list of words."""
+    docs = _index_docs(generated)
+    holding = [doc for doc in docs if UNIQUE_WORD in (doc["title"] + doc["text"] + doc.get("words", "")).lower()]
+    assert len(holding) == 1 and holding[0]["location"].endswith("#analysis"), holding
+    analysis = holding[0]
+    assert UNIQUE_WORD.capitalize() in analysis["words"].split() and UNIQUE_WORD not in analysis["text"].lower()
+    first_block = " ".join(re.sub(r"<[^>]*>", " ", analysis["text"]).split())
+    hrefs, teasers = _search(browser, generated, "", UNIQUE_WORD)
+    claim_page = analysis["location"].split("#")[0]
+    assert hrefs and all(claim_page in href for href in hrefs), hrefs
+    shown = [" ".join(t.split()) for href, t in zip(hrefs, teasers, strict=True) if href.endswith("#analysis")]
+    assert shown and first_block[:60] in shown[0], (first_block, shown)
+
+
+def _index_docs(base: str) -> list[dict[str, Any]]:
+    import urllib.request
+
+    with urllib.request.urlopen(f"{base}search/search_index.json") as response:
+        docs: list[dict[str, Any]] = json.loads(response.read())["docs"]
+    return docs
+
+
+def _search(browser: Any, base: str, path: str, word: str) -> tuple[list[str], list[str]]:
+    """``word`` typed into the search box on ``path``: the results' links and their texts."""
+    with browse(browser, base) as tab:
+        page = tab.open(path)
         page.locator(".md-search__input").click()
         page.keyboard.type(word)
         hits = page.locator(".md-search-result__link")
         hits.first.wait_for(timeout=15000)
-        hrefs = hits.evaluate_all("els => els.map(a => a.getAttribute('href'))")
-        assert any(href.endswith("#analysis") for href in hrefs), (word, hrefs)
+        hrefs = hits.evaluate_all("els => els.map(a => new URL(a.href).pathname + new URL(a.href).hash)")
+        teasers = hits.evaluate_all("els => els.map(a => a.innerText)")
         assert tab.errors == []
+        return hrefs, teasers
 
 
 def _first_load_bytes(browser: Any, base: str, path: str) -> tuple[int, list[str]]:

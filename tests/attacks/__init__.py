@@ -426,7 +426,7 @@ def audit_search_index(text: str) -> list[str]:
         where = f"search entry {doc.get('location')!r}"
         if url_scheme(doc.get("location", "")):
             problems.append(f"{where}: location with a scheme")
-        for key in ("title", "text"):
+        for key in ("title", "text", "words"):  # words: an analysis after its first block (never shown)
             problems.extend(audit_fragment(doc.get(key) or "", f"{where} {key}"))
     return problems
 

@@ -7,9 +7,10 @@ priority explicitly, with the reason beside it, so the order of ``plugins:`` in 
 site's ``mkdocs.yml`` does not matter (MkDocs runs higher priorities first; default 0).
 The MkDocs-facing helpers sit beside this module: generated pages as MkDocs pages
 (``mkdocs_page``), dirty rebuilds (``rebuilds``), the search plugin's view of a page
-(``searchview``), the share-card head tags (``share_tags``), page bodies spooled to disk
-(``spool``), listing stubs (``stubs``), the theme's compiled templates (``theme_cache``)
-and the ``serve`` Host check (``hostguard``).
+(``searchview``) and its compact entries of claim pages (``searchindex``), the share-card
+head tags (``share_tags``), page bodies spooled to disk (``spool``), listing stubs
+(``stubs``), the theme's compiled templates (``theme_cache``) and the ``serve`` Host check
+(``hostguard``).
 
 May import: ``base``, ``claims``, ``output``, ``plan``, and MkDocs. The only package
 that imports MkDocs' build machinery (``project`` uses its YAML loader alone).
@@ -60,8 +61,9 @@ from ..plan.unwritten import TO_WRITE, unwritten_note
 from . import share_tags
 from .hostguard import HostGuard
 from .mkdocs_page import attach_generated_page
-from .rebuilds import DirtyRebuilds, OwnedOutputs, quiet_dirty_warning, search_plugin
-from .searchview import SearchViews
+from .rebuilds import DirtyRebuilds, OwnedOutputs, quiet_dirty_warning, search_index, search_plugin
+from .searchindex import compact_index
+from .searchview import CLAIM_TEMPLATE, SearchViews
 from .shell import ShellPages
 from .spool import Packed, Spool
 from .stubs import StubFolder
@@ -126,6 +128,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._ours: set[str] = set()  # src_uri of the files factcheck adds (pages, feed, exports)
         self._search: Any = None  # material's search plugin, whose index dirty rebuilds keep whole
         self._search_views: SearchViews | None = None  # what of each page material's search parses
+        # The search entries of claim pages' analyses (kept across `serve --dirty` rebuilds,
+        # whose index keeps the entries of pages not rebuilt): made compact (searchindex.py).
+        self._analyses: set[str] = set()
         self._given = ""  # the body on_page_content gave the page being read, to see if a plugin changed it
         self._rewritten: set[str] = set()  # our pages whose body another plugin changed
         self._compiled = MemoryBytecodeCache()  # the theme's templates, compiled once per `serve`
@@ -403,6 +408,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         if self._rebuilds is not None:
             self._rebuilds.before_indexing(self._search)
         spec = self._plan.pages.get(page.file.src_uri) if self._plan is not None else None
+        if spec is not None and spec.template == CLAIM_TEMPLATE:
+            self._analyses.add(f"{page.url}#analysis")
         if spec is not None and page.content and self._search_views is not None:
             searchable = self._search_views.view(spec, page.content,
                                                  rewritten=page.file.src_uri in self._rewritten)
@@ -445,11 +452,15 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
 
     on_post_page = CombinedEvent(_post_page_head, _post_page_release)
 
-    # Before material's search (0) writes its index: under `serve --dirty`, every page's entries.
+    # Before material's search (0) writes its index: under `serve --dirty`, every page's
+    # entries; then the claim pages' analyses made compact.
     @event_priority(10)
     def _search_index_whole(self, *, config: MkDocsConfig) -> None:
         if self._rebuilds is not None:
             self._rebuilds.complete_index(self._search)
+        index = search_index(self._search)
+        if index is not None:
+            compact_index(index, self._analyses)
 
     def _post_build(self, *, config: MkDocsConfig) -> None:
         self._end_bodies()

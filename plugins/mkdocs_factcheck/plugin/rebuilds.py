@@ -150,18 +150,18 @@ class DirtyRebuilds:
     # Material's search: the entries one page adds, and the whole index before it is written.
 
     def before_indexing(self, search: Any) -> None:
-        index = _search_index(search)
+        index = search_index(search)
         self._mark = len(index.entries) if index is not None else 0
 
     def after_indexing(self, search: Any, page: Page) -> None:
-        index = _search_index(search)
+        index = search_index(search)
         if index is not None:
             self._entries[page.file.src_uri] = index.entries[self._mark:]
 
     def complete_index(self, search: Any) -> None:
         """Give material's search every page's entries (the kept ones of pages not rebuilt),
         in page order, instead of its patch of the previous index."""
-        index = _search_index(search)
+        index = search_index(search)
         if index is not None:
             index.entries = [entry for uri in self._order for entry in self._entries.get(uri, [])]
             search.search_index_prev = None
@@ -175,7 +175,7 @@ class DirtyRebuilds:
         self._outputs |= self._pending[1]
 
 
-def _search_index(search: Any) -> Any:
+def search_index(search: Any) -> Any:
     """Material's search index, when ``search`` is material's search plugin and enabled."""
     index = getattr(search, "search_index", None)
     if index is None or not isinstance(getattr(index, "entries", None), list):
