@@ -151,7 +151,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         # Keep the planner (parsed files, rendered Markdown, pages) across serve rebuilds
         # unless a setting it depends on changed.
         if self._planner is None or self._planner.settings != settings:
-            self._planner = SitePlanner(settings, keep_pages=self._command == "serve")
+            serving = self._command == "serve"
+            self._planner = SitePlanner(settings, keep_pages=serving, keep_bodies=not serving)
         # Claims are checked here: MkDocs empties site_dir after this hook, so a build that
         # fails on a bad claim leaves the last good site as it was.
         try:
@@ -463,6 +464,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
                     log.info(str(warning))
             self._card_job = None
         if self._planner is not None:
+            made = self._planner.bodies_made()
+            if made is not None:
+                log.debug(f"page bodies: {made[0]} rendered, {made[1]} from the last build's")
             self._planner.save_cache()
         if self._owned is not None:
             self._owned.save()
@@ -474,6 +478,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._end_bodies()
+        if self._planner is not None:
+            self._planner.drop_bodies()
         self._shell = None
         if self._card_job is not None:
             self._card_job.wait()  # no thread left writing into site_dir
