@@ -101,6 +101,7 @@ def test_a_warm_build_renders_nothing_and_shows_the_same(tmp_path: Path) -> None
     assert warm.bodies == cold.bodies == build(tmp_path, keep=False).bodies
 
 
+@pytest.mark.slow
 def test_workers_keep_and_reuse_bodies_as_one_process_does(tmp_path: Path) -> None:
     write_site(tmp_path)
     reference = build(tmp_path, keep=False).bodies
@@ -165,6 +166,7 @@ EDITS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", EDITS)
 def test_a_warm_build_after_an_edit_shows_what_a_cold_build_shows(tmp_path: Path, name: str) -> None:
     edit = EDITS[name]
@@ -182,6 +184,7 @@ def test_a_warm_build_after_an_edit_shows_what_a_cold_build_shows(tmp_path: Path
         assert warm.reused > 0, "what the edit does not concern is not rendered again"
 
 
+@pytest.mark.slow
 def test_an_override_edited_in_place_is_seen_by_its_content(tmp_path: Path) -> None:
     """Same size, same file time: the templates' fingerprint reads the templates themselves."""
     write_site(tmp_path)
@@ -197,6 +200,7 @@ def test_an_override_edited_in_place_is_seen_by_its_content(tmp_path: Path) -> N
     assert warm.bodies == build(tmp_path, keep=False, site=site).bodies
 
 
+@pytest.mark.slow
 def test_an_overriding_site_keys_every_page_on_the_whole_catalog(tmp_path: Path) -> None:
     """An override may read anything of the catalog: an edit renders every page again."""
     write_site(tmp_path)
@@ -209,6 +213,7 @@ def test_an_overriding_site_keys_every_page_on_the_whole_catalog(tmp_path: Path)
     assert warm.bodies == build(tmp_path, keep=False, site=site).bodies
 
 
+@pytest.mark.slow
 def test_bodies_of_another_plugin_version_or_library_are_not_reused(tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     write_site(tmp_path)
@@ -222,6 +227,7 @@ def test_bodies_of_another_plugin_version_or_library_are_not_reused(tmp_path: Pa
     assert build(tmp_path).rendered == pages
 
 
+@pytest.mark.slow
 def test_a_change_in_git_history_alone_renders_the_page_again(tmp_path: Path) -> None:
     """The verdict history comes from git, not the claim file: rewriting when the verdict changed
     (the file as it is) changes the page."""
@@ -252,8 +258,8 @@ def _corrupt(path: Path, offset: int) -> None:
     path.write_bytes(bytes(data))
 
 
-@pytest.mark.parametrize("damage", ["truncated", "cut to its header", "an index byte", "the trailer",
-                                    "empty", "not ours", "a folder"])
+@pytest.mark.parametrize("damage", ["truncated", *(pytest.param(damage, marks=pytest.mark.slow) for damage in (
+    "cut to its header", "an index byte", "the trailer", "empty", "not ours", "a folder"))])
 def test_a_damaged_bodies_file_is_ignored_and_rewritten(tmp_path: Path, damage: str) -> None:
     write_site(tmp_path)
     pages = len(build(tmp_path).bodies)
@@ -311,6 +317,19 @@ def test_an_unchanged_build_leaves_the_file_as_it_was(tmp_path: Path) -> None:
     assert [p.name for p in path.parent.iterdir() if p.name.startswith(".bodies-")] == []
 
 
+def test_the_new_file_of_a_killed_build_is_removed_by_a_later_one(tmp_path: Path) -> None:
+    write_site(tmp_path)
+    build(tmp_path)
+    folder = (tmp_path / BODIES).parent
+    killed, running = folder / ".bodies-killed", folder / ".bodies-running"
+    for path in (killed, running):
+        path.write_bytes(b"half a file")
+    old = killed.stat().st_mtime - disk_cache.STALE_SECONDS - 60
+    os.utime(killed, (old, old))
+    build(tmp_path)
+    assert not killed.exists() and running.exists()
+
+
 def test_no_bodies_are_kept_through_a_symbolic_link(tmp_path: Path) -> None:
     """A link committed at .cache/plugin/factcheck would have the build write elsewhere."""
     write_site(tmp_path)
@@ -353,6 +372,7 @@ print(json.dumps({uri: plan._reuse_key(spec, plan.url(uri)) for uri, spec in pla
 """
 
 
+@pytest.mark.slow
 def test_keys_are_the_same_in_every_process(tmp_path: Path) -> None:
     """Each build is a new process, with its own string hashing (set order): keys must not depend on it."""
     write_site(tmp_path)

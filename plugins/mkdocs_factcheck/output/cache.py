@@ -26,6 +26,7 @@ import os
 import struct
 import sys
 import tempfile
+import time
 import zlib
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -176,6 +177,7 @@ class BodyStore:
         try:
             if self._new_fd >= 0 or set(self._new) != set(self._old):
                 self._write_new()
+            _sweep(self.path.parent)
         except OSError:
             pass
         finally:
@@ -224,6 +226,17 @@ class BodyStore:
         self._new_fd = -1
         os.replace(self._temporary, self.path)
         self._temporary = ""
+
+
+STALE_SECONDS = 3600  # a new bodies file older than this was left by a build that was killed
+
+
+def _sweep(folder: Path) -> None:
+    """Remove the new files of killed builds (never one a build still running is writing)."""
+    for path in folder.glob(".bodies-*"):
+        with contextlib.suppress(OSError):
+            if time.time() - path.lstat().st_mtime > STALE_SECONDS:
+                path.unlink()
 
 
 def _write(fd: int, data: bytes, offset: int) -> int:

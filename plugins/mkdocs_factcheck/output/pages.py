@@ -24,6 +24,7 @@ from ..base.strings import counted
 from ..claims import urls
 from ..claims.catalog import Catalog, CitedSource, Expert
 from ..claims.model import Claim
+from ..claims.people import Names
 from ..claims.slugs import name_key
 from .markup import inert_braces, plain_text
 from .render import Renderer
@@ -190,15 +191,16 @@ def claim_text(claim: Claim) -> str:
     return "\x00".join([claim.id, claim.path, repr((claim.published_at, claim.updated_at)), claim.model_dump_json()])
 
 
-def _listed(catalog: Catalog, claim: Claim, claim_key: Callable[[Claim], str]) -> str:
-    """What a list of checks shows of one (its fields, its claimant's page and name as shown)."""
+def listed_text(catalog: Catalog, claim: Claim, claim_key: Callable[[Claim], str] = claim_text) -> str:
+    """What a list of checks shows of one, as text: the claim (``claim_key``: its
+    ``claim_text``, or a digest of it), its claimant's page and name as shown."""
     return claim_key(claim) + " " + catalog.claimant_of[claim.id] + " " + catalog.shown("claimant", claim.claimant)
 
 
-def listing_inputs(catalog: Catalog, spec: PageSpec, claim_key: Callable[[Claim], str] = claim_text) -> str:
+def listing_inputs(catalog: Catalog, spec: PageSpec, listed: Callable[[Claim], str] | None = None) -> str:
     """Everything of the catalog that a claimant, tag or expert page reads, as text, like
-    ``claim_page_inputs`` (``claim_key``: a claim's ``claim_text``, or a digest of it); "" for the
-    other pages (``catalog_inputs`` is what they read)."""
+    ``claim_page_inputs`` (``listed``: a claim's ``listed_text``, or a digest of it); "" for
+    the other pages (``catalog_inputs`` is what they read)."""
     entity = spec.context.get("entity") or spec.context.get("expert")
     if entity is None:
         return ""
@@ -207,15 +209,16 @@ def listing_inputs(catalog: Catalog, spec: PageSpec, claim_key: Callable[[Claim]
         extra = repr((entity.roles, [claim.quotes.index(quote) for claim, quote in entity.quotes]))
     else:
         claims, extra = entity.claims, ""
-    return "\x00".join([spec.template, entity.name, entity.slug, extra, repr(entity.person),
-                        *(_listed(catalog, claim, claim_key) for claim in claims)])
+    shown = listed or (lambda claim: listed_text(catalog, claim))
+    return "\x00".join([spec.template, entity.name, entity.slug, extra, repr(entity.person), *map(shown, claims)])
 
 
-def claim_page_inputs(catalog: Catalog, claim_id: str, history: object,
-                      claim_key: Callable[[Claim], str] = claim_text) -> str:
+def claim_page_inputs(catalog: Catalog, claim_id: str, history: object, claim_key: Callable[[Claim], str] = claim_text,
+                      listed: Callable[[Claim], str] | None = None) -> str:
     """Everything of the catalog that claim.html reads for one claim, as text: when it is
     unchanged (and the templates and settings are), so is the page."""
     claim = catalog.by_id[claim_id]
+    shown = listed or (lambda other: listed_text(catalog, other, claim_key))
     return "\x00".join([
         claim_key(claim),
         catalog.claimant_of[claim_id],
@@ -224,7 +227,7 @@ def claim_page_inputs(catalog: Catalog, claim_id: str, history: object,
         " ".join(catalog.expert_slug[name_key(q.expert)] for q in claim.quotes),
         " ".join(catalog.tag_slug[name_key(tag)] for tag in claim.tags),
         # The related checks as a list shows them: headline, claimant, dates, verdict.
-        *(_listed(catalog, other, claim_key) for other in catalog.related[claim_id]),
+        *map(shown, catalog.related[claim_id]),
         repr(history),
         repr(catalog.previews.get(claim_id)),  # serve's banner: a draft, in review, embargoed
         catalog.names.registry.digest if catalog.names.registry else "",  # names shown, sameAs
@@ -309,9 +312,17 @@ def catalog_inputs(catalog: Catalog, claim_key: Callable[[Claim], str] = claim_t
     """Everything of the catalog, as a digest: what a page that may read any of it (the
     scoreboard, the lists of all claims and sources, the log; any page of a site that
     overrides templates) is made of. Raises ``Unkeyable`` if some part cannot be written."""
-    fields = {item.name: getattr(catalog, item.name) for item in dataclasses.fields(catalog)
-              if item.name not in DERIVED}
+    fields: dict[str, object] = {item.name: getattr(catalog, item.name) for item in dataclasses.fields(catalog)
+                                 if item.name not in DERIVED}
+    fields["names"] = names_shown(catalog.names)
     return hashlib.sha256(_Stable(claim_key).text(fields).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def names_shown(names: Names) -> list[object]:
+    """What pages show of who is who: each identity's name, slug and registry entry (not where
+    each spelling is written: that is for the loader's warnings, and moves with every edit)."""
+    return [(kind, key, identity.shown, identity.slug, identity.person)
+            for (kind, key), identity in names.identities.items()] + [names.registry]
 
 
 def context_inputs(spec: PageSpec) -> str:

@@ -52,6 +52,7 @@ from ..output.pages import (
     claim_text,
     context_inputs,
     headings,
+    listed_text,
     listing_inputs,
     plan_pages,
     stable_text,
@@ -328,6 +329,7 @@ class SitePlan:
     claim_files: dict[str, Path] = field(default_factory=dict)  # claim id -> its file, resolved once
     _templates: str = ""  # the templates' fingerprint, taken once per plan
     _json: dict[str, str] = field(default_factory=dict)  # digests of claims' claim_text by id, for keys
+    _listed: dict[str, str] = field(default_factory=dict)  # claims' listed_text by id, for keys
     _catalog: str | None = None  # catalog_inputs, once per plan
     _overridden: bool | None = None  # whether the site overrides a template, once per plan
     _inputs: dict[str, str] = field(default_factory=dict)  # claim pages' inputs by claim id
@@ -416,7 +418,7 @@ class SitePlan:
                 return self.head_inputs(spec)
             if spec.template == WITHDRAWN_PAGE:
                 return withdrawn_inputs(spec, self._claim_key)
-            listing = listing_inputs(self.catalog, spec, self._claim_key)
+            listing = listing_inputs(self.catalog, spec, self._listed_key)
             if listing:
                 return listing
         whole = self._whole_catalog()
@@ -443,6 +445,14 @@ class SitePlan:
             found = self._json[claim.id] = hashlib.sha256(text).hexdigest()
         return found
 
+    def _listed_key(self, claim: Claim) -> str:
+        """A claim's ``listed_text`` (with its digest), made once per plan: a claimant's page
+        lists thousands, each on a tag's page and its related checks' pages too."""
+        found = self._listed.get(claim.id)
+        if found is None:
+            found = self._listed[claim.id] = listed_text(self.catalog, claim, self._claim_key)
+        return found
+
     def head(self, here: str, spec: PageSpec | None = None, *, claim_review: bool = True,
              title: str = "", description: str = "") -> str:
         """Tags for the <head> of any page at URL ``here``: share tags (of a hand-written page
@@ -463,7 +473,8 @@ class SitePlan:
         found = self._inputs.get(spec.claim_id)
         if found is None:  # asked for twice under serve: the reuse key and the stub
             found = self._inputs[spec.claim_id] = claim_page_inputs(self.catalog, spec.claim_id,
-                                                                    spec.context.get("history"), self._claim_key)
+                                                                    spec.context.get("history"), self._claim_key,
+                                                                    self._listed_key)
         return found
 
     def footer(self, here: str) -> str:
