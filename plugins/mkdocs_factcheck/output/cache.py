@@ -122,6 +122,7 @@ class BodyStore:
         self._temporary = ""
         self._end = 0  # where the new file's next body goes
         self._owner = os.getpid()  # worker processes read, only this one writes
+        self._closed = False  # saved or discarded: this build's bodies are settled
         self.reused = 0  # bodies this build took from the old file
         self.rendered = 0  # bodies this build rendered
         self._open()
@@ -159,7 +160,7 @@ class BodyStore:
     def put(self, key: str, packed: bytes, *, reused: bool = False) -> None:
         """Keep the body ``packed`` under ``key`` for the next build (``reused``: ``get`` gave it)."""
         raw = bytes.fromhex(key)
-        if os.getpid() != self._owner or raw in self._new:
+        if os.getpid() != self._owner or self._closed or raw in self._new:
             return
         if reused and raw in self._old:
             self.reused += 1
@@ -184,7 +185,8 @@ class BodyStore:
             self.discard()
 
     def discard(self) -> None:
-        """Let go of both files; this build's bodies are not kept."""
+        """Let go of both files; this build's bodies are not kept (nor any put after this)."""
+        self._closed = True
         for fd in (self._old_fd, self._new_fd):
             if fd >= 0:
                 with contextlib.suppress(OSError):

@@ -502,11 +502,25 @@ class SitePlan:
         """The page's body for its own URL with what an adapter reads from it, made where it is
         rendered (a worker process: only the packed HTML and the outline travel back), or
         taken from the last build's bodies (``keep`` files it for the next, in this process)."""
+        return self._rendered(spec)
+
+    def _rendered(self, spec: PageSpec, *, with_text: bool = False) -> RenderedBody:
         here = self.url(spec.src_uri)
         key = self._reuse_key(spec, here)
         found = self._from_store(key)
         html, packed = found if found is not None else (self._render(spec, here), b"")
-        return RenderedBody(packed or pack(html), headings(html), anchor_ids(html), key, found is not None)
+        return RenderedBody(packed or pack(html), headings(html), anchor_ids(html), key, found is not None,
+                            html if with_text else "")
+
+    def made_here(self, spec: PageSpec, here: str) -> RenderedBody | None:
+        """``rendered`` in this process, kept for the next build: the body of the page at URL
+        ``here`` (packed once, for the cache and the adapter); None when ``here`` is not its own
+        URL (``i18n`` moves pages: ``body`` renders it for that one)."""
+        if here != self.url(spec.src_uri):
+            return None
+        made = self._rendered(spec, with_text=True)
+        self.keep(made)
+        return made
 
     def keep(self, body: RenderedBody) -> None:
         """A body made by ``rendered`` (in a worker process), kept for the next build."""
@@ -596,9 +610,10 @@ class RenderedBody:
     anchors: set[str]
     key: str = ""  # what it is made of (SitePlan._reuse_key), "" for a page that is not kept
     reused: bool = False  # taken from the last build's bodies, not rendered
+    text: str = ""  # the HTML, when it was made in this process (none travels from a worker)
 
     def html(self) -> str:
-        return unpack(self.packed)
+        return self.text or unpack(self.packed)
 
 
 class Bodies:

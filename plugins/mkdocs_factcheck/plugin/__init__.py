@@ -324,6 +324,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             return plan.banner + plan.fill_markers(html, page.file.url)
         # From the URL the page ended up at (i18n moves it to fr/... in other languages).
         ahead = self._bodies.take(spec, page.file.url) if self._bodies is not None else None
+        if ahead is None and self._command != "serve":  # `build` in one process: made here, the same way
+            ahead = plan.made_here(spec, page.file.url)
         if ahead is not None:  # its outline came with it, and its packed HTML (kept if no plugin changes it)
             html, found, anchors = ahead.html(), ahead.headings, ahead.anchors
             self._packed_ahead[spec.src_uri] = (html, ahead.packed)
