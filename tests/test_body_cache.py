@@ -259,7 +259,7 @@ def _corrupt(path: Path, offset: int) -> None:
 
 
 @pytest.mark.parametrize("damage", ["truncated", *(pytest.param(damage, marks=pytest.mark.slow) for damage in (
-    "cut to its header", "an index byte", "the trailer", "empty", "not ours", "a folder"))])
+    "cut to its header", "an index byte", "the trailer", "empty", "not ours", "a pipe", "a folder"))])
 def test_a_damaged_bodies_file_is_ignored_and_rewritten(tmp_path: Path, damage: str) -> None:
     write_site(tmp_path)
     pages = len(build(tmp_path).bodies)
@@ -277,13 +277,16 @@ def test_a_damaged_bodies_file_is_ignored_and_rewritten(tmp_path: Path, damage: 
         path.write_bytes(b"")
     elif damage == "not ours":
         path.write_bytes(os.urandom(size))
+    elif damage == "a pipe":  # opening it must not wait for a writer
+        path.unlink()
+        os.mkfifo(path)
     else:
         path.unlink()
         path.mkdir()
     warm = build(tmp_path)
     assert (warm.rendered, warm.reused) == (pages, 0)
     assert warm.bodies == build(tmp_path, keep=False).bodies
-    if damage != "a folder":  # rewritten whole, and used by the next build
+    if damage not in ("a folder", "a pipe"):  # rewritten whole, and used by the next build
         assert build(tmp_path).reused == pages
 
 

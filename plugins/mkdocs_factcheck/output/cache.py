@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import struct
 import sys
 import tempfile
@@ -129,7 +130,8 @@ class BodyStore:
 
     def _open(self) -> None:
         try:
-            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            # Not through a link, and never waiting on a planted pipe (_read_index refuses it).
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
         except OSError:
             return  # none yet (or not a file we read): every body is rendered
         try:
@@ -253,8 +255,9 @@ def _write(fd: int, data: bytes, offset: int) -> int:
 
 def _read_index(fd: int) -> dict[bytes, tuple[int, int, int]]:
     """The index of a bodies file; ValueError for a file that is not one, whole."""
-    size = os.fstat(fd).st_size
-    if size < len(MAGIC) + _TRAILER.size or os.pread(fd, len(MAGIC), 0) != MAGIC:
+    status = os.fstat(fd)
+    size = status.st_size
+    if not stat.S_ISREG(status.st_mode) or size < len(MAGIC) + _TRAILER.size or os.pread(fd, len(MAGIC), 0) != MAGIC:
         raise ValueError("not a bodies file")
     start, count, digest, magic = _TRAILER.unpack(os.pread(fd, _TRAILER.size, size - _TRAILER.size))
     if magic != MAGIC or start + count * _ENTRY.size + _TRAILER.size != size or start < len(MAGIC):
