@@ -4,12 +4,13 @@
     .venv/bin/python bench/ci.py --full --repeat 3     # N = 400, 1000, 10000
     .venv/bin/python bench/ci.py --sizes 400 --corpus synthetic --workers 1
 
-Cold is a fresh checkout: no site/, no .cache/ (no cache_dir, no share cards, no record
-facts), so every card is drawn. Warm is what a CI cache step gives the next build: .cache/
-kept (the cards in .cache/plugin/factcheck/cards/, and cache_dir when ``--cache-dir`` sets
-one), site/ gone. The bare site is the same claims as hand-written Markdown pages out of the
-nav (plain MkDocs + Material, sites.write_bare). Builds alternate ours cold, bare, ours warm
-in each round; the tables show medians. See bench/README.md for the columns.
+Cold is a fresh checkout: no site/, no .cache/ (no cache_dir, no share cards, no page
+bodies, no record facts), so every card is drawn and every page rendered. Warm is what a CI
+cache step gives the next build: .cache/ kept (the cards and page bodies in
+.cache/plugin/factcheck/, or in cache_dir when ``--cache-dir`` sets one), site/ gone. The
+bare site is the same claims as hand-written Markdown pages out of the nav (plain MkDocs +
+Material, sites.write_bare). Builds alternate ours cold, bare, ours warm in each round; the
+tables show medians. See bench/README.md for the columns.
 """
 
 from __future__ import annotations
@@ -188,7 +189,7 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv)
     sections = [machine_lines((".venv/bin/python bench/ci.py " + shlex.join(argv)).strip()),
                 f"Corpus: {args.corpus}; our site: workers {args.workers or 'auto (default)'}, "
-                f"cache_dir {args.cache_dir or 'none (cards in .cache/plugin/factcheck/cards/)'}; "
+                f"cache_dir {args.cache_dir or 'none (cards and page bodies in .cache/plugin/factcheck/)'}; "
                 f"{args.repeat} round(s) per size"]
     results: dict[int, list[Round]] = {}
     with workspace(args.workdir) as work:

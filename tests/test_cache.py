@@ -57,13 +57,18 @@ def test_disk_cache_is_reused_sanitised_and_keyed(make_site) -> None:
     (entry,) = data["entries"].values()
     assert entry[0] == "<p>Original summary.</p>"
     # A build trusts the cache for unchanged content (no re-render) but sanitises it again.
+    # (The page bodies kept beside it would show the page as it was: they go, to make the page.)
+    bodies = site.root / ".cache" / "factcheck" / "bodies.pack"
+    assert bodies.is_file()
     entry[0] = "<p>From the cache.<script>alert(1)</script></p>"
     cache_file.write_text(json.dumps(data))
+    bodies.unlink()
     page = site.build("--strict").page("claims/a/")
     assert "From the cache." in page and "alert(1)" not in page
     # A cache written by another version of the plugin is ignored.
     data["key"] = "0.0.0:other"
     cache_file.write_text(json.dumps(data))
+    bodies.unlink()
     assert "Original summary." in site.build("--strict").page("claims/a/")
 
 

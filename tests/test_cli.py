@@ -404,7 +404,7 @@ def test_deploy_workflow() -> None:
     build = steps(data, "build")
     assert uses(build) == ["actions/checkout", "actions/setup-python", "actions/configure-pages",
                            "actions/cache", "actions/upload-pages-artifact"]
-    # Share cards and the record's facts come back from the last build (content-addressed).
+    # Share cards, page bodies and the record's facts come back from the last build (content-addressed).
     assert next(s for s in build if s.get("uses", "").startswith("actions/cache"))["with"]["path"] \
         == ".cache/plugin/factcheck"
     assert build[0]["with"]["fetch-depth"] == 0  # the published record is read from git

@@ -20,6 +20,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -109,9 +110,10 @@ class Registry:
         near = difflib.get_close_matches(name, list(spellings), n=1, cutoff=0.6)
         return f"did you mean {near[0]!r}?" if near else f"add them to {self.path}, or write a name it lists"
 
-    @property
+    @cached_property
     def digest(self) -> str:
-        """Changes whenever an entry does (for the keys of pages reused under serve)."""
+        """Changes whenever an entry does (for the keys of reused pages; made once: every claim
+        page's key asks)."""
         return hashlib.sha256(repr(self.people).encode()).hexdigest()
 
 

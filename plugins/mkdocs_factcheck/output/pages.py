@@ -7,19 +7,25 @@ asks the renderer for its HTML when MkDocs renders that page.
 from __future__ import annotations
 
 import copy
+import dataclasses
+import hashlib
 import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, tzinfo
 from functools import partial
+from pathlib import PurePath
 from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel
 
 from ..base.strings import counted
 from ..claims import urls
 from ..claims.catalog import Catalog, CitedSource, Expert
 from ..claims.model import Claim
+from ..claims.people import Names
 from ..claims.slugs import name_key
 from .markup import inert_braces, plain_text
 from .render import Renderer
@@ -206,11 +212,24 @@ def _name_pages(src: Callable[[int], str], template: str, name: str, description
     ]
 
 
-def listing_inputs(catalog: Catalog, spec: PageSpec, claim_json: Callable[[Claim], str]) -> str:
+def claim_text(claim: Claim) -> str:
+    """Everything of a claim a template can read, as text: its fields, and its id, file and
+    the instants its dates were written with, which its JSON leaves out."""
+    return "\x00".join([claim.id, claim.path, repr((claim.published_at, claim.updated_at)), claim.model_dump_json()])
+
+
+def listed_text(catalog: Catalog, claim: Claim, claim_key: Callable[[Claim], str] = claim_text) -> str:
+    """What a list of checks shows of one, as text: the claim (``claim_key``: its
+    ``claim_text``, or a digest of it), its claimant's page and name as shown."""
+    return claim_key(claim) + " " + catalog.claimant_of[claim.id] + " " + catalog.shown("claimant", claim.claimant)
+
+
+def listing_inputs(catalog: Catalog, spec: PageSpec, listed: Callable[[Claim], str] | None = None) -> str:
     """Everything of the catalog that a claimant, tag or expert page reads, as text, like
-    ``claim_page_inputs`` (``claim_json``: a claim's JSON); "" for the other pages, which read
-    the whole catalog. Page 1 sums up every check of the name (its tally, its dates); a later
-    page shows only its own part of the list, and where it is among the pages."""
+    ``claim_page_inputs`` (``listed``: a claim's ``listed_text``, or a digest of it); "" for
+    the other pages (``catalog_inputs`` is what they read). Page 1 sums up every check of the
+    name (its tally, its dates); a later page shows only its own part of the list, and where
+    it is among the pages."""
     entity = spec.context.get("entity") or spec.context.get("expert")
     if entity is None:
         return ""
@@ -221,26 +240,127 @@ def listing_inputs(catalog: Catalog, spec: PageSpec, claim_json: Callable[[Claim
         extra = repr((entity.roles, [claim.quotes.index(quote) for claim, quote in quotes]))
     else:
         claims, extra = entity.claims if page == 1 else spec.context["claims"], ""
+    shown = listed or (lambda claim: listed_text(catalog, claim))
     return "\x00".join([spec.template, entity.name, entity.slug, extra, repr(entity.person), f"{page}/{count}",
-                        *(claim_json(claim) + " " + catalog.claimant_of[claim.id] + " "
-                          + catalog.shown("claimant", claim.claimant) for claim in claims)])
+                        *map(shown, claims)])
 
 
-def claim_page_inputs(catalog: Catalog, claim_id: str, history: object) -> str:
+def claim_page_inputs(catalog: Catalog, claim_id: str, history: object, claim_key: Callable[[Claim], str] = claim_text,
+                      listed: Callable[[Claim], str] | None = None) -> str:
     """Everything of the catalog that claim.html reads for one claim, as text: when it is
     unchanged (and the templates and settings are), so is the page."""
     claim = catalog.by_id[claim_id]
+    shown = listed or (lambda other: listed_text(catalog, other, claim_key))
     return "\x00".join([
-        claim.model_dump_json(),
+        claim_key(claim),
         catalog.claimant_of[claim_id],
         repr([catalog.shown(kind, name) for kind, names in (("claimant", [claim.claimant]), ("tag", claim.tags),
               ("expert", [q.expert for q in claim.quotes])) for name in names]),
         " ".join(catalog.expert_slug[name_key(q.expert)] for q in claim.quotes),
         " ".join(catalog.tag_slug[name_key(tag)] for tag in claim.tags),
-        repr([(other.id, other.claim, other.verdict) for other in catalog.related[claim_id]]),
+        # The related checks as a list shows them: headline, claimant, dates, verdict.
+        *map(shown, catalog.related[claim_id]),
         repr(history),
+        repr(catalog.previews.get(claim_id)),  # serve's banner: a draft, in review, embargoed
         catalog.names.registry.digest if catalog.names.registry else "",  # names shown, sameAs
     ])
+
+
+def withdrawn_inputs(spec: PageSpec, claim_key: Callable[[Claim], str] = claim_text) -> str:
+    """What withdrawn.html reads: its own claim and history only (it links no listing)."""
+    return "\x00".join([spec.template, claim_key(spec.context["claim"]), repr(spec.context.get("history"))])
+
+
+class Unkeyable(Exception):
+    """A value ``stable_text`` cannot write so that its text changes whenever it does."""
+
+
+_PLAIN = (str, int, float, type(None), date, tzinfo, PurePath)  # bool is an int; datetime a date
+
+
+class _Stable:
+    """Values as text that changes exactly when they do, in a form fixed from one process to
+    the next (sets sorted, no addresses). A claim is written by ``claim_key`` the first time
+    it is met and by id after that; without ``claim_key``, always by id."""
+
+    def __init__(self, claim_key: Callable[[Claim], str] | None) -> None:
+        self._full = claim_key
+        self._seen: set[str] = set()
+
+    def text(self, value: object) -> str:
+        out: list[str] = []
+        self._add(value, out)
+        return "\x1f".join(out)
+
+    def _add(self, value: object, out: list[str]) -> None:
+        if isinstance(value, Claim):
+            if self._full is None or value.id in self._seen:
+                out.append("claim " + value.id)
+            else:
+                self._seen.add(value.id)
+                out.append(self._full(value))
+        elif isinstance(value, _PLAIN):
+            out.append(repr(value))
+        elif isinstance(value, BaseModel):
+            out.append(type(value).__name__ + value.model_dump_json())
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            out.append(type(value).__name__ + "(")
+            for item in dataclasses.fields(value):
+                self._add(getattr(value, item.name), out)
+            out.append(")")
+        elif isinstance(value, list | tuple):
+            out.append("[")
+            for item in value:
+                self._add(item, out)
+            out.append("]")
+        elif isinstance(value, dict):
+            out.append("{")
+            for key, item in value.items():
+                self._add(key, out)
+                self._add(item, out)
+            out.append("}")
+        elif isinstance(value, set | frozenset):
+            out.append("{" + "\x1e".join(sorted(_Stable(None).text(item) for item in value)) + "}")
+        else:
+            raise Unkeyable(type(value).__name__)
+
+
+def stable_text(value: object) -> str:
+    """``value`` as text for a key (claims by id); raises ``Unkeyable`` for what it cannot write."""
+    return _Stable(None).text(value)
+
+
+# The catalog's fields that build_catalog derives from the others (its claims, in order, and who
+# is who): catalog_inputs writes those, so these would only say the same again, slowly.
+DERIVED = frozenset({"by_id", "claimants", "experts", "tags", "sources", "related", "claimant_of",
+                     "expert_slug", "tag_slug"})
+# What plan_pages puts in a page's context from the catalog (and page_size) alone: a key made of
+# catalog_inputs and the page's path covers them.
+CATALOG_CONTEXT = frozenset({"claim", "claims", "entity", "expert", "sections", "entries", "first", "page",
+                             "pages"})
+
+
+def catalog_inputs(catalog: Catalog, claim_key: Callable[[Claim], str] = claim_text) -> str:
+    """Everything of the catalog, as a digest: what a page that may read any of it (the
+    scoreboard, the lists of all claims and sources, the log; any page of a site that
+    overrides templates) is made of. Raises ``Unkeyable`` if some part cannot be written."""
+    fields: dict[str, object] = {item.name: getattr(catalog, item.name) for item in dataclasses.fields(catalog)
+                                 if item.name not in DERIVED}
+    fields["names"] = names_shown(catalog.names)
+    return hashlib.sha256(_Stable(claim_key).text(fields).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def names_shown(names: Names) -> list[object]:
+    """What pages show of who is who: each identity's name, slug and registry entry (not where
+    each spelling is written: that is for the loader's warnings, and moves with every edit)."""
+    return [(kind, key, identity.shown, identity.slug, identity.person)
+            for (kind, key), identity in names.identities.items()] + [names.registry]
+
+
+def context_inputs(spec: PageSpec) -> str:
+    """What a page's context holds besides what ``catalog_inputs`` covers (the planner's
+    additions: a claim page's history from git), as text; raises ``Unkeyable``."""
+    return stable_text({key: value for key, value in spec.context.items() if key not in CATALOG_CONTEXT})
 
 
 _HEADING = re.compile(r"<h([1-3]) id=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)

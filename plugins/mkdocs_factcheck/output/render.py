@@ -94,6 +94,7 @@ class Renderer:
         self.strings = strings
         self.scale = scale
         self.site = site
+        self._override_dirs = tuple(Path(folder) for folder in override_dirs)
         loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader([str(d) for d in override_dirs])]
         loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
         self.env = jinja2.Environment(
@@ -264,21 +265,28 @@ class Renderer:
             registry=catalog.names.registry if catalog else None, default_author=self.site.default_author)))
 
     def templates_fingerprint(self) -> str:
-        """Changes whenever a template in the search path is added, removed or edited."""
-        loader = self.env.loader
-        assert loader is not None
-        stamps = []
-        for name in sorted(loader.list_templates()):
-            _, filename, _ = loader.get_source(self.env, name)
-            stat = Path(filename or name).stat() if filename else None
-            stamps.append(f"{name}:{filename}:{stat.st_mtime_ns if stat else 0}:{stat.st_size if stat else 0}")
-        return hashlib.sha256("\n".join(stamps).encode()).hexdigest()
+        """Changes whenever a template in the search path is added, removed or edited: by
+        content, so a fresh checkout (new file times) or another install path keeps it."""
+        digest = hashlib.sha256()
+        for number, folder in enumerate((*self._override_dirs, TEMPLATES)):
+            for path in sorted(_files_in(folder)):
+                digest.update(f"{number}\x00{path.relative_to(folder).as_posix()}\x00".encode())
+                digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+    def overridden(self) -> bool:
+        """Whether the site overrides a template (which may read anything of the catalog)."""
+        return any(path.suffix == ".html" for folder in self._override_dirs for path in _files_in(folder))
 
     def asset(self, name: str) -> str:
         """A static file from the templates folders (so a site can override it too)."""
         loader = self.env.loader
         assert loader is not None
         return loader.get_source(self.env, name)[0]
+
+
+def _files_in(folder: Path) -> list[Path]:
+    return [path for path in folder.rglob("*") if path.is_file()] if folder.is_dir() else []
 
 
 def _long_date(day: datetime.date, language: str) -> str:

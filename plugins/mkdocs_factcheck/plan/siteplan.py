@@ -42,7 +42,22 @@ from ..claims.scale import RatingScale
 from ..output import cache as disk_cache
 from ..output.editor import EditorOptionError, EditorOptions
 from ..output.feeds import site_files
-from ..output.pages import PageSpec, anchor_ids, claim_page_inputs, headings, listing_inputs, plan_pages
+from ..output.pages import (
+    WITHDRAWN_PAGE,
+    PageSpec,
+    Unkeyable,
+    anchor_ids,
+    catalog_inputs,
+    claim_page_inputs,
+    claim_text,
+    context_inputs,
+    headings,
+    listed_text,
+    listing_inputs,
+    plan_pages,
+    stable_text,
+    withdrawn_inputs,
+)
 from ..output.render import Renderer, SiteInfo
 from .options import BY_NAME, NONE, OPTIONS, Option, default
 
@@ -286,6 +301,12 @@ def _card_fonts(option: list[Any], config_dir: Path) -> tuple[str, ...]:
 ERROR_PAGE = "errors.html"
 
 
+def settings_key(settings: Settings) -> str:
+    """The settings as text for the keys of page bodies: the same in every process (sets
+    sorted), and without ``workers``, which changes how a site is built, never what."""
+    return stable_text(replace(settings, workers=None))
+
+
 @dataclass
 class SitePlan:
     """One build's claims and everything made from them. Page bodies and head tags are
@@ -302,11 +323,15 @@ class SitePlan:
     latest_count: int = default("latest_count")
     cards: list[tuple[str, Card]] = field(default_factory=list)  # share cards, by path in the site
     reuse: dict[str, tuple[str, str]] | None = None  # src_uri -> (inputs key, HTML), kept by the planner
+    stored: disk_cache.BodyStore | None = None  # the last build's bodies on disk, and this one's
     settings_key: str = ""
     workers: int | None = None  # the site's workers option (None: auto), for adapters that render every page
     claim_files: dict[str, Path] = field(default_factory=dict)  # claim id -> its file, resolved once
     _templates: str = ""  # the templates' fingerprint, taken once per plan
-    _json: dict[str, str] = field(default_factory=dict)  # claims' JSON by id, for reuse keys
+    _json: dict[str, str] = field(default_factory=dict)  # digests of claims' claim_text by id, for keys
+    _listed: dict[str, str] = field(default_factory=dict)  # claims' listed_text by id, for keys
+    _catalog: str | None = None  # catalog_inputs, once per plan
+    _overridden: bool | None = None  # whether the site overrides a template, once per plan
     _inputs: dict[str, str] = field(default_factory=dict)  # claim pages' inputs by claim id
 
     def url(self, src_uri: str) -> str:
@@ -314,18 +339,37 @@ class SitePlan:
 
     def body(self, spec: PageSpec, here: str | None = None) -> str:
         """The page's HTML, as the theme places it in the page's content; its relative links
-        start from ``here`` (default: the page's own URL). Where the planner keeps pages, a
-        claim, claimant, tag or expert page whose inputs, templates and settings are unchanged
-        is not rendered again."""
+        start from ``here`` (default: the page's own URL). A page whose key (``_reuse_key``)
+        is unchanged is not rendered again: where the planner keeps pages (serve, watch), or
+        from the last build's bodies on disk (``stored``)."""
         start = self.url(spec.src_uri) if here is None else here
         key = self._reuse_key(spec, start)
         if key and self.reuse is not None and self.reuse.get(spec.src_uri, ("", ""))[0] == key:
             return self.reuse[spec.src_uri][1]
-        banner = "" if spec.template == ERROR_PAGE else self.banner  # an error page is its own notice
-        html = banner + self.renderer.page(spec.template, self.catalog, start, **spec.context)
+        found = self._from_store(key)
+        if found is not None:
+            html, packed = found
+        else:
+            html, packed = self._render(spec, start), b""
+        if key and self.stored is not None:
+            self.stored.put(key, packed or pack(html), reused=found is not None)
         if key and self.reuse is not None:
             self.reuse[spec.src_uri] = (key, html)
         return html
+
+    def _render(self, spec: PageSpec, here: str) -> str:
+        banner = "" if spec.template == ERROR_PAGE else self.banner  # an error page is its own notice
+        return banner + self.renderer.page(spec.template, self.catalog, here, **spec.context)
+
+    def _from_store(self, key: str) -> tuple[str, bytes] | None:
+        """(HTML, compressed) of the body the last build kept under ``key``, if it is intact."""
+        packed = self.stored.get(key) if key and self.stored is not None else None
+        if packed is None:
+            return None
+        try:
+            return unpack(packed), packed
+        except (zlib.error, UnicodeDecodeError):
+            return None  # damaged on disk: rendered again
 
     def prerender(self, workers: int | None) -> Bodies | None:
         """Every generated page's body for its own URL, rendered ahead in worker processes
@@ -338,26 +382,75 @@ class SitePlan:
             # A site's broken template fails where it fails in one process: rendering its first page.
             with contextlib.suppress(jinja2.TemplateError):
                 self.renderer.env.get_template(template)
+        if self.stored is not None:  # what every key shares, made once here, not in every worker
+            self._key_parts()
+            self._whole_catalog()
         return Bodies(self, specs, count)
 
     def _reuse_key(self, spec: PageSpec, here: str) -> str:
-        if self.reuse is None:
+        """What the page's body is made of, as a digest: its inputs (``_inputs_of``), the
+        templates, the settings, the errors banner, its URL and the plugin's code. "" where
+        no body is kept, or where the page's inputs cannot be told (it is always rendered)."""
+        if self.reuse is None and self.stored is None:
             return ""
-        if spec.claim_id and spec.claim_id in self.catalog.by_id:
-            inputs = self.head_inputs(spec)
-        else:
-            inputs = listing_inputs(self.catalog, spec, self._claim_json)
-            if not inputs:
-                return ""
-        self._templates = self._templates or self.renderer.templates_fingerprint()
-        parts = [inputs, self._templates, self.settings_key, self.banner, here]
-        return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+        inputs = self._inputs_of(spec)
+        if not inputs:
+            return ""
+        parts = [inputs, *self._key_parts(), self.banner, here]
+        return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
-    def _claim_json(self, claim: Claim) -> str:
-        """A claim's JSON, made once per plan (a claim is on several listings)."""
+    def _key_parts(self) -> tuple[str, str, str]:
+        """The templates' fingerprint, the settings and the code, taken once per plan."""
+        if not self._templates:
+            self._templates = self.renderer.templates_fingerprint()
+            self._overridden = self.renderer.overridden()
+        return self._templates, self.settings_key, disk_cache.code_key()
+
+    def _inputs_of(self, spec: PageSpec) -> str:
+        """What the page reads, as text ("" for a page that is always rendered: an error page).
+        A page of a site that overrides templates may read anything: the whole catalog."""
+        if spec.template == ERROR_PAGE:
+            return ""
+        if self._overridden is None:
+            self._overridden = self.renderer.overridden()
+        if not self._overridden:
+            if spec.claim_id and spec.claim_id in self.catalog.by_id:
+                return self.head_inputs(spec)
+            if spec.template == WITHDRAWN_PAGE:
+                return withdrawn_inputs(spec, self._claim_key)
+            listing = listing_inputs(self.catalog, spec, self._listed_key)
+            if listing:
+                return listing
+        whole = self._whole_catalog()
+        try:
+            return whole and "\x00".join([whole, spec.template, spec.src_uri, context_inputs(spec)])
+        except Unkeyable:
+            return ""
+
+    def _whole_catalog(self) -> str:
+        """``catalog_inputs``, made once per plan ("" when the catalog holds what no key can write)."""
+        if self._catalog is None:
+            try:
+                self._catalog = catalog_inputs(self.catalog, self._claim_key)
+            except Unkeyable:
+                self._catalog = ""
+        return self._catalog
+
+    def _claim_key(self, claim: Claim) -> str:
+        """A digest of a claim's ``claim_text``, made once per plan (a claim is on several
+        pages, a claimant's page lists thousands: their keys hash digests, not the claims)."""
         found = self._json.get(claim.id)
         if found is None:
-            found = self._json[claim.id] = claim.model_dump_json()
+            text = claim_text(claim).encode("utf-8", "surrogatepass")
+            found = self._json[claim.id] = hashlib.sha256(text).hexdigest()
+        return found
+
+    def _listed_key(self, claim: Claim) -> str:
+        """A claim's ``listed_text`` (with its digest), made once per plan: a claimant's page
+        lists thousands, each on a tag's page and its related checks' pages too."""
+        found = self._listed.get(claim.id)
+        if found is None:
+            found = self._listed[claim.id] = listed_text(self.catalog, claim, self._claim_key)
         return found
 
     def head(self, here: str, spec: PageSpec | None = None, *, claim_review: bool = True,
@@ -380,7 +473,8 @@ class SitePlan:
         found = self._inputs.get(spec.claim_id)
         if found is None:  # asked for twice under serve: the reuse key and the stub
             found = self._inputs[spec.claim_id] = claim_page_inputs(self.catalog, spec.claim_id,
-                                                                    spec.context.get("history"))
+                                                                    spec.context.get("history"), self._claim_key,
+                                                                    self._listed_key)
         return found
 
     def footer(self, here: str) -> str:
@@ -406,9 +500,32 @@ class SitePlan:
 
     def rendered(self, spec: PageSpec) -> RenderedBody:
         """The page's body for its own URL with what an adapter reads from it, made where it is
-        rendered (a worker process: only the packed HTML and the outline travel back)."""
-        html = self.body(spec)
-        return RenderedBody(pack(html), headings(html), anchor_ids(html))
+        rendered (a worker process: only the packed HTML and the outline travel back), or
+        taken from the last build's bodies (``keep`` files it for the next, in this process)."""
+        return self._rendered(spec)
+
+    def _rendered(self, spec: PageSpec, *, with_text: bool = False) -> RenderedBody:
+        here = self.url(spec.src_uri)
+        key = self._reuse_key(spec, here)
+        found = self._from_store(key)
+        html, packed = found if found is not None else (self._render(spec, here), b"")
+        return RenderedBody(packed or pack(html), headings(html), anchor_ids(html), key, found is not None,
+                            html if with_text else "")
+
+    def made_here(self, spec: PageSpec, here: str) -> RenderedBody | None:
+        """``rendered`` in this process, kept for the next build: the body of the page at URL
+        ``here`` (packed once, for the cache and the adapter); None when ``here`` is not its own
+        URL (``i18n`` moves pages: ``body`` renders it for that one)."""
+        if here != self.url(spec.src_uri):
+            return None
+        made = self._rendered(spec, with_text=True)
+        self.keep(made)
+        return made
+
+    def keep(self, body: RenderedBody) -> None:
+        """A body made by ``rendered`` (in a worker process), kept for the next build."""
+        if body.key and self.stored is not None:
+            self.stored.put(body.key, body.packed, reused=body.reused)
 
     def fill_markers(self, html: str, here: str) -> str:
         """A hand-written page's ``<!-- factcheck:... -->`` markers, replaced by their fragments."""
@@ -491,9 +608,12 @@ class RenderedBody:
     packed: bytes
     headings: list[tuple[int, str, str]]  # (level, id, text), as ``pages.headings`` gives them
     anchors: set[str]
+    key: str = ""  # what it is made of (SitePlan._reuse_key), "" for a page that is not kept
+    reused: bool = False  # taken from the last build's bodies, not rendered
+    text: str = ""  # the HTML, when it was made in this process (none travels from a worker)
 
     def html(self) -> str:
-        return unpack(self.packed)
+        return self.text or unpack(self.packed)
 
 
 class Bodies:
@@ -510,7 +630,9 @@ class Bodies:
         index = self._index.get(spec.src_uri)
         if index is None or here != self._plan.url(spec.src_uri):
             return None
-        return self._job.take(index)  # not kept here: MkDocs holds it as the page's content
+        body = self._job.take(index)  # not kept here: MkDocs holds it as the page's content
+        self._plan.keep(body)
+        return body
 
     def close(self) -> None:
         self._job.close()
@@ -538,9 +660,13 @@ class SitePlanner:
 
     settings: Settings
     keep_pages: bool = False
+    # One build that renders every page for its own URL (`mkdocs build`): bodies are kept on disk
+    # for the next (``body_cache``), beside the share cards.
+    keep_bodies: bool = False
     loader: ClaimLoader = field(init=False)
     renderer: Renderer = field(init=False)
     _kept: dict[str, tuple[str, str]] = field(init=False, default_factory=dict)
+    _stored: disk_cache.BodyStore | None = field(init=False, default=None)
     clock: editorial.Clock | None = field(init=False, default=None)  # the last load's
 
     def __post_init__(self) -> None:
@@ -600,8 +726,18 @@ class SitePlanner:
             self._kept = {uri: kept for uri, kept in self._kept.items() if uri in pages}
         return SitePlan(self.renderer, catalog, claim_set.errors, pages, files, s.config_dir, s.claims_dir,
                         banner=banner, latest_count=s.latest_count, cards=self.renderer.card_files(catalog),
-                        reuse=self._kept if self.keep_pages else None, settings_key=repr(s), workers=s.workers,
-                        claim_files=paths)
+                        reuse=self._kept if self.keep_pages else None, stored=self._body_store(banner),
+                        settings_key=settings_key(s), workers=s.workers, claim_files=paths)
+
+    def _body_store(self, banner: str) -> disk_cache.BodyStore | None:
+        """The last build's bodies, for a build that keeps them. Not while the errors banner
+        is on every page (serve only: a build with errors stops)."""
+        if not self.keep_bodies or banner:
+            return None
+        if self._stored is None:
+            path = self.body_cache()
+            self._stored = disk_cache.BodyStore(path) if path else None
+        return self._stored
 
     def prestart_cards(self) -> None:
         """Fork the share cards' processes before the claims are read (``CardMaker.prestart``),
@@ -622,10 +758,19 @@ class SitePlanner:
         .cache/plugin/factcheck beside mkdocs.yml, so every site's CI can cache them. Not
         through a symbolic link there (one committed in the repository would have the build
         write elsewhere): then the cards are drawn afresh each build."""
+        return self._cache_folder("cards")
+
+    def body_cache(self) -> Path | None:
+        """The file where page bodies are kept between builds: beside the cards' folder, on
+        the same terms (none through a symbolic link)."""
+        folder = self._cache_folder(disk_cache.BODIES_FILE)
+        return folder / disk_cache.BODIES_FILE if folder else None
+
+    def _cache_folder(self, inside: str) -> Path | None:
         if self.settings.cache_dir:
             return self.settings.cache_dir
         folder = self.settings.config_dir
-        for part in (*cards.DEFAULT_CACHE.parts, "cards"):
+        for part in (*cards.DEFAULT_CACHE.parts, inside):
             folder = folder / part
             if folder.is_symlink():
                 return None
@@ -639,6 +784,20 @@ class SitePlanner:
         return images, plan.card_warnings(job.failures)
 
     def save_cache(self) -> None:
-        """Keep the rendered Markdown for the next build (when the site set cache_dir)."""
+        """Keep the rendered Markdown for the next build (when the site set cache_dir), and
+        the page bodies (``keep_bodies``)."""
         if self.settings.cache_dir:
             disk_cache.save(self.settings.cache_dir, self.renderer.rendered)
+        if self._stored is not None:
+            self._stored.save()
+            self._stored = None
+
+    def drop_bodies(self) -> None:
+        """A failed build: this build's bodies are not kept (the last build's stay)."""
+        if self._stored is not None:
+            self._stored.discard()
+            self._stored = None
+
+    def bodies_made(self) -> tuple[int, int] | None:
+        """(rendered, taken from the last build) page bodies so far, with ``keep_bodies``."""
+        return (self._stored.rendered, self._stored.reused) if self._stored is not None else None

@@ -156,7 +156,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         # Keep the planner (parsed files, rendered Markdown, pages) across serve rebuilds
         # unless a setting it depends on changed.
         if self._planner is None or self._planner.settings != settings:
-            self._planner = SitePlanner(settings, keep_pages=self._command == "serve")
+            serving = self._command == "serve"
+            self._planner = SitePlanner(settings, keep_pages=serving, keep_bodies=not serving)
         if self._command != "serve":  # serve draws the few cards an edit changes, in this process
             self._planner.prestart_cards()
         # Claims are checked here: MkDocs empties site_dir after this hook, so a build that
@@ -330,6 +331,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             return plan.banner + plan.fill_markers(html, page.file.url)
         # From the URL the page ended up at (i18n moves it to fr/... in other languages).
         ahead = self._bodies.take(spec, page.file.url) if self._bodies is not None else None
+        if ahead is None and self._command != "serve":  # `build` in one process: made here, the same way
+            ahead = plan.made_here(spec, page.file.url)
         if ahead is not None:  # its outline came with it, and its packed HTML (kept if no plugin changes it)
             html, found, anchors = ahead.html(), ahead.headings, ahead.anchors
             self._packed_ahead[spec.src_uri] = (html, ahead.packed)
@@ -476,6 +479,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
                     log.info(str(warning))
             self._card_job = None
         if self._planner is not None:
+            made = self._planner.bodies_made()
+            if made is not None:
+                log.debug(f"page bodies: {made[0]} rendered, {made[1]} from the last build's")
             self._planner.save_cache()
         if self._owned is not None:
             self._owned.save()
@@ -487,6 +493,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._end_bodies()
+        if self._planner is not None:
+            self._planner.drop_bodies()
         self._shell = None
         if self._card_job is not None:
             self._card_job.wait()  # no thread left writing into site_dir
