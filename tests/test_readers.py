@@ -249,6 +249,9 @@ def test_the_claims_list_has_50_rows_a_page_and_a_pager(long_list: BuildResult) 
     assert re.search(r'<a href="[^"]+" rel="prev">Previous</a>', pager)
     assert re.search(r'<a href="[^"]+" rel="next">Next</a>', pager)
     assert '<span aria-current="page">2</span>' in pager
+    # A later page says where it is, under its heading; page 1 does not.
+    assert [p.count('<p class="fc-lead fc-page-of">') for p in pages] == [0, 1, 1]
+    assert '<p class="fc-lead fc-page-of">Page 3 of 3</p>' in pages[2]
 
 
 def test_a_pager_of_many_pages_stays_short() -> None:

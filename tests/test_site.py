@@ -324,6 +324,7 @@ def test_long_claim_lists_are_paginated(make_site) -> None:
     anchors = [anchor for page in pages for anchor in re.findall(r'id="(source-\d+)"', page)]
     assert anchors == [f"source-{n}" for n in range(1, 6)]
     assert '<span aria-current="page">2</span>' in pages[1] and 'href="../../"' in pages[1]
+    assert [page.count("fc-page-of") for page in pages] == [0, 1, 1] and "Page 2 of 3</p>" in pages[1]
 
 
 @pytest.mark.parametrize(("option", "value"), [("page_size", 0), ("max_file_bytes", -1), ("feed_limit", -5)])
