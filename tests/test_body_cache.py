@@ -184,13 +184,19 @@ def test_a_warm_build_after_an_edit_shows_what_a_cold_build_shows(tmp_path: Path
         assert warm.reused > 0, "what the edit does not concern is not rendered again"
 
 
+def _overriding_site_built(root: Path) -> dict[str, Any]:
+    """A site with its own claim.html, built once (its bodies kept); its site settings."""
+    write_site(root)
+    _override(root)
+    site: dict[str, Any] = {"custom_dir": "overrides"}
+    build(root, site=site)
+    return site
+
+
 @pytest.mark.slow
 def test_an_override_edited_in_place_is_seen_by_its_content(tmp_path: Path) -> None:
     """Same size, same file time: the templates' fingerprint reads the templates themselves."""
-    write_site(tmp_path)
-    _override(tmp_path)
-    site = {"custom_dir": "overrides"}
-    build(tmp_path, site=site)
+    site = _overriding_site_built(tmp_path)
     override = tmp_path / "overrides" / "factcheck" / "claim.html"
     stat = override.stat()
     override.write_text(override.read_text(encoding="utf-8").replace("Our own", "Your own"), encoding="utf-8")
@@ -203,10 +209,7 @@ def test_an_override_edited_in_place_is_seen_by_its_content(tmp_path: Path) -> N
 @pytest.mark.slow
 def test_an_overriding_site_keys_every_page_on_the_whole_catalog(tmp_path: Path) -> None:
     """An override may read anything of the catalog: an edit renders every page again."""
-    write_site(tmp_path)
-    _override(tmp_path)
-    site = {"custom_dir": "overrides"}
-    build(tmp_path, site=site)
+    site = _overriding_site_built(tmp_path)
     EDITS["a related check's verdict"].files(tmp_path)
     warm = build(tmp_path, site=site)
     assert (warm.rendered, warm.reused) == (len(warm.bodies), 0)

@@ -384,6 +384,7 @@ class SitePlan:
                 self.renderer.env.get_template(template)
         if self.stored is not None:  # what every key shares, made once here, not in every worker
             self._key_parts()
+            self._site_overrides()
             self._whole_catalog()
         return Bodies(self, specs, count)
 
@@ -403,17 +404,20 @@ class SitePlan:
         """The templates' fingerprint, the settings and the code, taken once per plan."""
         if not self._templates:
             self._templates = self.renderer.templates_fingerprint()
-            self._overridden = self.renderer.overridden()
         return self._templates, self.settings_key, disk_cache.code_key()
+
+    def _site_overrides(self) -> bool:
+        """Whether the site overrides a template, looked up once per plan."""
+        if self._overridden is None:
+            self._overridden = self.renderer.overridden()
+        return self._overridden
 
     def _inputs_of(self, spec: PageSpec) -> str:
         """What the page reads, as text ("" for a page that is always rendered: an error page).
         A page of a site that overrides templates may read anything: the whole catalog."""
         if spec.template == ERROR_PAGE:
             return ""
-        if self._overridden is None:
-            self._overridden = self.renderer.overridden()
-        if not self._overridden:
+        if not self._site_overrides():
             if spec.claim_id and spec.claim_id in self.catalog.by_id:
                 return self.head_inputs(spec)
             if spec.template == WITHDRAWN_PAGE:
@@ -498,13 +502,11 @@ class SitePlan:
         return next(((anchor, text) for level, anchor, text in (headings(html) if found is None else found)
                      if level == 1), None)
 
-    def rendered(self, spec: PageSpec) -> RenderedBody:
+    def rendered(self, spec: PageSpec, *, with_text: bool = False) -> RenderedBody:
         """The page's body for its own URL with what an adapter reads from it, made where it is
-        rendered (a worker process: only the packed HTML and the outline travel back), or
-        taken from the last build's bodies (``keep`` files it for the next, in this process)."""
-        return self._rendered(spec)
-
-    def _rendered(self, spec: PageSpec, *, with_text: bool = False) -> RenderedBody:
+        rendered (a worker process: only the packed HTML and the outline travel back; ``with_text``
+        in this process, the HTML too), or taken from the last build's bodies (``keep`` files it
+        for the next, in this process)."""
         here = self.url(spec.src_uri)
         key = self._reuse_key(spec, here)
         found = self._from_store(key)
@@ -518,7 +520,7 @@ class SitePlan:
         URL (``i18n`` moves pages: ``body`` renders it for that one)."""
         if here != self.url(spec.src_uri):
             return None
-        made = self._rendered(spec, with_text=True)
+        made = self.rendered(spec, with_text=True)
         self.keep(made)
         return made
 
