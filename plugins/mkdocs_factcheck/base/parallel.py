@@ -86,14 +86,16 @@ class Job(Generic[T, R]):
     item i's result. Without workers (one process, a pool that could not start, a worker that
     failed) ``get(i)`` computes item i then and there, as a plain loop would."""
 
-    def __init__(self, fn: Callable[[T], R], items: Sequence[T], workers: int, what: str = "items") -> None:
+    def __init__(self, fn: Callable[[T], R], items: Sequence[T], workers: int, what: str = "items", *,
+                 beside: bool = False) -> None:
         self._fn, self._items = fn, items
         workers = max(1, min(workers, len(items)))
-        self._size = max(1, -(-len(items) // (workers * CHUNKS_PER_WORKER))) if workers > 1 else 1
+        forked = workers > 1 or (beside and bool(items))
+        self._size = max(1, -(-len(items) // (workers * CHUNKS_PER_WORKER))) if forked else 1
         self._done: dict[int, list[R]] = {}
         self._taken: dict[int, set[int]] = {}  # indexes handed out by take(), by chunk
         self._futures: list[Future[list[R]]] = []
-        self._pool = _start(workers, self._size, fn, items, self._futures) if workers > 1 else None
+        self._pool = _start(workers, self._size, fn, items, self._futures) if forked else None
         self.pooled = self._pool is not None
         if self.pooled:
             log.debug(f"{len(items)} {what} in {workers} worker processes")
