@@ -58,12 +58,17 @@ class SearchViews:
     def view(self, spec: PageSpec, content: str, *, rewritten: bool) -> str:
         """What the indexer parses of ``spec``'s page, whose HTML is ``content``; ``rewritten``:
         another plugin changed our HTML, so only the page itself says what it holds."""
+        found = None if rewritten else self.from_data(spec)
+        return searchable_part(content) if found is None else found
+
+    def from_data(self, spec: PageSpec) -> str | None:
+        """The view of a claim page made from our data, or None where the page itself is needed."""
         plan = self._plan
         claim = plan.catalog.by_id.get(spec.claim_id) if spec.claim_id else None
-        if (self._from_data and not rewritten and claim is not None and spec.template == CLAIM_TEMPLATE
+        if (self._from_data and claim is not None and spec.template == CLAIM_TEMPLATE
                 and not plan.catalog.previews.get(claim.id)):
             return claim_page_view(plan, claim)
-        return searchable_part(content)
+        return None
 
 
 def _templates_are_ours(plan: SitePlan) -> bool:
