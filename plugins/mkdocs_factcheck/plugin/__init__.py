@@ -63,6 +63,7 @@ from .hostguard import HostGuard
 from .mkdocs_page import attach_generated_page
 from .rebuilds import DirtyRebuilds, OwnedOutputs, quiet_dirty_warning, search_index, search_plugin
 from .searchindex import compact_index
+from .searchparse import SearchParses
 from .searchview import CLAIM_TEMPLATE, SearchViews
 from .shell import ShellPages
 from .spool import Packed, Spool
@@ -128,6 +129,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._ours: set[str] = set()  # src_uri of the files factcheck adds (pages, feed, exports)
         self._search: Any = None  # material's search plugin, whose index dirty rebuilds keep whole
         self._search_views: SearchViews | None = None  # what of each page material's search parses
+        self._search_parses = SearchParses()  # material's parse of each page, made once per content
         # The search entries of claim pages' analyses (kept across `serve --dirty` rebuilds,
         # whose index keeps the entries of pages not rebuilt): made compact (searchindex.py).
         self._analyses: set[str] = set()
@@ -217,6 +219,12 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         # Bodies are rendered ahead in worker processes, from here: while MkDocs lists the files
         # and we add ours, then while MkDocs reads the pages (serve reuses its own instead).
         self._bodies = None if serving else plan.prerender(self._planner.settings.workers)
+        # Material's search parses each page: once per content (kept with the bodies), the claim
+        # pages' from our data in a spare process while MkDocs reads the pages (searchparse.py).
+        if self._search_parses.begin(search_index(self._search), plan.stored, serving=serving):
+            claim_pages = [spec for spec in plan.pages.values() if spec.template == CLAIM_TEMPLATE]
+            self._search_parses.parse_ahead(self._search_views.from_data, claim_pages,
+                                            self._planner.settings.workers)
 
     # Early: our pages must exist before other plugins list the files (redirects,
     # htmlproofer, blog, rss) and before `i18n` (-100) sorts them into languages.
@@ -467,6 +475,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
 
     def _post_build(self, *, config: MkDocsConfig) -> None:
         self._end_bodies()
+        self._search_parses.end()
         if self._shell is not None:
             log.debug(f"{self._shell.filled} claim pages filled into the theme's page once rendered per shape")
             self._shell = None
@@ -493,6 +502,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._end_bodies()
+        self._search_parses.end()
         if self._planner is not None:
             self._planner.drop_bodies()
         self._shell = None
