@@ -219,12 +219,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         # Bodies are rendered ahead in worker processes, from here: while MkDocs lists the files
         # and we add ours, then while MkDocs reads the pages (serve reuses its own instead).
         self._bodies = None if serving else plan.prerender(self._planner.settings.workers)
-        # Material's search parses each page: once per content (kept with the bodies), the claim
-        # pages' from our data in a spare process while MkDocs reads the pages (searchparse.py).
-        if self._search_parses.begin(search_index(self._search), plan.stored, serving=serving):
-            claim_pages = [spec for spec in plan.pages.values() if spec.template == CLAIM_TEMPLATE]
-            self._search_parses.parse_ahead(self._search_views.from_data, claim_pages,
-                                            self._planner.settings.workers)
+        # Material's search parses each page: once per content, kept with the bodies (searchparse.py).
+        self._search_parses.begin(search_index(self._search), plan.stored, serving=serving)
 
     # Early: our pages must exist before other plugins list the files (redirects,
     # htmlproofer, blog, rss) and before `i18n` (-100) sorts them into languages.

@@ -9,12 +9,14 @@ the entries are still made by material's own ``create_entry_for_section``, from 
 ``Section`` objects: the same entries, in the same order (tests/test_searchparse.py builds
 sites both ways and compares the index byte for byte). A page's parse comes from
 
-- this build's spare process, which parsed the claim pages' search views (searchview.py) while
-  this one rendered the bodies: a cold build on two CPUs or more;
 - the last build's bodies file (``output/cache.BodyStore``, under a key that also holds
   material's and Python's versions and our code): a build after a CI cache restore;
 - memory, under ``serve``, which indexes every page at every rebuild;
 - else material's parser, here, as material itself does.
+
+Not made ahead in a spare process: forked once the claims are read, such a process holds a copy
+of the build's memory (at 10,000 claims the build's peak went from 589 to 948 MiB) and it bought
+no wall time that this 2-CPU machine could measure (bench/RESULTS.md, issue 27).
 
 Installed on material's own ``SearchIndex`` only, and only where its ``add_entry_from_context``
 is the one this module replaces (a digest of its code without comments, the same from material
@@ -31,14 +33,11 @@ import logging
 import os
 import sys
 import zlib
-from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from ..base import parallel
 from ..output import cache as disk_cache
-from ..output.pages import PageSpec
 
 log = logging.getLogger("mkdocs.plugins.factcheck.search")
 
@@ -106,31 +105,6 @@ def _well_formed(parsed: Any) -> bool:
         for item in parsed)
 
 
-class _Ahead:
-    """The claim pages' parses, made in a spare process from their search views."""
-
-    def __init__(self, view_of: Callable[[PageSpec], str | None], specs: Sequence[PageSpec]) -> None:
-        self._index = {spec.src_uri: at for at, spec in enumerate(specs)}
-        self._job = parallel.Job(partial(_parse_view, view_of), specs, 1, "claim pages parsed for search",
-                                 beside=True)
-
-    def take(self, src_uri: str, content_digest: str) -> Parsed | None:
-        """The page's parse, if the spare process parsed this very content."""
-        at = self._index.pop(src_uri, None)
-        if at is None:
-            return None
-        made_for, parsed = self._job.take(at)
-        return parsed if made_for == content_digest else None
-
-    def close(self) -> None:
-        self._job.close()
-
-
-def _parse_view(view_of: Callable[[PageSpec], str | None], spec: PageSpec) -> tuple[str, Parsed]:
-    view = view_of(spec)
-    return ("", []) if view is None else (digest(view), parse(view))
-
-
 class SearchParses:
     """Material's parse of each page this site's builds index, by content; one per plugin."""
 
@@ -139,8 +113,7 @@ class SearchParses:
         self._used: dict[str, Parsed] = {}  # serve: this build's
         self._store: disk_cache.BodyStore | None = None
         self._serving = False
-        self._ahead: _Ahead | None = None
-        self.parsed = self.reused = 0  # this build's pages parsed here, and parses taken from elsewhere
+        self.parsed = self.reused = 0  # this build's pages parsed here, and parses reused
 
     def begin(self, index: Any, store: disk_cache.BodyStore | None, *, serving: bool) -> bool:
         """Index with the parses kept (``store``: the build's bodies file): True where installed."""
@@ -152,25 +125,13 @@ class SearchParses:
         index.add_entry_from_context = partial(self._add_entry, index)
         return True
 
-    def parse_ahead(self, view_of: Callable[[PageSpec], str | None], specs: Sequence[PageSpec],
-                    workers: int | None) -> None:
-        """Parse these pages' views in a spare process, where there is a CPU for it and no parse kept:
-        a cold build (``workers: 1`` asks for one process)."""
-        if (self._serving or workers == 1 or parallel.cpus() < 2 or len(specs) < parallel.PARALLEL_FROM
-                or (self._store is not None and len(self._store)) or not parallel.can_fork()):
-            return
-        self._ahead = _Ahead(view_of, specs)
-
     def end(self) -> None:
         """The build is over: its parses are the ones kept in memory (serve)."""
-        if self._ahead is not None:
-            self._ahead.close()
-            self._ahead = None
         if self._serving:
             self._memory, self._used = self._used, {}
         self._store, self._serving = None, False
         if self.parsed or self.reused:
-            log.debug(f"search: {self.parsed} pages parsed, {self.reused} parses reused or made ahead")
+            log.debug(f"search: {self.parsed} pages parsed, {self.reused} parses reused")
         self.parsed = self.reused = 0
 
     def _add_entry(self, index: Any, page: Any) -> None:
@@ -181,18 +142,16 @@ class SearchParses:
         search = page.meta.get("search") or {}
         if search.get("exclude"):
             return
-        for section in sections(self._parse(page.content, page.file.src_uri)):
+        for section in sections(self._parse(page.content)):
             index.create_entry_for_section(section, page.toc, page.url, page)
 
-    def _parse(self, content: str, src_uri: str) -> Parsed:
+    def _parse(self, content: str) -> Parsed:
         content_digest = digest(content)
         key = self._key(content_digest)
         parsed = self._memory.get(content_digest) if self._serving else None
         stored = self._from_store(key) if parsed is None else None
         if stored is not None:
             parsed = stored
-        if parsed is None and self._ahead is not None:
-            parsed = self._ahead.take(src_uri, content_digest)
         if parsed is None:
             parsed = parse(content)
             self.parsed += 1
