@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import multiprocessing
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -243,7 +245,12 @@ def test_many_cold_cards_are_drawn_in_worker_processes_alike() -> None:
     many = [Card(f"c{i}", "Fact check", f"“Claim number {i} about chips.”", "Claim by X", "True", "#2e7d32",
                  "#ffffff") for i in range(cards.PARALLEL_FROM + 1)]
     job = CardMaker().start([(card.stem, card) for card in many], FONTS)
-    assert job._pool is not None
+    assert job._pool is not None and multiprocessing.active_children()
+    # Their processes end once the cards are drawn, not when the build asks for them at its end.
+    deadline = time.monotonic() + 60
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not multiprocessing.active_children()
     drawn = job.result()
     assert drawn["c3"] == cards.draw(many[3], FONTS)
     assert len(drawn) == len(many)

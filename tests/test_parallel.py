@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -212,6 +213,25 @@ def test_a_worker_exception_is_raised_here_and_the_workers_end() -> None:
     with pytest.raises(Unpicklable, match="item 7 is bad"):
         parallel.pmap(_fail_on_seven, list(range(40)), 2)
     assert multiprocessing.active_children() == []
+
+
+def _workers_end(seconds: float = 30) -> bool:
+    """Whether this process's worker processes all end within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not multiprocessing.active_children()
+
+
+def test_the_workers_end_once_their_work_is_done_and_the_results_stay() -> None:
+    job = parallel.Job(_pid_of, list(range(40)), 2)
+    assert job.pooled and multiprocessing.active_children()
+    # Nobody asked for a result yet: an idle worker would hold its memory to the end of the build.
+    assert _workers_end()
+    results = job.results()
+    assert [item for item, _ in results] == list(range(40))
+    assert {pid for _, pid in results} - {os.getpid()}, "the results are the workers', not made again here"
+    job.close()
 
 
 def test_when_the_pool_cannot_start_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch) -> None:

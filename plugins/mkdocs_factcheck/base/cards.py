@@ -299,10 +299,10 @@ class CardJob:
         if early is not None and (not count or early[1] < count):  # too few: they go, a pool of the size comes
             early[0].shutdown(wait=False, cancel_futures=True)
             early = None
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: parallel.EndWhenDone | None = None
         if early is not None:
-            self._pool = early[0]
-            self._futures.extend(self._pool.submit(_draw_batch, batch, *self._work()) for batch in self._batches)
+            self._futures.extend(early[0].submit(_draw_batch, batch, *self._work()) for batch in self._batches)
+            self._pool = parallel.EndWhenDone(early[0], self._futures)
             log.debug(f"{len(cold)} share cards drawn in {early[1]} worker processes started ahead")
         else:
             self._pool = _start_pool(count, self._batches, self._work(), self._futures) if count else None
@@ -320,7 +320,7 @@ class CardJob:
                     drawn += future.result()
                 except Exception:  # a worker died (killed, out of memory): its cards are drawn here
                     drawn += _draw_batch(batch, *self._work())
-            self._pool.shutdown()
+            self._pool.close(cancel=False)
             self._pool = None
         else:
             drawn = _draw_batch(self._cold, *self._work())
@@ -365,14 +365,15 @@ class CardJob:
 
 def _start_pool(workers: int, batches: list[list[tuple[str, Card]]],
                 work: tuple[tuple[str, ...], Card | None, Path | None, Path | None],
-                futures: list[Future[list[tuple[bytes | Path, CardFailure | None]]]]) -> ProcessPoolExecutor | None:
+                futures: list[Future[list[tuple[bytes | Path, CardFailure | None]]]]) -> parallel.EndWhenDone | None:
     """Forked workers drawing every batch, or None where no process can start (the cards are
     then drawn in ``result``)."""
     pool = parallel.forked_pool(workers, lambda pool: [pool.submit(_draw_batch, batch, *work)
                                                       for batch in batches], futures)
-    if pool is not None:
-        log.debug(f"{sum(map(len, batches))} share cards drawn in {workers} worker processes")
-    return pool
+    if pool is None:
+        return None
+    log.debug(f"{sum(map(len, batches))} share cards drawn in {workers} worker processes")
+    return parallel.EndWhenDone(pool, futures)
 
 
 def _open_fonts(fonts: tuple[str, ...]) -> None:
