@@ -5,12 +5,13 @@ from __future__ import annotations
 import importlib.util
 import io
 import multiprocessing
+import os
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from mkdocs_factcheck.base import cards
+from mkdocs_factcheck.base import cards, parallel
 from mkdocs_factcheck.base import png as png_encoder
 from mkdocs_factcheck.base.cards import Card, CardMaker
 from PIL import Image, ImageChops
@@ -254,6 +255,16 @@ def test_many_cold_cards_are_drawn_in_worker_processes_alike() -> None:
     drawn = job.result()
     assert drawn["c3"] == cards.draw(many[3], FONTS)
     assert len(drawn) == len(many)
+
+
+def _priority_drawing_beside(_: int) -> int:
+    cards._draw_beside([], FONTS)
+    return os.getpriority(os.PRIO_PROCESS, 0)
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="no process priorities here")
+def test_card_processes_yield_the_cpu_to_the_pages() -> None:
+    assert all(nice >= parallel.BESIDE_NICENESS for nice in parallel.pmap(_priority_drawing_beside, [1, 2], 2))
 
 
 @pytest.mark.slow

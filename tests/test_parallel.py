@@ -234,6 +234,18 @@ def test_the_workers_end_once_their_work_is_done_and_the_results_stay() -> None:
     job.close()
 
 
+def _niceness_after_yielding(_: int) -> int:
+    parallel.yield_to_the_build()
+    return os.getpriority(os.PRIO_PROCESS, 0)
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="no process priorities here")
+def test_a_process_beside_the_build_yields_it_the_cpu_and_the_build_keeps_its_own() -> None:
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    assert all(nice >= parallel.BESIDE_NICENESS for nice in parallel.pmap(_niceness_after_yielding, [1, 2], 2))
+    assert os.getpriority(os.PRIO_PROCESS, 0) == before
+
+
 def test_when_the_pool_cannot_start_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError("no processes")

@@ -6,6 +6,7 @@ parse is parsed again; any indexer but the one it knows is left alone."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -200,10 +201,47 @@ def test_the_digest_reads_code_not_comments_or_indentation() -> None:
     assert searchparse._code_digest(code) != searchparse._code_digest(code.replace("page\n", "None\n"))
 
 
+def test_the_early_process_gives_the_parse_of_the_very_content_it_was_sent() -> None:
+    early = searchparse._Early()
+    if not early.started:
+        pytest.skip("no process can be forked here")
+    try:
+        assert early._pool is not None
+        workers = list(early._pool._processes)  # type: ignore[attr-defined]
+        contents = {f"p{n}.md": f'<h2 id="s{n}">Part {n}</h2>\n<p>Text {n} &amp; <em>more</em></p>' for n in range(40)}
+        for src_uri, content in contents.items():
+            early.send(src_uri, content)
+        early.flush()
+        for _, _, future in list(early._sent.values()):
+            future.result()
+        if hasattr(os, "getpriority"):  # it yields to the build
+            assert all(os.getpriority(os.PRIO_PROCESS, pid) >= 10 for pid in workers)
+        assert early.take("p3.md", searchparse.digest("<p>what the page holds now</p>")) is None
+        packed = early.take("p5.md", searchparse.digest(contents["p5.md"]))
+        assert packed is not None and json.loads(zlib.decompress(packed)) == searchparse.parse(contents["p5.md"])
+        assert early.take("p5.md", searchparse.digest(contents["p5.md"])) is None  # each once
+        assert early.take("never-sent.md", searchparse.digest("")) is None
+    finally:
+        early.close()
+
+
 # --- real builds ----------------------------------------------------------------------------
 
 CLAIMS = 70  # enough for worker processes (parallel.PARALLEL_FROM) where a site asks for them
-COUNTS = re.compile(r"search: (\d+) pages parsed, (\d+) parses reused")
+COUNTS = re.compile(r"search: (\d+) pages parsed, (\d+) parses reused, (\d+) made early")
+# A build whose early process is always waited for: every page it was given is parsed there.
+WAITED = ("import sys\n"
+          "from mkdocs_factcheck.plugin import searchparse\n"
+          "take = searchparse._Early.take\n"
+          "def waited(self, src_uri, content_digest):\n"
+          "    self.flush()\n"
+          "    sent = self._sent.get(src_uri)\n"
+          "    if sent is not None:\n"
+          "        sent[2].exception()\n"
+          "    return take(self, src_uri, content_digest)\n"
+          "searchparse._Early.take = waited\n"
+          "from mkdocs.__main__ import cli\n"
+          "cli(sys.argv[1:])\n")
 PAGES = {
     "index.md": "# A desk\n\n<!-- factcheck:latest -->\n",
     "about.md": "---\ntags: [desk, about]\nsearch:\n  boost: 3\n---\n## About us first\n\nWho we are.\n",
@@ -219,18 +257,19 @@ def _claim(n: int) -> str:
                       published=f"2025-01-{1 + n % 28:02d}", claim_date=f"2024-12-{1 + n % 28:02d}")
 
 
-def _build(root: Path, folder: str, **env: str) -> tuple[int, int]:
-    """`mkdocs build -v` into ``folder``: (pages parsed, parses reused)."""
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-v", "-d", folder], cwd=root,
+def _build(root: Path, folder: str, *, waited: bool = False, **env: str) -> tuple[int, int, int]:
+    """`mkdocs build -v` into ``folder``: (pages parsed, parses reused, parses made early)."""
+    start = ["-c", WAITED] if waited else ["-m", "mkdocs"]
+    done = subprocess.run([sys.executable, *start, "build", "-v", "-d", folder], cwd=root,
                           env={**ENV, "SOURCE_DATE_EPOCH": "1767225600", **env}, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     found = COUNTS.search(done.stderr)
     if env.get(OFF_SWITCH):
         assert found is None, done.stderr
-        return 0, 0
+        return 0, 0, 0
     assert found is not None, done.stderr
-    return int(found.group(1)), int(found.group(2))
+    return int(found.group(1)), int(found.group(2)), int(found.group(3))
 
 
 def _site(root: Path, workers: str) -> Path:
@@ -241,16 +280,20 @@ def _site(root: Path, workers: str) -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("workers", ["1", "auto"])
-def test_cold_and_warm_builds_index_as_material_does(workers: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("workers", "waited"), [("1", False), ("auto", False), ("auto", True)])
+def test_cold_and_warm_builds_index_as_material_does(workers: str, waited: bool, tmp_path: Path) -> None:
     root = _site(tmp_path, workers)
     _build(root, "reference", **{OFF_SWITCH: "1"})
     shutil.rmtree(root / ".cache")
-    parsed, reused = _build(root, "cold")
-    # Cold: every page parsed once, whatever the workers (no parse is made in another process).
-    assert reused == 0 and parsed >= CLAIMS, (parsed, reused)
-    warm_parsed, warm_reused = _build(root, "warm")
-    assert (warm_parsed, warm_reused) == (0, parsed + reused)
+    parsed, reused, early = _build(root, "cold", waited=waited)
+    # Cold: every page parsed once, here or in the early process (none with `workers: 1`).
+    assert reused == 0 and parsed + early >= CLAIMS, (parsed, reused, early)
+    if workers == "1" or searchparse.parallel.cpus() < 2:
+        assert early == 0
+    elif waited:  # every page but the hidden one (never indexed) was given to it
+        assert parsed == 0 and early >= CLAIMS, (parsed, early)
+    warm = _build(root, "warm")
+    assert warm == (0, parsed + early, 0)
     reference = site_files(root / "reference")
     index = json.loads(reference["search/search_index.json"])
     locations = [doc["location"] for doc in index["docs"]]

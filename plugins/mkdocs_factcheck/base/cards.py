@@ -301,7 +301,7 @@ class CardJob:
             early = None
         self._pool: parallel.EndWhenDone | None = None
         if early is not None:
-            self._futures.extend(early[0].submit(_draw_batch, batch, *self._work()) for batch in self._batches)
+            self._futures.extend(early[0].submit(_draw_beside, batch, *self._work()) for batch in self._batches)
             self._pool = parallel.EndWhenDone(early[0], self._futures)
             log.debug(f"{len(cold)} share cards drawn in {early[1]} worker processes started ahead")
         else:
@@ -368,7 +368,7 @@ def _start_pool(workers: int, batches: list[list[tuple[str, Card]]],
                 futures: list[Future[list[tuple[bytes | Path, CardFailure | None]]]]) -> parallel.EndWhenDone | None:
     """Forked workers drawing every batch, or None where no process can start (the cards are
     then drawn in ``result``)."""
-    pool = parallel.forked_pool(workers, lambda pool: [pool.submit(_draw_batch, batch, *work)
+    pool = parallel.forked_pool(workers, lambda pool: [pool.submit(_draw_beside, batch, *work)
                                                       for batch in batches], futures)
     if pool is None:
         return None
@@ -834,6 +834,13 @@ def _ramps(text_colour: str, colour: str) -> list[int]:
 
 
 Drawn = list[tuple["bytes | Path", "CardFailure | None"]]  # per card: its file (or bytes), and why it fell back
+
+
+def _draw_beside(cards: list[tuple[str, Card]], fonts: tuple[str, ...], fallback: Card | None = None,
+                 folder: Path | None = None, site_dir: Path | None = None) -> Drawn:
+    """``_draw_batch`` in a card process, which yields the CPU to the build (the pages)."""
+    parallel.yield_to_the_build()
+    return _draw_batch(cards, fonts, fallback, folder, site_dir)
 
 
 def _draw_batch(cards: list[tuple[str, Card]], fonts: tuple[str, ...], fallback: Card | None = None,

@@ -12,6 +12,7 @@ again here, one by one, so an exception is raised where and as one process raise
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import multiprocessing
@@ -75,6 +76,17 @@ def body_worker_count(option: int | None, items: int) -> int:
     if option is None:
         option = cpus() - BUSY_ELSEWHERE if items >= BODIES_FROM else 1
     return max(1, min(option, items))
+
+
+# Processes working beside the build (share cards, search parses) run at this niceness: on two
+# CPUs the build's process, the critical path, keeps one to itself and they share the other.
+BESIDE_NICENESS = 10
+
+
+def yield_to_the_build() -> None:
+    """Called in a worker process that works beside the build: it takes the CPU the build leaves."""
+    with contextlib.suppress(AttributeError, OSError):  # no priorities on the platform, or not allowed
+        os.setpriority(os.PRIO_PROCESS, 0, max(os.getpriority(os.PRIO_PROCESS, 0), BESIDE_NICENESS))
 
 
 def can_fork() -> bool:

@@ -741,11 +741,15 @@ class SitePlanner:
             self._stored = disk_cache.BodyStore(path) if path else None
         return self._stored
 
-    def prestart_cards(self) -> None:
+    def claim_file_count(self) -> int:
+        """How many claim files the claims folder holds (before any is read)."""
+        return sum(1 for _ in claim_files(self.settings.claims_dir)) if self.settings.claims_dir.is_dir() else 0
+
+    def prestart_cards(self, claim_files: int) -> None:
         """Fork the share cards' processes before the claims are read (``CardMaker.prestart``),
         sized for a card a claim file and the site's."""
-        expected = sum(1 for _ in claim_files(self.settings.claims_dir)) + 1 if self.settings.claims_dir.is_dir() else 0
-        self.card_maker.prestart(self.renderer.card_fonts, expected, workers=self.settings.workers)
+        self.card_maker.prestart(self.renderer.card_fonts, claim_files + 1 if claim_files else 0,
+                                 workers=self.settings.workers)
 
     def start_cards(self, plan: SitePlan, site_dir: Path | None = None) -> CardJob:
         """The plan's share cards on their way (cold ones drawn in worker processes, as the
@@ -767,6 +771,14 @@ class SitePlanner:
         the same terms (none through a symbolic link)."""
         folder = self._cache_folder(disk_cache.BODIES_FILE)
         return folder / disk_cache.BODIES_FILE if folder else None
+
+    def bodies_kept(self) -> bool:
+        """Whether a last build's bodies file is there: a warm build (its search parses are kept too)."""
+        path = self.body_cache() if self.keep_bodies else None
+        try:
+            return path is not None and path.stat().st_size > 0
+        except OSError:
+            return False
 
     def _cache_folder(self, inside: str) -> Path | None:
         if self.settings.cache_dir:

@@ -161,7 +161,12 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             serving = self._command == "serve"
             self._planner = SitePlanner(settings, keep_pages=serving, keep_bodies=not serving)
         if self._command != "serve":  # serve draws the few cards an edit changes, in this process
-            self._planner.prestart_cards()
+            # Processes that work beside the build, forked while this one is small (before the
+            # claims are read): the share cards', and one parsing the pages for search.
+            claim_files = self._planner.claim_file_count()
+            self._planner.prestart_cards(claim_files)
+            self._search_parses.prestart(claim_files, cold=not self._planner.bodies_kept(),
+                                         workers=settings.workers)
         # Claims are checked here: MkDocs empties site_dir after this hook, so a build that
         # fails on a bad claim leaves the last good site as it was.
         try:
@@ -384,6 +389,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         if html is not self._given and html != self._given:
             self._rewritten.add(page.file.src_uri)
         self._given = ""
+        # What search will parse of the page, to the process parsing beside the build (searchparse.py).
+        if not (page.meta.get("search") or {}).get("exclude"):
+            self._search_parses.send(page.file.src_uri, self._searched(page, html))
         return html
 
     on_page_content = CombinedEvent(_page_content_body, _page_content_given, _page_content_final,
@@ -417,13 +425,19 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         spec = self._plan.pages.get(page.file.src_uri) if self._plan is not None else None
         if spec is not None and spec.template == CLAIM_TEMPLATE:
             self._analyses.add(f"{page.url}#analysis")
-        if spec is not None and page.content and self._search_views is not None:
-            searchable = self._search_views.view(spec, page.content,
-                                                 rewritten=page.file.src_uri in self._rewritten)
+        if page.content:
+            searchable = self._searched(page, page.content)
             if searchable != page.content:
                 self._full_content[page.file.src_uri] = page.content
                 page.content = searchable
         return context
+
+    def _searched(self, page: Page, content: str) -> str:
+        """What search indexes of a page whose content is ``content`` (our pages: searchview.py)."""
+        spec = self._plan.pages.get(page.file.src_uri) if self._plan is not None else None
+        if spec is None or self._search_views is None:
+            return content
+        return self._search_views.view(spec, content, rewritten=page.file.src_uri in self._rewritten)
 
     # After search (0), before the theme renders the page: the whole content again.
     @event_priority(-10)

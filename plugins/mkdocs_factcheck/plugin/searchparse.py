@@ -12,11 +12,14 @@ sites both ways and compares the index byte for byte). A page's parse comes from
 - the last build's bodies file (``output/cache.BodyStore``, under a key that also holds
   material's and Python's versions and our code): a build after a CI cache restore;
 - memory, under ``serve``, which indexes every page at every rebuild;
+- a process of its own on a cold build with two CPUs or more, forked before the claims are read
+  (so it shares the little memory there is then, and copies none of the claims'), at a lower
+  priority than the build: each page's content is handed to it as soon as the build has it,
+  when MkDocs reads the pages, and its parse is taken when material indexes the page, after
+  every page was read. At 10,000 claims, 17 s of the build's own time. (A process forked once
+  the claims were read, to parse views made from the claim data, held a copy of the build's
+  memory: 948 MiB at peak against 589.)
 - else material's parser, here, as material itself does.
-
-Not made ahead in a spare process: forked once the claims are read, such a process holds a copy
-of the build's memory (at 10,000 claims the build's peak went from 589 to 948 MiB) and it bought
-no wall time that this 2-CPU machine could measure (bench/RESULTS.md, issue 27).
 
 Installed on material's own ``SearchIndex`` only, and only where its ``add_entry_from_context``
 is the one this module replaces (a digest of its code without comments, the same from material
@@ -32,11 +35,14 @@ import json
 import logging
 import os
 import sys
+import tempfile
 import zlib
+from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache, partial
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from ..base import parallel
 from ..output import cache as disk_cache
 
 log = logging.getLogger("mkdocs.plugins.factcheck.search")
@@ -80,6 +86,11 @@ def parse(content: str) -> Parsed:
             for section in parser.data if not section.is_excluded()]
 
 
+def pack(parsed: Parsed) -> bytes:
+    """A parse as it is kept: compact JSON, compressed."""
+    return zlib.compress(json.dumps(parsed, separators=(",", ":")).encode(), 1)
+
+
 def sections(parsed: Parsed) -> list[Any]:
     """Material's ``Section`` objects for a parse (new ones: material sets a missing title)."""
     module = material_search()
@@ -105,6 +116,96 @@ def _well_formed(parsed: Any) -> bool:
         for item in parsed)
 
 
+class _Early:
+    """A process forked before the claims are read that parses pages handed to it, in batches.
+    It writes the parses into a file of its own (an unnamed temporary file), so that this process
+    holds only where each one is until the page is indexed: when MkDocs goes from reading the
+    pages to building them, that is every page's."""
+
+    BATCH = 16  # pages a submission: fewer round trips, and the first parses come back soon
+
+    def __init__(self) -> None:
+        # Opened before the fork, so the process shares it; closed by close().
+        self._file = tempfile.TemporaryFile(prefix="factcheck-search-")  # noqa: SIM115
+        started: list[Future[None]] = []
+        self._pool: ProcessPoolExecutor | parallel.EndWhenDone | None = parallel.forked_pool(
+            1, lambda pool: [pool.submit(parallel.yield_to_the_build)], started)
+        self._batch: list[tuple[str, str, str]] = []  # (src_uri, content digest, content) not sent yet
+        # src_uri -> (digest, index in its batch, the batch's future: where each parse is in the file)
+        self._sent: dict[str, tuple[str, int, Future[list[tuple[int, int]]]]] = {}
+        self._reading = True  # MkDocs still reads pages: more may come
+        if self._pool is None:
+            self._file.close()
+
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
+
+    def send(self, src_uri: str, content: str) -> None:
+        self._batch.append((src_uri, digest(content), content))
+        if len(self._batch) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        pool = self._pool
+        if not self._batch or not isinstance(pool, ProcessPoolExecutor):
+            return
+        batch, self._batch = self._batch, []
+        try:
+            future = pool.submit(_parse_into, self._file.fileno(), [content for _, _, content in batch])
+        except RuntimeError:  # the process died (its pool is broken): the pages are parsed here
+            self.close()
+            return
+        for at, (src_uri, content_digest, _) in enumerate(batch):
+            self._sent[src_uri] = (content_digest, at, future)
+
+    def take(self, src_uri: str, content_digest: str) -> bytes | None:
+        """The packed parse of the page, if that very content was parsed there by now (never waits:
+        a parse not ready is made here)."""
+        if self._reading:  # the first page indexed: every page was read, the last batch goes
+            self._reading = False
+            self.flush()
+            if isinstance(self._pool, ProcessPoolExecutor):  # it ends once that is done
+                self._pool = parallel.EndWhenDone(self._pool, [sent[2] for sent in self._sent.values()])
+        sent = self._sent.pop(src_uri, None)
+        if sent is None:
+            return None
+        made_for, at, future = sent
+        if made_for != content_digest or not future.done() or future.cancelled() or future.exception():
+            return None
+        offset, length = future.result()[at]
+        try:
+            packed = os.pread(self._file.fileno(), length, offset)
+        except OSError:
+            return None
+        return packed if len(packed) == length else None
+
+    def close(self) -> None:
+        self._batch, self._sent = [], {}
+        if isinstance(self._pool, ProcessPoolExecutor):
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        elif self._pool is not None:
+            self._pool.close()
+        self._pool = None
+        self._file.close()
+
+
+def _parse_into(fd: int, contents: list[str]) -> list[tuple[int, int]]:
+    """In the early process: the contents' packed parses appended to the file, and where each is."""
+    packed = [pack(parse(content)) for content in contents]
+    offset = os.fstat(fd).st_size  # only this process writes the file
+    data = memoryview(b"".join(packed))
+    at = offset
+    while data:
+        written = os.pwrite(fd, data, at)
+        data, at = data[written:], at + written
+    found = []
+    for parsed in packed:
+        found.append((offset, len(parsed)))
+        offset += len(parsed)
+    return found
+
+
 class SearchParses:
     """Material's parse of each page this site's builds index, by content; one per plugin."""
 
@@ -113,26 +214,52 @@ class SearchParses:
         self._used: dict[str, Parsed] = {}  # serve: this build's
         self._store: disk_cache.BodyStore | None = None
         self._serving = False
-        self.parsed = self.reused = 0  # this build's pages parsed here, and parses reused
+        self._early: _Early | None = None
+        self.parsed = self.reused = self.early = 0  # this build's pages parsed here, parses reused, made early
+
+    def prestart(self, pages: int, *, cold: bool, workers: int | None) -> None:
+        """Fork the early process now, before the claims are read, for a cold build of about
+        ``pages`` pages that may use more than one process (``workers``: the site's option)."""
+        self.end()
+        if (cold and workers != 1 and pages >= parallel.PARALLEL_FROM and parallel.cpus() >= 2
+                and not os.environ.get(OFF_SWITCH) and material_search() is not None):
+            early = _Early()
+            self._early = early if early.started else None
 
     def begin(self, index: Any, store: disk_cache.BodyStore | None, *, serving: bool) -> bool:
         """Index with the parses kept (``store``: the build's bodies file): True where installed."""
+        early, self._early = self._early, None
         self.end()
         self._store, self._serving = store, serving
         module = None if os.environ.get(OFF_SWITCH) else material_search()
         if module is None or type(index) is not module.SearchIndex or "add_entry_from_context" in vars(index):
+            if early is not None:
+                early.close()
             return False
         index.add_entry_from_context = partial(self._add_entry, index)
+        if early is not None and not serving and not (store is not None and len(store)):
+            self._early = early
+        elif early is not None:
+            early.close()
         return True
+
+    def send(self, src_uri: str, content: str) -> None:
+        """The content material will parse for this page, as soon as it is known (the early process
+        parses it while the build reads the other pages)."""
+        if self._early is not None:
+            self._early.send(src_uri, content)
 
     def end(self) -> None:
         """The build is over: its parses are the ones kept in memory (serve)."""
         if self._serving:
             self._memory, self._used = self._used, {}
+        if self._early is not None:
+            self._early.close()
+            self._early = None
         self._store, self._serving = None, False
-        if self.parsed or self.reused:
-            log.debug(f"search: {self.parsed} pages parsed, {self.reused} parses reused")
-        self.parsed = self.reused = 0
+        if self.parsed or self.reused or self.early:
+            log.debug(f"search: {self.parsed} pages parsed, {self.reused} parses reused, {self.early} made early")
+        self.parsed = self.reused = self.early = 0
 
     def _add_entry(self, index: Any, page: Any) -> None:
         """Material's add_entry_from_context, with the parse looked up first."""
@@ -142,17 +269,21 @@ class SearchParses:
         search = page.meta.get("search") or {}
         if search.get("exclude"):
             return
-        for section in sections(self._parse(page.content)):
+        for section in sections(self._parse(page.content, page.file.src_uri)):
             index.create_entry_for_section(section, page.toc, page.url, page)
 
-    def _parse(self, content: str) -> Parsed:
+    def _parse(self, content: str, src_uri: str) -> Parsed:
         content_digest = digest(content)
         key = self._key(content_digest)
         parsed = self._memory.get(content_digest) if self._serving else None
         stored = self._from_store(key) if parsed is None else None
         if stored is not None:
             parsed = stored
-        if parsed is None:
+        packed = self._early.take(src_uri, content_digest) if parsed is None and self._early is not None else None
+        if packed is not None:
+            parsed = json.loads(zlib.decompress(packed))
+            self.early += 1
+        elif parsed is None:
             parsed = parse(content)
             self.parsed += 1
         else:
@@ -160,8 +291,8 @@ class SearchParses:
         if self._serving:
             self._used[content_digest] = parsed
         if self._store is not None:
-            packed = b"" if stored is not None else zlib.compress(json.dumps(parsed, separators=(",", ":")).encode(), 1)
-            self._store.put(key, packed, reused=stored is not None)
+            kept = b"" if stored is not None else packed or pack(parsed)
+            self._store.put(key, kept, reused=stored is not None)
         return parsed
 
     def _key(self, content_digest: str) -> str:
