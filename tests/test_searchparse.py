@@ -1,6 +1,6 @@
 """Material's search parse of a page, made once per content (plugin/searchparse.py, issue 27):
-the entries are the ones material's own indexer makes, whether the parse was made here, kept in
-memory (serve) or read from the bodies file; a kept parse that is not a
+the entries are the ones material's own indexer makes, whether the parse was made here, in the
+early process, kept in memory (serve) or read from the bodies file; a kept parse that is not a
 parse is parsed again; any indexer but the one it knows is left alone."""
 
 from __future__ import annotations
