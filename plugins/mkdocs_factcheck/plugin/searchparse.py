@@ -51,6 +51,7 @@ log = logging.getLogger("mkdocs.plugins.factcheck.search")
 REPLACES = "e8d799af4c0213b8"
 OFF_SWITCH = "FACTCHECK_PARSE_EVERY_PAGE"  # set (to anything) to leave material's indexer alone: the tests compare
 STORE_FORMAT = "factcheck-search-parse-1"
+EARLY_FROM = parallel.PARALLEL_FROM  # claim files from which a cold build parses pages in the early process
 
 # One kept section: [element tag, element attributes, depth, id, title parts, text].
 Parsed = list[list[Any]]
@@ -221,7 +222,7 @@ class SearchParses:
         """Fork the early process now, before the claims are read, for a cold build of about
         ``pages`` pages that may use more than one process (``workers``: the site's option)."""
         self.end()
-        if (cold and workers != 1 and pages >= parallel.PARALLEL_FROM and parallel.cpus() >= 2
+        if (cold and workers != 1 and pages >= EARLY_FROM and parallel.cpus() >= 2
                 and not os.environ.get(OFF_SWITCH) and material_search() is not None):
             early = _Early()
             self._early = early if early.started else None
