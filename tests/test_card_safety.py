@@ -154,9 +154,9 @@ def test_the_cards_of_a_dead_worker_are_drawn_in_the_build(tmp_path: Path) -> No
     many = [Card(f"c{i}", "Fact check", f"“Claim number {i} about chips.”", "Claim by X", "True", "#2e7d32",
                  "#ffffff") for i in range(cards.PARALLEL_FROM * 8)]
     job = CardMaker().start([(card.stem, card) for card in many], FONTS, tmp_path, SITE_CARD)
-    assert job._pool is not None
+    assert job._pool is not None and job._pool._pool is not None  # the pool, still drawing
     futures = list(job._futures)
-    for pid in list(job._pool._processes):  # as the kernel's OOM killer would
+    for pid in list(job._pool._pool._processes):  # type: ignore[attr-defined]  # as the kernel's OOM killer would
         os.kill(pid, signal.SIGKILL)
     drawn = job.result()
     assert any(isinstance(future.exception(), BrokenProcessPool) for future in futures)
