@@ -114,7 +114,7 @@ def test_search_index_is_the_same_as_from_whole_pages(options: str, tmp_path: Pa
     assert "Another one" in page and "raw heading" in page
     # Default: every claim page's view is made from its data (issue 27); with the quotes,
     # related checks and corrections indexed, material reads the pages.
-    # (Twice a page: for the early search process when the page is read, and for the index.)
+    # (Twice a page where a cold build hands pages to the early search process: for it, then for the index.)
     made = (root / "from-data.txt").read_text(encoding="utf-8").split()
     assert sorted(set(made)) == ([] if options else sorted(name.removesuffix(".yml") for name in CLAIMS))
 

@@ -390,7 +390,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             self._rewritten.add(page.file.src_uri)
         self._given = ""
         # What search will parse of the page, to the process parsing beside the build (searchparse.py).
-        if not (page.meta.get("search") or {}).get("exclude"):
+        if self._search_parses.sending and not (page.meta.get("search") or {}).get("exclude"):
             self._search_parses.send(page.file.src_uri, self._searched(page, html))
         return html
 
