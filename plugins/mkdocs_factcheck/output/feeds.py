@@ -156,7 +156,20 @@ def json_export(catalog: Catalog, *, site_url: str, use_directory_urls: bool) ->
         "claims": claims,
         "withdrawn": withdrawn,
     }
-    return json.dumps(document, ensure_ascii=False, indent=1)
+    return _record_per_line(document)
+
+
+def _record_per_line(document: dict[str, Any]) -> str:
+    """``document`` as JSON with each key, and each record of a list, on a line of its own:
+    readable in a diff, and written by the C encoder (``indent`` makes json use Python's,
+    a second at 10,000 claims)."""
+    def value(item: Any) -> str:
+        if isinstance(item, list) and item:
+            return "[\n  " + ",\n  ".join(json.dumps(entry, ensure_ascii=False) for entry in item) + "\n ]"
+        return json.dumps(item, ensure_ascii=False)
+
+    lines = [f" {json.dumps(key, ensure_ascii=False)}: {value(item)}" for key, item in document.items()]
+    return "{\n" + ",\n".join(lines) + "\n}"
 
 
 def claims_directory(catalog: Catalog, *, use_directory_urls: bool) -> str:
