@@ -19,6 +19,7 @@ pytestmark = pytest.mark.slow
 CLAIMS = 70  # enough for worker pools (parallel.PARALLEL_FROM)
 VERDICTS = ("false", "mixed", "misleading", "true", "mostly-true")
 MADE = re.compile(r"page bodies: (\d+) rendered, (\d+) from the last build's")
+PARSED = re.compile(r"claim files: (\d+) parsed, (\d+) from the last build's")
 
 
 def _claim(n: int, **fields: object) -> str:
@@ -29,9 +30,10 @@ def _claim(n: int, **fields: object) -> str:
                          **fields})
 
 
-def _build(site: Site, folder: str) -> tuple[int, int]:
-    """`mkdocs build -v` into ``folder``; (bodies rendered, bodies taken from the last build).
-    With ``workers: 2`` the bodies come from a pool (rendered or taken from the file there)."""
+def _build(site: Site, folder: str) -> tuple[int, int, int, int]:
+    """`mkdocs build -v` into ``folder``; (bodies rendered, bodies taken from the last build,
+    claim files parsed, claim files' results taken from the last build). With ``workers: 2``
+    the bodies come from a pool (rendered or taken from the file there)."""
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-v", "-d", folder], cwd=site.root,
                           env={**ENV, "SOURCE_DATE_EPOCH": "1767225600"}, capture_output=True, text=True,
                           timeout=300)
@@ -40,7 +42,9 @@ def _build(site: Site, folder: str) -> tuple[int, int]:
     assert found is not None, done.stderr
     pooled = "page bodies rendered in 2 worker processes" in done.stderr
     assert pooled == ("workers: 2" in (site.root / "mkdocs.yml").read_text(encoding="utf-8")), done.stderr
-    return int(found.group(1)), int(found.group(2))
+    files = PARSED.search(done.stderr)
+    assert files is not None, done.stderr
+    return int(found.group(1)), int(found.group(2)), int(files.group(1)), int(files.group(2))
 
 
 def _edit(site: Site) -> None:
@@ -85,9 +89,16 @@ def test_a_warm_build_after_an_edit_is_byte_identical_to_a_cold_one(sites: dict[
 
 
 def test_a_warm_build_renders_only_the_bodies_an_edit_changed(sites: dict[str, object]) -> None:
-    rendered, reused = sites["cold"]  # type: ignore[misc]
+    rendered, reused, _, _ = sites["cold"]  # type: ignore[misc]
     assert rendered > CLAIMS and reused == 0
-    assert sites["warm"] == (0, rendered)
-    edited, kept = sites["warm-edited"]  # type: ignore[misc]
+    assert sites["warm"][:2] == (0, rendered)  # type: ignore[index]
+    edited, kept, _, _ = sites["warm-edited"]  # type: ignore[misc]
     assert 0 < edited < rendered / 2 and kept > CLAIMS / 2
-    assert sites["cold-edited"] == (edited + kept, 0)
+    assert sites["cold-edited"][:2] == (edited + kept, 0)  # type: ignore[index]
+
+
+def test_a_warm_build_parses_only_the_claim_files_an_edit_changed(sites: dict[str, object]) -> None:
+    assert sites["cold"][2:] == (CLAIMS, 0)  # type: ignore[index]
+    assert sites["warm"][2:] == (0, CLAIMS)  # type: ignore[index]
+    assert sites["warm-edited"][2:] == (3, CLAIMS - 2)  # type: ignore[index]  # two edited, one new
+    assert sites["cold-edited"][2:] == (CLAIMS + 1, 0)  # type: ignore[index]

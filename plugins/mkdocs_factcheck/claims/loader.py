@@ -32,6 +32,7 @@ from pydantic_core import ErrorDetails
 from ..base import parallel
 from ..base.errors import ClaimError
 from . import citations, editorial, people
+from . import parsed as parsed_cache
 from .model import ID_PATTERN, OFFSET_MISSING, Claim, claim_id_problem
 from .scale import RatingScale
 from .urls import MAX_ID_LENGTH, RESERVED_IDS, is_device_name
@@ -128,6 +129,36 @@ class FileResult:
     marks: editorial.Marks = field(default_factory=dict)  # where the editorial rules point
     names: list[NameUse] = field(default_factory=list)
 
+    def to_json(self) -> dict[str, Any] | None:
+        """A valid file's result for the on-disk cache (``parsed``); None for one with errors."""
+        claim = self.claim
+        if claim is None or self.errors:
+            return None
+        # The fields that were set, so the export and the rules see the same; a day written
+        # with its time as that instant, as the file had it.
+        data = claim.model_dump(mode="json", exclude_unset=True)
+        data.update({key: moment.isoformat() for key, moment in claim.instants.items()})
+        return {"claim": data, "related": self.related_marks, "marks": self.marks,
+                "names": [[use.kind, use.name, use.line, use.column] for use in self.names]}
+
+    @classmethod
+    def from_json(cls, entry: Any, shown: str, claim_id: str, scale: RatingScale) -> FileResult | None:
+        """The result ``to_json`` gave, validated again as a file's data is; None for an entry
+        that is damaged, or that this file could not have given (its name is not an id)."""
+        if claim_id_problem(claim_id):
+            return None
+        try:
+            claim = Claim.model_validate(entry["claim"], context={"scale": scale})
+            related = [(int(line), int(column)) for line, column in entry["related"]]
+            marks = {str(name): (int(mark[0]), int(mark[1])) for name, mark in entry["marks"].items()}
+            names = [NameUse(str(kind), str(name), int(line), int(column))
+                     for kind, name, line, column in entry["names"]]
+        except (ValidationError, TypeError, ValueError, KeyError, IndexError, AttributeError):
+            return None
+        if citations.problems(claim) or len(related) != len(claim.related):
+            return None
+        return cls(claim.bind(claim_id, shown), [], related, marks, names)
+
 
 @dataclass(frozen=True)
 class NameUse:
@@ -179,7 +210,11 @@ class ClaimLoader:
         self.people_file = people_file  # people.yml, read when it exists
         self.workers = workers  # processes for parsing (None: auto; see parallel.worker_count)
         self._cache: dict[tuple[str, str], tuple[str, FileResult]] = {}
+        # The last build's valid results on disk (``parsed``), for a loader that loads once (a
+        # build): files unchanged since are not parsed again.
+        self.parsed_file: Path | None = None
         self.parsed = 0  # files actually parsed, for tests and the benchmark
+        self.reused = 0  # files whose result came from ``parsed_file``
 
     def load(self, claims_dir: Path, base_dir: Path | None = None, *, site_root: Path | None = None) -> ClaimSet:
         """Every claim under ``claims_dir``; with ``site_root``, a claims folder that resolves
@@ -198,12 +233,17 @@ class ClaimLoader:
         found: dict[str, FileResult | None] = {}
         others: list[ClaimError] = []
         to_parse: list[tuple[str, str, str, bytes]] = []  # (shown, id, digest, bytes) of new or changed files
+        cache_key = parsed_cache.cache_key(self.scale, self.max_bytes) if self.parsed_file else ""
+        last = parsed_cache.load(self.parsed_file, cache_key) if self.parsed_file else {}
+        keep: parsed_cache.Entries = {}  # this load's valid results, for the next
         for path, is_claim in folder_entries(claims_dir):
             shown = _display(path, base)
             if not is_claim:
                 others.append(_not_published(path, shown))
                 continue
             read = self._read_file(path, shown, root)
+            if not isinstance(read, FileResult) and last:
+                read = self._reuse(last, keep, shown, path.stem, read)
             if isinstance(read, FileResult):
                 found[shown] = read
             else:
@@ -217,6 +257,12 @@ class ClaimLoader:
         for (shown, _, digest, _), result in zip(to_parse, parsed, strict=True):
             found[shown] = result
             self._cache[(shown, digest)] = (digest, result)
+            entry = result.to_json() if self.parsed_file else None
+            if entry is not None:
+                keep[parsed_cache.entry_key(shown, digest)] = entry
+        if self.parsed_file is not None and keep.keys() != last.keys():
+            parsed_cache.save(self.parsed_file, cache_key, keep)
+        del last, keep
         results = {shown: result for shown, result in found.items() if result is not None}
         self._cache = {key: value for key, value in self._cache.items() if key[0] in results}
         registry, registry_errors = self.read_people(base)
@@ -256,6 +302,18 @@ class ClaimLoader:
         """Let go of the per-file results (each file's claim, errors and positions): the next
         load parses every file again."""
         self._cache = {}
+
+    def _reuse(self, last: parsed_cache.Entries, keep: parsed_cache.Entries, shown: str, claim_id: str,
+               read: tuple[str, bytes]) -> FileResult | tuple[str, bytes]:
+        """The file's result from the last build's (``last``, kept again in ``keep``), else ``read``."""
+        key = parsed_cache.entry_key(shown, read[0])
+        entry = last.get(key)
+        result = FileResult.from_json(entry, shown, claim_id, self.scale) if entry is not None else None
+        if result is None:
+            return read
+        keep[key] = entry
+        self.reused += 1
+        return result
 
     def _read_file(self, path: Path, shown: str, root: Path) -> FileResult | tuple[str, bytes]:
         """The file's result when it is known without parsing (unreadable, too big, unchanged

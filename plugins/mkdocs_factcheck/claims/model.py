@@ -323,6 +323,11 @@ class Claim(_Strict):
         return self.updated or self.published
 
     @property
+    def instants(self) -> dict[str, datetime]:
+        """The fields written as a date-time (``published``, ``updated``), as those instants."""
+        return dict(self.__pydantic_private__["_instants"])  # type: ignore[index]
+
+    @property
     def published_at(self) -> datetime | None:
         """The instant ``published`` names, when it was written as a date-time (with its offset)."""
         return self.__pydantic_private__["_instants"].get("published")  # type: ignore[index,no-any-return]

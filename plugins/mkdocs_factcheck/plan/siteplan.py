@@ -32,7 +32,7 @@ from ..base import cards, parallel
 from ..base.cards import Card, CardFailure, CardJob, CardMaker
 from ..base.errors import ClaimError, report_lines
 from ..base.strings import UnknownStrings, strings_for
-from ..claims import editorial, people, urls
+from ..claims import editorial, parsed, people, urls
 from ..claims.catalog import Catalog, build_catalog, log_entries
 from ..claims.history import claim_histories
 from ..claims.loader import ClaimLoader, ClaimSet, claim_files, field_position
@@ -689,6 +689,7 @@ class SitePlanner:
         s = self.settings
         self.clock = s.policy.clock()  # EpochError (a SiteError) for a malformed SOURCE_DATE_EPOCH
         self.loader.policy = replace(s.policy, today=self.clock.now)
+        self.loader.parsed_file = self.parsed_cache() if self.keep_bodies else None
         claim_set = self.loader.load(s.claims_dir, s.config_dir, site_root=s.config_dir)
         if not self.keep_pages:
             self.loader.forget()  # one build reuses no file's result: they would be held to its end
@@ -771,6 +772,12 @@ class SitePlanner:
         the same terms (none through a symbolic link)."""
         folder = self._cache_folder(disk_cache.BODIES_FILE)
         return folder / disk_cache.BODIES_FILE if folder else None
+
+    def parsed_cache(self) -> Path | None:
+        """The file where the claim files' parse results are kept between builds (``parsed``),
+        beside the page bodies, on the same terms."""
+        folder = self._cache_folder(parsed.FILE)
+        return folder / parsed.FILE if folder else None
 
     def bodies_kept(self) -> bool:
         """Whether a last build's bodies file is there: a warm build (its search parses are kept too)."""

@@ -173,6 +173,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             claim_set = self._claim_set = self._planner.load()
         except SiteError as exc:  # a malformed SOURCE_DATE_EPOCH
             raise PluginError(str(exc)) from None
+        loader = self._planner.loader
+        log.debug(f"claim files: {loader.parsed} parsed, {loader.reused} from the last build's")
         # Editorial warnings never fail a build (strict counts WARNING logs): a site that
         # wants them to raises them to errors with `warnings_as_errors`.
         if claim_set.warnings:
