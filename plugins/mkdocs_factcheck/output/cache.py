@@ -159,16 +159,17 @@ class BodyStore:
             return None
         return data if len(data) == length and zlib.crc32(data) == crc else None
 
-    def put(self, key: str, packed: bytes, *, reused: bool = False) -> None:
-        """Keep the body ``packed`` under ``key`` for the next build (``reused``: ``get`` gave it)."""
+    def put(self, key: str, packed: bytes, *, reused: bool = False, counted: bool = True) -> None:
+        """Keep the body ``packed`` under ``key`` for the next build (``reused``: ``get`` gave it;
+        ``counted``: in ``reused`` or ``rendered``, which count bodies, not what goes with them)."""
         raw = bytes.fromhex(key)
         if os.getpid() != self._owner or self._closed or raw in self._new:
             return
         if reused and raw in self._old:
-            self.reused += 1
+            self.reused += counted
             self._new[raw] = (-1, 0, 0)  # copied from the old file when saved, if it is rewritten
             return
-        self.rendered += 1
+        self.rendered += counted
         try:
             self._new[raw] = self._append(packed)
         except OSError:

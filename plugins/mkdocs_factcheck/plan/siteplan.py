@@ -511,8 +511,13 @@ class SitePlan:
         key = self._reuse_key(spec, here)
         found = self._from_store(key)
         html, packed = found if found is not None else (self._render(spec, here), b"")
+        # Its head too, where the body is made (a worker's CPU, not the build's): its key is the
+        # body's, which holds everything the head shows (``head_inputs``, the title, the URL).
+        head_key = hashlib.sha256(f"head\x00{key}".encode()).hexdigest() if key else ""
+        head = self._from_store(head_key)
         return RenderedBody(packed or pack(html), headings(html), anchor_ids(html), key, found is not None,
-                            html if with_text else "")
+                            html if with_text else "", head[1] if head else pack(self.head(here, spec)),
+                            head_key, head is not None)
 
     def made_here(self, spec: PageSpec, here: str) -> RenderedBody | None:
         """``rendered`` in this process, kept for the next build: the body of the page at URL
@@ -528,6 +533,7 @@ class SitePlan:
         """A body made by ``rendered`` (in a worker process), kept for the next build."""
         if body.key and self.stored is not None:
             self.stored.put(body.key, body.packed, reused=body.reused)
+            self.stored.put(body.head_key, body.head, reused=body.head_reused, counted=False)
 
     def fill_markers(self, html: str, here: str) -> str:
         """A hand-written page's ``<!-- factcheck:... -->`` markers, replaced by their fragments."""
@@ -613,6 +619,9 @@ class RenderedBody:
     key: str = ""  # what it is made of (SitePlan._reuse_key), "" for a page that is not kept
     reused: bool = False  # taken from the last build's bodies, not rendered
     text: str = ""  # the HTML, when it was made in this process (none travels from a worker)
+    head: bytes = b""  # the page's head (SitePlan.head), packed
+    head_key: str = ""  # under which it is kept ("" with no key)
+    head_reused: bool = False
 
     def html(self) -> str:
         return self.text or unpack(self.packed)

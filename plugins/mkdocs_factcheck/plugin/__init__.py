@@ -56,6 +56,7 @@ from ..plan.siteplan import (
     SitePlanner,
     missing_identity_pages,
     settings_from,
+    unpack,
 )
 from ..plan.unwritten import TO_WRITE, unwritten_note
 from . import share_tags
@@ -122,6 +123,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._packed = Packed()  # our pages' HTML between MkDocs reading and building them (`build`)
         # A worker's body as given to MkDocs, and packed: held as it is if no plugin changes it.
         self._packed_ahead: dict[str, tuple[str, bytes]] = {}
+        self._heads: dict[str, tuple[str, bytes]] = {}  # the head made with the body: (its URL, packed)
         self._spool = Spool()  # the feed and exports of the build, on disk until MkDocs copies them
         self._full_content: dict[str, str] = {}  # page content held back from search (on_page_context)
         self._rebuilds: DirtyRebuilds | None = None  # `--dirty`: what each (re)build redoes
@@ -347,6 +349,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         if ahead is not None:  # its outline came with it, and its packed HTML (kept if no plugin changes it)
             html, found, anchors = ahead.html(), ahead.headings, ahead.anchors
             self._packed_ahead[spec.src_uri] = (html, ahead.packed)
+            self._heads[spec.src_uri] = (page.file.url, ahead.head)
         else:
             html = self._prerendered.pop(spec.src_uri, "") or plan.body(spec, page.file.url)
             found, anchors = headings(html), anchor_ids(html)
@@ -460,8 +463,12 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     def _post_page_head(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if self._plan is None:
             return output
-        head = self._plan.head(page.file.url, self._plan.pages.get(page.file.src_uri), title=page.title or "",
-                               description=str(page.meta.get("description") or ""))
+        made = self._heads.pop(page.file.src_uri, None)
+        if made is not None and made[0] == page.file.url:  # rendered with the body, for this URL
+            head = unpack(made[1])
+        else:
+            head = self._plan.head(page.file.url, self._plan.pages.get(page.file.src_uri), title=page.title or "",
+                                   description=str(page.meta.get("description") or ""))
         return share_tags.placed(output, head)
 
     # Last of all, after `i18n` (-100) and every plugin that reads the page: MkDocs writes the
@@ -551,6 +558,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
 
     def _end_bodies(self) -> None:
         self._packed_ahead.clear()
+        self._heads.clear()
         if self._bodies is not None:  # no worker process is left behind
             self._bodies.close()
             self._bodies = None
