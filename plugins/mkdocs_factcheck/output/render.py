@@ -109,7 +109,6 @@ class Renderer:
         # (quotes, related checks, corrections) is opt-in (README).
         search_skip = Markup("") if search_full_text else Markup(" data-search-exclude")
         self._once: dict[tuple[Any, ...], Markup] = {}  # template blocks by key (_render_once)
-        self._once_catalog: Catalog | None = None  # the catalog they were rendered from
         self.env.globals.update(once=self._render_once, t=strings, scale=scale, site=site, urls=urls,
                                 search_skip=search_skip, page_size=page_size, href=self.target,
                                 ranking=scoreboard.ranking, months=scoreboard.months,
@@ -127,8 +126,7 @@ class Renderer:
 
     def _render_once(self, *key: Any, caller: Any) -> Markup:
         """A template's ``{% call once(key...) %}...{% endcall %}``: the block rendered the first
-        time, then the same HTML for the same key (a verdict's badge, a date, a check's row in a
-        list: thousands a build), as long as the pages come from the same catalog (``page``)."""
+        time, then the same HTML for the same key (a verdict's badge, a date: thousands a build)."""
         found = self._once.get(key)
         if found is None:
             found = self._once[key] = Markup(caller())
@@ -186,9 +184,6 @@ class Renderer:
         self._claim_html = {k: v for k, v in self._claim_html.items() if k in keep}
 
     def page(self, template: str, catalog: Catalog, here: str, **context: Any) -> str:
-        if catalog is not self._once_catalog:  # a new build's claims: no block rendered from the last
-            self._once.clear()
-            self._once_catalog = catalog
         links = urls.Links(here, self.site.use_directory_urls, self.site.url)
         return self.env.get_template(template).render(
             catalog=catalog, links=links, html_of=self.claim_html, cited_of=self.cited_html, **context
