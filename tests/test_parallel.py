@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -63,14 +64,20 @@ def _run(site: Site, *args: str, python: list[str] | None = None) -> subprocess.
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[subprocess.CompletedProcess[str], Path]]:
-    """One site built three ways: one process, two workers, and two workers refused."""
+    """One site built three ways, each cold (nothing kept from the last build, so the pools
+    have the work): one process, two workers, and two workers refused."""
     site = make_site_in(tmp_path_factory.mktemp("pooled"), plugin_options="workers: 2")
     _write_claims(site, CLAIMS)
     one = _with_workers(site, 1)
+
+    def cold(*args: str, python: list[str] | None = None) -> subprocess.CompletedProcess[str]:
+        shutil.rmtree(site.root / ".cache", ignore_errors=True)
+        return _run(site, *args, python=python)
+
     return {
-        "one": (_run(site, "build", "-v", "-f", one, "-d", "site-one"), site.root / "site-one"),
-        "pooled": (_run(site, "build", "-v", "-d", "site-pooled"), site.root / "site-pooled"),
-        "refused": (_run(site, "build", "-v", "-d", "site-refused", python=[sys.executable, "-c", REFUSED]),
+        "one": (cold("build", "-v", "-f", one, "-d", "site-one"), site.root / "site-one"),
+        "pooled": (cold("build", "-v", "-d", "site-pooled"), site.root / "site-pooled"),
+        "refused": (cold("build", "-v", "-d", "site-refused", python=[sys.executable, "-c", REFUSED]),
                     site.root / "site-refused"),
     }
 
