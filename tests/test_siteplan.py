@@ -134,3 +134,19 @@ def test_every_pages_footer_is_the_one_rendered_for_it(tmp_path: Path, directory
         links = urls.Links(here, directory_urls, renderer.site.url)
         assert renderer.footer(here) == template.render(links=links), here
     assert len(renderer._footers) < len(pages)  # shared: sibling claim pages make the same links
+
+
+def test_no_claim_file_is_counted_outside_the_site(tmp_path: Path) -> None:
+    """The count that sizes the pools before the claims are read walks only a folder the loader
+    would read: a claims folder linked to `/` or `..` counts none (it is refused unread)."""
+    for target in (Path("/"), tmp_path):
+        root = tmp_path / f"site-{len(str(target))}"
+        root.mkdir()
+        (root / "claims").symlink_to(target)
+        (tmp_path / "outside.yml").write_text(claim_yaml(), encoding="utf-8")
+        assert planner_for(root).claim_file_count() == 0
+    inside = tmp_path / "inside"
+    inside.mkdir()
+    planner = planner_for(inside)
+    (inside / "claims" / "cost.yml").write_text(claim_yaml(), encoding="utf-8")
+    assert planner.claim_file_count() == 1

@@ -752,8 +752,12 @@ class SitePlanner:
         return self._stored
 
     def claim_file_count(self) -> int:
-        """How many claim files the claims folder holds (before any is read)."""
-        return sum(1 for _ in claim_files(self.settings.claims_dir)) if self.settings.claims_dir.is_dir() else 0
+        """How many claim files the claims folder holds (before any is read); 0 for a folder the
+        loader refuses unread, outside the site (a link to `/` would have this walk the disk)."""
+        claims, site = self.settings.claims_dir.resolve(), self.settings.config_dir.resolve()
+        if claims == site or not claims.is_relative_to(site) or not claims.is_dir():
+            return 0
+        return sum(1 for _ in claim_files(self.settings.claims_dir))
 
     def prestart_cards(self, claim_files: int) -> None:
         """Fork the share cards' processes before the claims are read (``CardMaker.prestart``),
