@@ -225,7 +225,7 @@ def test_bodies_of_another_plugin_version_or_library_are_not_reused(tmp_path: Pa
     monkeypatch.setattr(disk_cache, "__version__", "0.0.0-another")
     disk_cache.code_key.cache_clear()
     assert (build(tmp_path).rendered, build(tmp_path).reused) == (pages, pages)  # rendered once, then kept
-    monkeypatch.setattr(disk_cache, "version", lambda library: "99.0")
+    monkeypatch.setattr(disk_cache, "installed", lambda library: "99.0")
     disk_cache.code_key.cache_clear()
     assert build(tmp_path).rendered == pages
 

@@ -44,13 +44,13 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import parallel, png
+from .versions import installed
 
 if TYPE_CHECKING:  # Pillow is imported where a card is drawn: a warm build never needs it
     from PIL import Image, ImageFont
@@ -156,11 +156,7 @@ def _font_stamps(fonts: tuple[str, ...]) -> tuple[str, ...]:
 def _encoder_stamp() -> str:
     """The versions that turn a card into bytes: another Pillow (its FreeType) or zlib may
     draw or pack it differently, and a cached card must be the file this build would draw."""
-    try:
-        pillow = version("pillow")
-    except PackageNotFoundError:
-        pillow = "?"
-    return f"pillow {pillow}, zlib {zlib.ZLIB_RUNTIME_VERSION}"
+    return f"pillow {installed('pillow', '?')}, zlib {zlib.ZLIB_RUNTIME_VERSION}"
 
 
 def card_src(card: Card, fonts: Sequence[str]) -> str:

@@ -20,11 +20,11 @@ import os
 import stat
 import tempfile
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..base.versions import installed
 from .scale import RatingScale
 
 FILE = "parsed.json"
@@ -46,17 +46,10 @@ def cache_key(scale: RatingScale, max_bytes: int) -> str:
 def _code_key() -> str:
     digest = hashlib.sha256(__version__.encode())
     for library in ("pydantic", "pydantic-core", "PyYAML"):
-        digest.update(f"\x00{library} {_version_of(library)}".encode())
+        digest.update(f"\x00{library} {installed(library)}".encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):  # the model, the loader and its checks
         digest.update(f"\x00{path.name}\x00".encode() + path.read_bytes())
     return digest.hexdigest()
-
-
-def _version_of(library: str) -> str:
-    try:
-        return version(library)
-    except PackageNotFoundError:
-        return "none"
 
 
 def load(path: Path, key: str) -> Entries:

@@ -30,12 +30,12 @@ import tempfile
 import time
 import zlib
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from markupsafe import Markup
 
 from .. import __version__
+from ..base.versions import installed
 from . import markup
 from .render import ClaimHtml
 
@@ -57,18 +57,11 @@ def code_key() -> str:
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256(f"{__version__}\x00{sys.version_info[:2]}".encode())
     for library in BODY_LIBRARIES:
-        digest.update(f"\x00{library} {_version_of(library)}".encode())
+        digest.update(f"\x00{library} {installed(library)}".encode())
     for path in sorted(package.rglob("*.py")):
         digest.update(f"\x00{path.relative_to(package).as_posix()}\x00".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-def _version_of(library: str) -> str:
-    try:
-        return version(library)
-    except PackageNotFoundError:
-        return "none"
 
 
 def load(folder: Path) -> dict[str, ClaimHtml]:

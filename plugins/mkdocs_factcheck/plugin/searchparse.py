@@ -40,10 +40,10 @@ import tempfile
 import zlib
 from concurrent.futures import Future
 from functools import lru_cache, partial
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from ..base import parallel
+from ..base.versions import installed
 from ..output import cache as disk_cache
 
 log = logging.getLogger("mkdocs.plugins.factcheck.search")
@@ -320,8 +320,4 @@ class SearchParses:
 @lru_cache(maxsize=1)
 def _salt() -> str:
     """What a kept parse depends on besides the content: our code, material, Python's HTML parser."""
-    try:
-        material = version("mkdocs-material")
-    except PackageNotFoundError:
-        material = "none"
-    return "\x00".join([STORE_FORMAT, disk_cache.code_key(), material, sys.version])
+    return "\x00".join([STORE_FORMAT, disk_cache.code_key(), installed("mkdocs-material"), sys.version])
