@@ -220,7 +220,8 @@ def _save_cache(folder: Path, keys: tuple[str, ...], blobs: set[str]) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".record-", suffix=".json")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump({"format": Facts.FORMAT, "scales": {_cache_name(keys): entries}}, out, separators=(",", ":"))
+            out.write(json.dumps({"format": Facts.FORMAT, "scales": {_cache_name(keys): entries}},
+                                 separators=(",", ":")))  # dumps: json.dump never uses the C encoder
         os.replace(temporary, folder / FACTS_CACHE)
     except OSError as exc:  # a cache is an optimisation: never a failed build
         log.info(f"factcheck: could not write the record cache in {folder}: {exc}")

@@ -82,7 +82,8 @@ def save(path: Path, key: str, entries: Entries) -> None:
         return  # a read-only checkout builds as ever, parsing every file
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump({"key": key, "files": entries}, out, ensure_ascii=False, separators=(",", ":"))
+            # dumps, not dump: json.dump always takes the pure-Python encoder (5x slower).
+            out.write(json.dumps({"key": key, "files": entries}, ensure_ascii=False, separators=(",", ":")))
         os.replace(temporary, path)
     except OSError:
         with contextlib.suppress(OSError):

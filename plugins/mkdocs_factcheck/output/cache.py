@@ -91,7 +91,7 @@ def save(folder: Path, entries: dict[str, ClaimHtml]) -> None:
     # Write then rename, so an interrupted build never leaves half a file.
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".markdown-", suffix=".json")
     with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
+        out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))  # dumps: the C encoder
     os.replace(temporary, folder / CACHE_FILE)
 
 
