@@ -20,6 +20,7 @@ CLAIMS = 70  # enough for worker pools (parallel.PARALLEL_FROM)
 VERDICTS = ("false", "mixed", "misleading", "true", "mostly-true")
 MADE = re.compile(r"page bodies: (\d+) rendered, (\d+) from the last build's")
 PARSED = re.compile(r"claim files: (\d+) parsed, (\d+) from the last build's")
+MARKDOWN = re.compile(r"claims' Markdown: (\d+) rendered")
 
 
 def _claim(n: int, **fields: object) -> str:
@@ -27,12 +28,13 @@ def _claim(n: int, **fields: object) -> str:
                          "claimant": f"Claimant {n % 4}", "verdict": VERDICTS[n % len(VERDICTS)],
                          "tags": [f"topic {n % 6}", "cost"], "related": [f"claim-{(n + 1) % CLAIMS:03d}"],
                          "claim_date": f"2024-12-{1 + n % 28:02d}", "published": f"2025-01-{1 + n % 28:02d}",
-                         **fields})
+                         "summary": f"The report behind claim {n} gives *another* figure.", **fields})
 
 
-def _build(site: Site, folder: str) -> tuple[int, int, int, int]:
+def _build(site: Site, folder: str) -> tuple[int, int, int, int, int]:
     """`mkdocs build -v` into ``folder``; (bodies rendered, bodies taken from the last build,
-    claim files parsed, claim files' results taken from the last build). With ``workers: 2``
+    claim files parsed, claim files' results taken from the last build, claims whose Markdown
+    was rendered). With ``workers: 2``
     the bodies come from a pool (rendered or taken from the file there)."""
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-v", "-d", folder], cwd=site.root,
                           env={**ENV, "SOURCE_DATE_EPOCH": "1767225600"}, capture_output=True, text=True,
@@ -42,9 +44,10 @@ def _build(site: Site, folder: str) -> tuple[int, int, int, int]:
     assert found is not None, done.stderr
     pooled = "page bodies rendered in 2 worker processes" in done.stderr
     assert pooled == ("workers: 2" in (site.root / "mkdocs.yml").read_text(encoding="utf-8")), done.stderr
-    files = PARSED.search(done.stderr)
-    assert files is not None, done.stderr
-    return int(found.group(1)), int(found.group(2)), int(files.group(1)), int(files.group(2))
+    files, markdown = PARSED.search(done.stderr), MARKDOWN.search(done.stderr)
+    assert files is not None and markdown is not None, done.stderr
+    return (int(found.group(1)), int(found.group(2)), int(files.group(1)), int(files.group(2)),
+            int(markdown.group(1)))
 
 
 def _edit(site: Site) -> None:
@@ -89,16 +92,23 @@ def test_a_warm_build_after_an_edit_is_byte_identical_to_a_cold_one(sites: dict[
 
 
 def test_a_warm_build_renders_only_the_bodies_an_edit_changed(sites: dict[str, object]) -> None:
-    rendered, reused, _, _ = sites["cold"]  # type: ignore[misc]
+    rendered, reused, *_ = sites["cold"]  # type: ignore[misc]
     assert rendered > CLAIMS and reused == 0
     assert sites["warm"][:2] == (0, rendered)  # type: ignore[index]
-    edited, kept, _, _ = sites["warm-edited"]  # type: ignore[misc]
+    edited, kept, *_ = sites["warm-edited"]  # type: ignore[misc]
     assert 0 < edited < rendered / 2 and kept > CLAIMS / 2
     assert sites["cold-edited"][:2] == (edited + kept, 0)  # type: ignore[index]
 
 
 def test_a_warm_build_parses_only_the_claim_files_an_edit_changed(sites: dict[str, object]) -> None:
-    assert sites["cold"][2:] == (CLAIMS, 0)  # type: ignore[index]
-    assert sites["warm"][2:] == (0, CLAIMS)  # type: ignore[index]
-    assert sites["warm-edited"][2:] == (3, CLAIMS - 2)  # type: ignore[index]  # two edited, one new
-    assert sites["cold-edited"][2:] == (CLAIMS + 1, 0)  # type: ignore[index]
+    assert sites["cold"][2:4] == (CLAIMS, 0)  # type: ignore[index]
+    assert sites["warm"][2:4] == (0, CLAIMS)  # type: ignore[index]
+    assert sites["warm-edited"][2:4] == (3, CLAIMS - 2)  # type: ignore[index]  # two edited, one new
+    assert sites["cold-edited"][2:4] == (CLAIMS + 1, 0)  # type: ignore[index]
+
+
+def test_a_warm_build_renders_the_markdown_of_only_new_or_changed_text(sites: dict[str, object]) -> None:
+    """Kept beside the bodies without cache_dir too: the edit changed one claim's verdict (not its
+    text), added one and took one down to a draft."""
+    assert [sites[name][4] for name in ("cold", "warm", "warm-edited", "cold-edited")] == [  # type: ignore[index]
+        CLAIMS, 0, 1, CLAIMS]

@@ -84,15 +84,23 @@ def load(folder: Path) -> dict[str, ClaimHtml]:
 
 
 def save(folder: Path, entries: dict[str, ClaimHtml]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+    """Keep ``entries`` in the folder; one that cannot take them (read-only) costs only time."""
     data = {"key": cache_key(), "entries": {
         fingerprint: [str(h.summary), str(h.analysis), [str(q) for q in h.quotes], h.summary_text]
         for fingerprint, h in entries.items()}}
-    # Write then rename, so an interrupted build never leaves half a file.
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".markdown-", suffix=".json")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))  # dumps: the C encoder
-    os.replace(temporary, folder / CACHE_FILE)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # Write then rename, so an interrupted build never leaves half a file.
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".markdown-", suffix=".json")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))  # dumps: the C encoder
+        os.replace(temporary, folder / CACHE_FILE)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
 
 
 # --- page bodies ------------------------------------------------------------------------

@@ -141,9 +141,10 @@ class Renderer:
             cached = self._claim_html[key] = self._render_markdown(claim)
         return cached
 
-    def render_markdown(self, claims: Sequence[Claim], workers: int | None = None, *, busy: int = 0) -> None:
-        """Render the Markdown of the claims not rendered yet, in worker processes when there
-        are enough of them and CPUs not ``busy`` (``parallel``); ``claim_html`` then finds them done."""
+    def render_markdown(self, claims: Sequence[Claim], workers: int | None = None, *, busy: int = 0) -> int:
+        """Render the Markdown of the claims not rendered yet (or kept from the last build), in
+        worker processes when there are enough of them and CPUs not ``busy`` (``parallel``);
+        ``claim_html`` then finds them done. Returns how many claims' Markdown it rendered."""
         todo: dict[str, Claim] = {}
         for claim in claims:
             key = _fingerprint(claim)
@@ -153,6 +154,7 @@ class Renderer:
                              parallel.worker_count(workers, len(todo), busy), "claims' Markdown rendered")
         self._claim_html.update(zip(todo, made, strict=True))
         self.markdown_renders += len(todo)
+        return len(todo)
 
     def _render_markdown(self, claim: Claim) -> ClaimHtml:
         summary = self._markdown.render(claim.summary)

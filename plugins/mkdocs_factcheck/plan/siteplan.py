@@ -679,6 +679,7 @@ class SitePlanner:
     _kept: dict[str, tuple[str, str]] = field(init=False, default_factory=dict)
     _stored: disk_cache.BodyStore | None = field(init=False, default=None)
     clock: editorial.Clock | None = field(init=False, default=None)  # the last load's
+    markdown_rendered: int = field(init=False, default=0)  # claims whose Markdown the last plan rendered
 
     def __post_init__(self) -> None:
         s = self.settings
@@ -689,8 +690,9 @@ class SitePlanner:
                                  search_full_text=s.search_full_text, page_size=s.page_size,
                                  card_fonts=s.card_fonts)
         self.card_maker = CardMaker()  # share cards by content, kept across rebuilds
-        if s.cache_dir:
-            self.renderer.preload(disk_cache.load(s.cache_dir))
+        folder = self.markdown_cache()
+        if folder is not None:
+            self.renderer.preload(disk_cache.load(folder))
 
     def load(self) -> ClaimSet:
         """Read and check every claim file (only the changed ones, for a kept planner), at the
@@ -720,7 +722,7 @@ class SitePlanner:
         self.renderer.forget_except(shown)
         # Beside the card processes started ahead, not on their CPUs: a pool forked from this
         # process now would also hold a copy of every claim (about 300 MiB at 10,000 claims).
-        self.renderer.render_markdown(shown, s.workers, busy=self.card_maker.ahead)
+        self.markdown_rendered = self.renderer.render_markdown(shown, s.workers, busy=self.card_maker.ahead)
         paths = {claim.id: (s.config_dir / claim.path).resolve() for claim in shown}
         record = claim_set.record
         histories = claim_histories(s.claims_dir, s.site.repo_url, s.scale, git_log=record.log if record else None,
@@ -792,6 +794,11 @@ class SitePlanner:
         folder = self._cache_folder(parsed.FILE)
         return folder / parsed.FILE if folder else None
 
+    def markdown_cache(self) -> Path | None:
+        """The folder whose ``markdown.json`` keeps the claims' rendered Markdown between
+        builds: beside the page bodies, on the same terms."""
+        return self._cache_folder(disk_cache.CACHE_FILE)
+
     def bodies_kept(self) -> bool:
         """Whether a last build's bodies file is there: a warm build (its search parses are kept too)."""
         path = self.body_cache() if self.keep_bodies else None
@@ -818,10 +825,10 @@ class SitePlanner:
         return images, plan.card_warnings(job.failures)
 
     def save_cache(self) -> None:
-        """Keep the rendered Markdown for the next build (when the site set cache_dir), and
-        the page bodies (``keep_bodies``)."""
-        if self.settings.cache_dir:
-            disk_cache.save(self.settings.cache_dir, self.renderer.rendered)
+        """Keep the rendered Markdown and the page bodies (``keep_bodies``) for the next build."""
+        folder = self.markdown_cache()
+        if folder is not None:
+            disk_cache.save(folder, self.renderer.rendered)
         if self._stored is not None:
             self._stored.save()
             self._stored = None

@@ -510,6 +510,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             made = self._planner.bodies_made()
             if made is not None:
                 log.debug(f"page bodies: {made[0]} rendered, {made[1]} from the last build's")
+            log.debug(f"claims' Markdown: {self._planner.markdown_rendered} rendered")
             self._planner.save_cache()
         if self._owned is not None:
             self._owned.save()
