@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..base import jsonfile
 from ..base.versions import installed
 from .scale import RatingScale
 
@@ -82,8 +83,7 @@ def save(path: Path, key: str, entries: Entries) -> None:
         return  # a read-only checkout builds as ever, parsing every file
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            # dumps, not dump: json.dump always takes the pure-Python encoder (5x slower).
-            out.write(json.dumps({"key": key, "files": entries}, ensure_ascii=False, separators=(",", ":")))
+            jsonfile.write_entries(out, {"key": key}, "files", entries)
         os.replace(temporary, path)
     except OSError:
         with contextlib.suppress(OSError):

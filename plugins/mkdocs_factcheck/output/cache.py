@@ -35,6 +35,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from .. import __version__
+from ..base import jsonfile
 from ..base.versions import installed
 from . import markup
 from .render import ClaimHtml
@@ -85,9 +86,8 @@ def load(folder: Path) -> dict[str, ClaimHtml]:
 
 def save(folder: Path, entries: dict[str, ClaimHtml]) -> None:
     """Keep ``entries`` in the folder; one that cannot take them (read-only) costs only time."""
-    data = {"key": cache_key(), "entries": {
-        fingerprint: [str(h.summary), str(h.analysis), [str(q) for q in h.quotes], h.summary_text]
-        for fingerprint, h in entries.items()}}
+    # Markup is a str: written as it is, one claim at a time (no copy of them all).
+    kept = {fingerprint: [h.summary, h.analysis, h.quotes, h.summary_text] for fingerprint, h in entries.items()}
     try:
         folder.mkdir(parents=True, exist_ok=True)
         # Write then rename, so an interrupted build never leaves half a file.
@@ -96,7 +96,7 @@ def save(folder: Path, entries: dict[str, ClaimHtml]) -> None:
         return
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))  # dumps: the C encoder
+            jsonfile.write_entries(out, {"key": cache_key()}, "entries", kept)
         os.replace(temporary, folder / CACHE_FILE)
     except OSError:
         with contextlib.suppress(OSError):
