@@ -72,7 +72,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("search_full_text", (bool,), False, "quotes, related checks and corrections in the search index"),
     Option("page_size", (int,), DEFAULT_PAGE_SIZE, "rows per page of every long list (a name's checks too)",
            minimum=1),
-    Option("cache_dir", (str, NONE), None, "where the build keeps what the next reuses (default: .cache/plugin/factcheck)"),
+    Option("cache_dir", (str, NONE), None,
+           "where the build keeps what the next reuses (default: .cache/plugin/factcheck)"),
     Option("warnings_as_errors", (str, list, NONE), None, "editorial warnings that fail the build"),
     Option("min_reviewers", (int,), 0, "reviewers besides the author a published check needs", minimum=0),
     # An IANA name: plain publication dates go out at midnight there.
