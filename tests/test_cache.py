@@ -78,3 +78,20 @@ def test_cache_dir_inside_the_content_is_refused(make_site) -> None:
     site.write_claim("a.yml", claim_yaml())
     result = site.build()
     assert result.returncode != 0 and "cache_dir" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_markdown_is_kept_by_default_and_rewritten_only_when_it_changes(make_site) -> None:
+    site = make_site()
+    site.write_claim("a.yml", claim_yaml(summary="First summary."))
+    assert site.build("--strict").returncode == 0
+    kept = site.root / ".cache" / "plugin" / "factcheck" / "markdown.json"
+    (entry,) = json.loads(kept.read_text())["entries"].values()
+    assert entry[0] == "<p>First summary.</p>"
+    written = kept.stat()
+    assert site.build("--strict").returncode == 0
+    assert (kept.stat().st_ino, kept.stat().st_mtime_ns) == (written.st_ino, written.st_mtime_ns)
+    site.write_claim("a.yml", claim_yaml(summary="Second summary."))
+    assert "Second summary." in site.build("--strict").page("claims/a/")
+    (entry,) = json.loads(kept.read_text())["entries"].values()
+    assert entry[0] == "<p>Second summary.</p>"

@@ -680,6 +680,7 @@ class SitePlanner:
     _stored: disk_cache.BodyStore | None = field(init=False, default=None)
     clock: editorial.Clock | None = field(init=False, default=None)  # the last load's
     markdown_rendered: int = field(init=False, default=0)  # claims whose Markdown the last plan rendered
+    _markdown_on_disk: set[str] = field(init=False, default_factory=set)  # fingerprints markdown.json holds
 
     def __post_init__(self) -> None:
         s = self.settings
@@ -692,7 +693,9 @@ class SitePlanner:
         self.card_maker = CardMaker()  # share cards by content, kept across rebuilds
         folder = self.markdown_cache()
         if folder is not None:
-            self.renderer.preload(disk_cache.load(folder))
+            kept = disk_cache.load(folder)
+            self.renderer.preload(kept)
+            self._markdown_on_disk = set(kept)
 
     def load(self) -> ClaimSet:
         """Read and check every claim file (only the changed ones, for a kept planner), at the
@@ -825,10 +828,13 @@ class SitePlanner:
         return images, plan.card_warnings(job.failures)
 
     def save_cache(self) -> None:
-        """Keep the rendered Markdown and the page bodies (``keep_bodies``) for the next build."""
+        """Keep the rendered Markdown and the page bodies (``keep_bodies``) for the next build;
+        a build that rendered and dropped no claim's Markdown leaves markdown.json as it is."""
         folder = self.markdown_cache()
-        if folder is not None:
-            disk_cache.save(folder, self.renderer.rendered)
+        rendered = self.renderer.rendered
+        if folder is not None and rendered.keys() != self._markdown_on_disk:
+            disk_cache.save(folder, rendered)
+            self._markdown_on_disk = set(rendered)
         if self._stored is not None:
             self._stored.save()
             self._stored = None
