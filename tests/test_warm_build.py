@@ -112,3 +112,27 @@ def test_a_warm_build_renders_the_markdown_of_only_new_or_changed_text(sites: di
     text), added one and took one down to a draft."""
     assert [sites[name][4] for name in ("cold", "warm", "warm-edited", "cold-edited")] == [  # type: ignore[index]
         CLAIMS, 0, 1, CLAIMS]
+
+
+def test_a_checkout_in_another_folder_reuses_the_restored_bodies(tmp_path: Path) -> None:
+    """A CI runner may check the site out in another folder than the one its cache was made in,
+    and build with `-f` from elsewhere: bodies are keyed by the site, not by where it lies."""
+    first = make_site_in(tmp_path / "desk", plugin_options="workers: 1")
+    for n in range(12):
+        first.write_claim(f"claim-{n:03d}.yml", _claim(n, related=[f"claim-{(n + 1) % 12:03d}"]))
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-v"], cwd=first.root,
+                          env={**ENV, "SOURCE_DATE_EPOCH": "1767225600"}, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    cold = MADE.search(done.stderr)
+    assert cold is not None and int(cold.group(1)) > 12, done.stderr
+    moved = tmp_path / "runner" / "work" / "desk"
+    shutil.copytree(first.root, moved, symlinks=True)
+    shutil.rmtree(moved / "site")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-v", "-f", str(moved / "mkdocs.yml")],
+                          cwd=tmp_path, env={**ENV, "SOURCE_DATE_EPOCH": "1767225600"}, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    warm = MADE.search(done.stderr)
+    assert warm is not None and (int(warm.group(1)), int(warm.group(2))) == (0, int(cold.group(1))), done.stderr
+    assert site_files(moved / "site") == site_files(first.root / "site")

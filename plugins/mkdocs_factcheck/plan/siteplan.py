@@ -16,6 +16,7 @@ import contextlib
 import copy
 import dataclasses
 import hashlib
+import os
 import re
 import zlib
 from collections.abc import Collection, Mapping
@@ -197,6 +198,7 @@ def settings_from(options: Mapping[str, Any], *, config_dir: Path, docs_dir: str
         language=values["language"] or theme_language or "en",
         **{key: values[key] or "" for key in IDENTITY},
     )
+    config_dir = config_dir.resolve()  # `mkdocs build` gives the folder as typed, often "."
     docs = (config_dir / docs_dir).resolve()
     claims = config_dir / values["claims_dir"]  # as configured, not resolved: errors name it so
     theme_dir = (config_dir / custom_dir).resolve() if custom_dir else None
@@ -303,8 +305,18 @@ ERROR_PAGE = "errors.html"
 
 def settings_key(settings: Settings) -> str:
     """The settings as text for the keys of page bodies: the same in every process (sets
-    sorted), and without ``workers``, which changes how a site is built, never what."""
-    return stable_text(replace(settings, workers=None))
+    sorted), without ``workers`` and ``cache_dir``, which change how a site is built, never
+    what, and with paths relative to mkdocs.yml's folder, so that the same site checked out in
+    another folder (a CI runner's) reuses the bodies its restored cache holds."""
+    def moved(path: Path) -> Path:
+        return Path(os.path.relpath(path, settings.config_dir))
+
+    return stable_text(replace(
+        settings, workers=None, cache_dir=None, config_dir=Path("."), docs_dir=moved(settings.docs_dir),
+        claims_dir=moved(settings.claims_dir), overrides=tuple(map(moved, settings.overrides)),
+        custom_dir=settings.custom_dir and moved(settings.custom_dir),
+        people_file=settings.people_file and moved(settings.people_file),
+        card_fonts=tuple(str(moved(Path(font))) for font in settings.card_fonts)))
 
 
 @dataclass
