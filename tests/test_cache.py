@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jinja2
 import pytest
 from conftest import claim_yaml
 from mkdocs_factcheck.base.strings import ENGLISH
@@ -95,3 +96,27 @@ def test_markdown_is_kept_by_default_and_rewritten_only_when_it_changes(make_sit
     assert "Second summary." in site.build("--strict").page("claims/a/")
     (entry,) = json.loads(kept.read_text())["entries"].values()
     assert entry[0] == "<p>Second summary.</p>"
+
+
+def test_templates_are_read_once_and_again_after_an_edit(tmp_path: Path) -> None:
+    """Compiled once per build, not checked on every use; a plan after an edit (serve) reads the
+    edited template, and the blocks rendered once from the old one (``once``) are forgotten."""
+    overrides = tmp_path / "factcheck"
+    overrides.mkdir()
+    (overrides / "_macros.html").write_text(
+        '{% macro badge(label) %}{% call once("badge", label) %}<b>one {{ label }}</b>{% endcall %}{% endmacro %}')
+    page = overrides / "page.html"
+    page.write_text('{% from "_macros.html" import badge with context %}{{ badge("True") }}')
+    renderer = Renderer(ENGLISH, DEFAULT_SCALE, SITE, [overrides])
+    catalog = build_catalog([], DEFAULT_SCALE)
+    renderer.refresh()
+    assert renderer.page("page.html", catalog, "") == "<b>one True</b>"
+    (overrides / "_macros.html").write_text(
+        '{% macro badge(label) %}{% call once("badge", label) %}<i>two {{ label }}</i>{% endcall %}{% endmacro %}')
+    assert renderer.page("page.html", catalog, "") == "<b>one True</b>"  # no file looked at in a build
+    renderer.refresh()
+    assert renderer.page("page.html", catalog, "") == "<i>two True</i>"
+    page.write_text("{{ badge }}")
+    renderer.refresh()
+    with pytest.raises(jinja2.UndefinedError, match="badge"):
+        renderer.page("page.html", catalog, "")

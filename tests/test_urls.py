@@ -42,6 +42,15 @@ def test_relative_url_matches_relpath(target: str, here: str) -> None:
     assert relative_url(target, here) == by_relpath(target, here)
 
 
+@settings(max_examples=300, deadline=None)
+@given(targets=st.lists(url, max_size=6), here=url, directory_urls=st.booleans())
+def test_links_agree_with_relative_url_each_time_they_are_asked(targets: list[str], here: str,
+                                                                directory_urls: bool) -> None:
+    links = Links(here, directory_urls)
+    for src in [*targets, *targets]:  # the second time from what the page worked out the first
+        assert links.to(src) == relative_url(page_url(src, directory_urls), here)
+
+
 def test_links_between_generated_pages() -> None:
     assert Links("claims/a/").claim("b") == "../b/"
     assert Links("claims/a/").to("index.md") == "../../"

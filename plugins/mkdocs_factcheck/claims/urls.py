@@ -112,8 +112,19 @@ class Links:
     use_directory_urls: bool = True
     site_url: str = ""
 
+    def __post_init__(self) -> None:
+        # A page links to thousands of others: where it stands is worked out once, and each
+        # link once (a listing links its claimants' and tags' pages on every row).
+        object.__setattr__(self, "_up", _parts(_folder(self.here)))
+        object.__setattr__(self, "_made", {})
+
     def to(self, src_uri: str) -> str:
-        return relative_url(page_url(src_uri, self.use_directory_urls), self.here)
+        made: dict[str, str] = self._made  # type: ignore[attr-defined]
+        found = made.get(src_uri)
+        if found is None:
+            target = page_url(src_uri, self.use_directory_urls)
+            found = made[src_uri] = _relative(target, self._up, self.here)  # type: ignore[attr-defined]
+        return found
 
     def absolute(self, src_uri: str) -> str:
         return absolute_url(self.site_url, page_url(src_uri, self.use_directory_urls))
@@ -135,13 +146,24 @@ def relative_url(target: str, here: str) -> str:
     """The link from the page at URL ``here`` to the site path ``target`` (both relative to
     the site's root), as ``posixpath.relpath`` gives it, keeping a folder's trailing slash.
     Listings make tens of thousands of these a build: path segments are compared directly."""
-    folder = here if here.endswith("/") or not here else here.rpartition("/")[0] + "/"
-    if folder in ("", "/"):
+    return _relative(target, _parts(_folder(here)), here)
+
+
+def _folder(here: str) -> str:
+    return here if here.endswith("/") or not here else here.rpartition("/")[0] + "/"
+
+
+def _parts(path: str) -> list[str]:
+    return [part for part in path.split("/") if part]
+
+
+def _relative(target: str, up: list[str], here: str) -> str:
+    """``relative_url`` from the folder of ``here``, whose parts are ``up``."""
+    if not up:
         return target or "./"
-    up = [part for part in folder.split("/") if part]
-    down = [part for part in target.split("/") if part]
-    if {".", ".."} & {*up, *down}:  # never in page URLs; relpath normalises them
-        relative = posixpath.relpath("/" + target, "/" + folder)
+    down = _parts(target)
+    if "." in up or ".." in up or "." in down or ".." in down:  # never in page URLs; relpath normalises them
+        relative = posixpath.relpath("/" + target, "/" + _folder(here))
     else:
         shared = 0
         for mine, theirs in zip(up, down, strict=False):

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import PurePath
 from typing import Any, TypeVar
 
@@ -368,15 +368,24 @@ _HEADING = re.compile(r"<h([1-3]) id=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)
 
 def headings(html: str) -> list[tuple[int, str, str]]:
     """(level, id, text) of the h1-h3 headings our templates write, for the page's TOC."""
-    return [(int(level), anchor, plain_text(inner)) for level, anchor, inner in _HEADING.findall(html)]
+    return [(int(level), anchor, _heading_text(inner)) for level, anchor, inner in _HEADING.findall(html)]
 
 
-_ID = re.compile(r'\sid="([^"]+)"')
+@lru_cache(maxsize=4096)
+def _heading_text(inner: str) -> str:
+    # Most headings are the same on thousands of pages ("Sources", a verdict's badge).
+    return plain_text(inner)
+
+
+# The attribute alone: a pattern that starts with a literal is searched for ten times faster
+# than one that starts with \s; the space before it is checked on each match.
+_ID = re.compile(r'id="([^"]+)"')
 
 
 def anchor_ids(markup: str) -> set[str]:
     """Every element id in HTML our templates wrote (each an anchor a link may name)."""
-    return {html.unescape(anchor) for anchor in _ID.findall(markup)}
+    found = (match[1] for match in _ID.finditer(markup) if match.start() and markup[match.start() - 1].isspace())
+    return {html.unescape(anchor) if "&" in anchor else anchor for anchor in found}
 
 
 def _clip(text: str, limit: int = 300) -> str:

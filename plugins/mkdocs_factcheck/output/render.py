@@ -104,7 +104,11 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             finalize=inert_value,
+            # No file check on every use (a listing imports the macros thousands of times a
+            # build): ``refresh`` starts afresh when a template has changed since the last plan.
+            auto_reload=False,
         )
+        self._fingerprint = ""  # the templates' fingerprint the compiled ones were read at
         # Search indexes the claim, verdict, short answer, analysis and sources; the rest
         # (quotes, related checks, corrections) is opt-in (README).
         search_skip = Markup("") if search_full_text else Markup(" data-search-exclude")
@@ -123,6 +127,17 @@ class Renderer:
         self._claim_html: dict[str, ClaimHtml] = {}
         self._footers: dict[tuple[str, ...], str] = {}  # the footer by the links it makes
         self.markdown_renders = 0  # for tests of the cache
+
+    def refresh(self) -> None:
+        """Read the templates again if one was added, removed or edited since the last call (a
+        site's own, under serve), and forget the blocks and footers rendered from them."""
+        fingerprint = self.templates_fingerprint()
+        if fingerprint != self._fingerprint:
+            if self.env.cache is not None:
+                self.env.cache.clear()
+            self._once.clear()
+            self._footers.clear()
+            self._fingerprint = fingerprint
 
     def _render_once(self, *key: Any, caller: Any) -> Markup:
         """A template's ``{% call once(key...) %}...{% endcall %}``: the block rendered the first

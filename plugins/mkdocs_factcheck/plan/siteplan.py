@@ -727,6 +727,7 @@ class SitePlanner:
         the published checks only, or with ``preview`` (``mkdocs serve``) of drafts and checks
         in review too. With ``show_errors`` a broken claim's URL gets a page showing its errors."""
         s = self.settings
+        self.renderer.refresh()
         claim_set = claim_set or self.load()
         banner = ""
         if claim_set.errors:
