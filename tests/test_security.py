@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import attacks
 import feedparser
@@ -27,6 +28,8 @@ import lxml.html
 import pytest
 import yaml
 from conftest import ENV, REPO, claim_yaml, factcheck, make_site_in, mkdocs
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mkdocs_factcheck import cli
 from mkdocs_factcheck.base.errors import printable
 from mkdocs_factcheck.base.strings import strings_for
@@ -873,6 +876,19 @@ def test_links_show_the_host_the_browser_opens(url: str, host: str) -> None:
     html = _renderer().page("claim.html", catalog, "claims/h/", claim=result.claim, history=None)
     assert host in html
     assert browser_host(url).removeprefix("www.") == host
+
+
+@settings(max_examples=300, deadline=None)
+@given(host=st.text(st.sampled_from("abcXYZ09-.%_"), max_size=80))
+def test_an_ascii_host_is_shown_as_the_idna_codec_gives_it(host: str) -> None:
+    """browser_host skips the codec for ASCII hosts: what it skips never changes one."""
+    url = f"https://{host}/page"
+    try:
+        expected = (urlsplit(url).hostname or "").rstrip(".")
+        expected = expected.encode("idna").decode("ascii")
+    except UnicodeError:
+        expected = (urlsplit(url).hostname or "").rstrip(".")
+    assert browser_host.__wrapped__(url) == expected
 
 
 # Item 6: a look-alike name cannot take over a published page.

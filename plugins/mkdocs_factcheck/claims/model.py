@@ -69,6 +69,8 @@ def browser_host(url: str) -> str:
     """The host a browser will go to, as its address bar shows it (a name in other scripts
     as its xn-- form). URLs are validated first, so Python's reading and a browser's agree."""
     host = (urlsplit(url).hostname or "").rstrip(".")
+    if host.isascii():  # what the IDNA codec gives back for it, in all cases, without its cost
+        return host
     try:
         return host.encode("idna").decode("ascii")
     except UnicodeError:
