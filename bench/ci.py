@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus import CORPORA
-from measure import BuildResult, run_build
+from measure import BuildResult, compile_bytecode, run_build
 from report import machine_lines
 from run import WARM_UP_SIZE, _sizes, workspace
 from sites import write_bare, write_ours
@@ -192,6 +192,7 @@ def main(argv: list[str]) -> int:
                 f"cache_dir {args.cache_dir or 'none (cards and page bodies in .cache/plugin/factcheck/)'}; "
                 f"{args.repeat} round(s) per size"]
     results: dict[int, list[Round]] = {}
+    compile_bytecode()
     with workspace(args.workdir) as work:
         warm_up(work / "warm-up", args)
         for n in args.sizes:

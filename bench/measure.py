@@ -53,6 +53,18 @@ class BuildResult:
         return sum(self.hook_seconds.values())
 
 
+def compile_bytecode() -> None:
+    """Write the plugin's bytecode, as pip does when it installs the package: a checkout
+    installed in editable mode under PYTHONDONTWRITEBYTECODE (as on these machines) has none, and
+    every build would compile the plugin's source again, which MkDocs' and material's (installed
+    by pip, compiled) never are."""
+    import compileall
+
+    import mkdocs_factcheck
+
+    compileall.compile_dir(Path(mkdocs_factcheck.__file__).parent, quiet=1)
+
+
 def child_env() -> dict[str, str]:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from corpus import make_claims
-from measure import BuildResult, run_build
+from measure import BuildResult, compile_bytecode, run_build
 from report import (
     SizeResult,
     bare_table,
@@ -142,6 +142,7 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv)
     command = ".venv/bin/python bench/run.py " + shlex.join(argv)
     sections = [machine_lines(command.strip())]
+    compile_bytecode()
     with workspace(args.workdir) as work:
         warm_up(work / "warm-up", args.seed)
         results = []

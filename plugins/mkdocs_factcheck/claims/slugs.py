@@ -9,8 +9,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from confusable_homoglyphs import categories, confusables
-
 from .urls import is_device_name
 
 # Letters that Unicode does not decompose into an ASCII base letter.
@@ -93,7 +91,11 @@ def visible(name: str) -> str:
 def _latin_look_alike(char: str) -> str:
     """The Latin letter that ``char``, a letter of another script, is drawn like ("" if none),
     from Unicode's confusables data (UTS #39) as confusable_homoglyphs ships it."""
-    if not char.isalpha() or categories.alias(char) in ("LATIN", "COMMON"):
+    if char.isascii() or not char.isalpha():  # Latin or no letter: most names are all of these
+        return ""
+    from confusable_homoglyphs import categories, confusables  # loaded for the first other letter
+
+    if categories.alias(char) in ("LATIN", "COMMON"):
         return ""
     found = confusables.is_confusable(char, greedy=True, preferred_aliases=["latin"])
     latin = sorted(h["c"] for h in found[0]["homoglyphs"]
@@ -140,8 +142,16 @@ def lookalike_trick(name: str) -> bool:
     mixed into Latin words. Such a spelling is never chosen to title an entity's page."""
     if visible(name) != name or unicodedata.normalize("NFKC", name) != unicodedata.normalize("NFC", name):
         return True
-    return any(any(_latin_look_alike(ch) for ch in word) and any(categories.alias(ch) == "LATIN" for ch in word)
+    return any(any(_latin_look_alike(ch) for ch in word) and any(_is_latin(ch) for ch in word)
                for word in name.split())
+
+
+def _is_latin(char: str) -> bool:
+    if char.isascii():
+        return char.isalpha()
+    from confusable_homoglyphs import categories
+
+    return bool(categories.alias(char) == "LATIN")
 
 
 MAX_ID_LENGTH = 60  # a claim id (its file name and URL) at most this long
