@@ -74,9 +74,10 @@ class SearchViews:
 def _templates_are_ours(plan: SitePlan) -> bool:
     """Whether claim pages come from the package's templates (a site may override them)."""
     env = plan.renderer.env
+    assert env.loader is not None
     ours = Path(__file__).parents[1] / "templates"
     for name in _MIRRORED:
-        filename = env.get_template(name).filename
+        filename = env.loader.get_source(env, name)[1]  # where it is found, not compiled: a warm build may not need it
         if filename is None or Path(filename).parent != ours:
             return False
     return True
