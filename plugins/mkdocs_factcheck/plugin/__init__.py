@@ -185,7 +185,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             log.info(editorial.summary(claim_set.warnings) + " (`factcheck validate` lists them; "
                      "`mkdocs build -v` too)")
             for warning in claim_set.warnings:
-                log.debug(str(warning))
+                log.debug("%s", warning)  # written out only under -v (thousands on a large site)
         if claim_set.history_note:
             # A shallow clone loses history that exists: loud. No git at all (a new site): a note.
             shallow = claim_set.record is not None and claim_set.record.shallow
