@@ -1011,6 +1011,8 @@ def test_a_claims_folder_outside_the_site_is_refused(target: str, tmp_path: Path
     proc = factcheck("validate", cwd=site.root, env=ENV, timeout=BUILD_TIMEOUT)
     assert proc.returncode == 1 and "not a folder inside the site" in proc.stdout, proc.stdout + proc.stderr
     assert "ghp_" not in proc.stdout + proc.stderr
+    # Refused before anything is read, the count too: walking `/` took minutes on a full disk.
+    assert "(0 claim files checked)" in proc.stdout, proc.stdout
 
 
 # Item 11: YAML that reviewers' tools and ours could read differently.

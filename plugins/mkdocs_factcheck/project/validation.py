@@ -28,6 +28,7 @@ def validate(paths: Sequence[Path], site: Site, base: Path, *, against: str = ""
         by_root.setdefault(root, []).append(target)
     errors: set[ClaimError] = set()
     warnings: set[ClaimError] = set()
+    unread: set[Path] = set()  # folders the loader read no claim file of (one it refused: `claims -> /`)
     for root, wanted in by_root.items():
         site_root = site.root if root == _absolute(site.claims_dir) else None
         check = record_check(site.scale, replace(site.record, base=against), site.policy, site.cache_dir,
@@ -35,6 +36,8 @@ def validate(paths: Sequence[Path], site: Site, base: Path, *, against: str = ""
         loader = ClaimLoader(site.scale, max_bytes=site.max_file_bytes, policy=site.policy, workers=site.workers,
                              record=check, people_file=site.people_file if site_root is not None else None)
         claim_set = loader.load(root, base, site_root=site_root)
+        if not claim_set.files:
+            unread.add(root)
         if claim_set.history_note and claim_set.record is not None and claim_set.record.shallow:
             print(claim_set.history_note, file=sys.stderr)  # history that exists but was cut: say so
         # people.yml's own problems belong to every run over the site's claims: they decide who may sign them.
@@ -43,7 +46,7 @@ def validate(paths: Sequence[Path], site: Site, base: Path, *, against: str = ""
         errors.update(e for e in claim_set.errors if _within(base / e.path, [*wanted, *registry])
                       or (e.code == "record" and not (base / e.path).exists()))
         warnings.update(w for w in claim_set.warnings if _within(base / w.path, wanted))
-    checked = {file for _, target in targets for file in _claim_files(target)}
+    checked = {file for root, target in targets if root not in unread for file in _claim_files(target)}
     return Report(sorted(errors), len(checked), sorted(warnings))
 
 
