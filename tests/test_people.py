@@ -430,3 +430,20 @@ def test_validate_reports_the_registry_and_who_is_not_on_the_desk(tmp_path: Path
         out = capsys.readouterr().out
         assert "people.yml:1:7: entry 1: the id 'Bad Id' is not a valid id" in out, out
         assert "claims/a.yml:" in out and "author: 'Nobody' is not in people.yml" in out
+
+
+def test_the_letters_taken_as_latin_unread_are_latin_in_the_confusables_data() -> None:
+    """_latin_look_alike skips the confusables tables for ASCII and for letters Unicode names
+    LATIN (José, Wójcik): every such letter is Latin or Common in confusable_homoglyphs' scripts,
+    so skipping them changes no name's identity."""
+    import unicodedata
+
+    from confusable_homoglyphs import categories
+    from mkdocs_factcheck.claims import slugs
+
+    skipped = [char for char in map(chr, range(0x110000)) if char.isalpha()
+               and (char.isascii() or unicodedata.name(char, "").startswith("LATIN "))]
+    assert len(skipped) > 1000
+    assert [char for char in skipped if categories.alias(char) not in ("LATIN", "COMMON")] == []
+    assert all(slugs._latin_look_alike(char) == "" for char in skipped)
+    assert slugs._latin_look_alike("\u0430") == "a"  # a Cyrillic a still reads as the Latin letter it shows

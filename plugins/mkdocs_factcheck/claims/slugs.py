@@ -91,8 +91,8 @@ def visible(name: str) -> str:
 def _latin_look_alike(char: str) -> str:
     """The Latin letter that ``char``, a letter of another script, is drawn like ("" if none),
     from Unicode's confusables data (UTS #39) as confusable_homoglyphs ships it."""
-    if char.isascii() or not char.isalpha():  # Latin or no letter: most names are all of these
-        return ""
+    if char.isascii() or not char.isalpha() or unicodedata.name(char, "").startswith("LATIN "):
+        return ""  # no letter, or a Latin one (José, Wójcik): most names are all of these
     from confusable_homoglyphs import categories, confusables  # loaded for the first other letter
 
     if categories.alias(char) in ("LATIN", "COMMON"):
