@@ -9,8 +9,8 @@ The MkDocs-facing helpers sit beside this module: generated pages as MkDocs page
 (``mkdocs_page``), dirty rebuilds (``rebuilds``), the search plugin's view of a page
 (``searchview``) and its compact entries of claim pages (``searchindex``), the share-card
 head tags (``share_tags``), page bodies spooled to disk (``spool``), listing stubs
-(``stubs``), the theme's compiled templates (``theme_cache``) and the ``serve`` Host check
-(``hostguard``).
+(``stubs``), the theme's compiled templates (``theme_cache``), page folders and files made
+ahead in a thread (``pages_ahead``) and the ``serve`` Host check (``hostguard``).
 
 May import: ``base``, ``claims``, ``output``, ``plan``, and MkDocs. The only package
 that imports MkDocs' build machinery (``project`` uses its YAML loader alone).
@@ -64,6 +64,7 @@ from ..plan.unwritten import TO_WRITE, unwritten_note
 from . import share_tags
 from .hostguard import HostGuard
 from .mkdocs_page import attach_generated_page
+from .pages_ahead import PagesAhead
 from .rebuilds import DirtyRebuilds, OwnedOutputs, quiet_dirty_warning, search_index, search_plugin
 from .searchindex import compact_index
 from .searchparse import SearchParses
@@ -142,6 +143,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._compiled = MemoryBytecodeCache()  # the theme's templates, compiled once per `serve`
         self._editor_copies: dict[str, Path] = {}  # the editor page's files copied from the package
         self._shell: ShellPages | None = None  # `mkdocs build`: claim pages through the theme once per shape
+        self._pages_ahead = PagesAhead()  # `mkdocs build`: our pages' folders and files made in a thread
 
     # MkDocs keeps one plugin instance across `serve` rebuilds once on_startup exists.
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -304,6 +306,9 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             else:
                 for gone in self._owned.prune(file.dest_uri for file in files if file.src_uri not in self._ours):
                     log.debug(f"deleted {gone}: an earlier build wrote it, this one does not")
+            if self._command != "serve" and self._rebuilds is None:  # `--dirty` skips pages whose output is newer
+                self._pages_ahead.start(config.site_dir, [file.abs_dest_path for file in files.documentation_pages()
+                                                          if file.src_uri in self._plan.pages])
             # MkDocs gives a nav entry's title only to the pages it makes; ours (claim pages) exist
             # already, so a title the site's nav gives one of them is set here.
             for path, title in _nav_titles(config.nav):
@@ -495,6 +500,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             compact_index(index, self._analyses)
 
     def _post_build(self, *, config: MkDocsConfig) -> None:
+        self._pages_ahead.finish()
         self._end_bodies()
         self._search_parses.end()
         if self._shell is not None:
@@ -523,6 +529,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
     on_post_build = CombinedEvent(_search_index_whole, _post_build)
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._pages_ahead.finish()
         self._end_bodies()
         self._search_parses.end()
         if self._planner is not None:
