@@ -21,6 +21,8 @@ VERDICTS = ("false", "mixed", "misleading", "true", "mostly-true")
 MADE = re.compile(r"page bodies: (\d+) rendered, (\d+) from the last build's")
 PARSED = re.compile(r"claim files: (\d+) parsed, (\d+) from the last build's")
 MARKDOWN = re.compile(r"claims' Markdown: (\d+) rendered")
+MARKERS = re.compile(r"hand-written pages' markers: (\d+) rendered")
+HOME = "# Test site\n\n<!-- factcheck:brief -->\n\n<!-- factcheck:latest -->\n\n<!-- factcheck:scale -->\n"
 
 
 def _claim(n: int, **fields: object) -> str:
@@ -31,10 +33,10 @@ def _claim(n: int, **fields: object) -> str:
                          "summary": f"The report behind claim {n} gives *another* figure.", **fields})
 
 
-def _build(site: Site, folder: str) -> tuple[int, int, int, int, int]:
+def _build(site: Site, folder: str) -> tuple[int, int, int, int, int, int]:
     """`mkdocs build -v` into ``folder``; (bodies rendered, bodies taken from the last build,
     claim files parsed, claim files' results taken from the last build, claims whose Markdown
-    was rendered). With ``workers: 2``
+    was rendered, the home page's markers rendered). With ``workers: 2``
     the bodies come from a pool (rendered or taken from the file there)."""
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-v", "-d", folder], cwd=site.root,
                           env={**ENV, "SOURCE_DATE_EPOCH": "1767225600"}, capture_output=True, text=True,
@@ -44,10 +46,10 @@ def _build(site: Site, folder: str) -> tuple[int, int, int, int, int]:
     assert found is not None, done.stderr
     pooled = "page bodies rendered in 2 worker processes" in done.stderr
     assert pooled == ("workers: 2" in (site.root / "mkdocs.yml").read_text(encoding="utf-8")), done.stderr
-    files, markdown = PARSED.search(done.stderr), MARKDOWN.search(done.stderr)
-    assert files is not None and markdown is not None, done.stderr
+    files, markdown, markers = PARSED.search(done.stderr), MARKDOWN.search(done.stderr), MARKERS.search(done.stderr)
+    assert files is not None and markdown is not None and markers is not None, done.stderr
     return (int(found.group(1)), int(found.group(2)), int(files.group(1)), int(files.group(2)),
-            int(markdown.group(1)))
+            int(markdown.group(1)), int(markers.group(1)))
 
 
 def _edit(site: Site) -> None:
@@ -63,7 +65,7 @@ def _edit(site: Site) -> None:
 @pytest.fixture(scope="module", params=["1", "2", "auto"])
 def sites(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     root = tmp_path_factory.mktemp(f"warm-{request.param}")
-    site = make_site_in(root, plugin_options=f"workers: {request.param}")
+    site = make_site_in(root, plugin_options=f"workers: {request.param}", pages={"index.md": HOME})
     for n in range(CLAIMS):
         site.write_claim(f"claim-{n:03d}.yml", _claim(n))
     made: dict[str, object] = {"cold": _build(site, "site-cold"), "warm": _build(site, "site-warm")}
@@ -136,3 +138,9 @@ def test_a_checkout_in_another_folder_reuses_the_restored_bodies(tmp_path: Path)
     warm = MADE.search(done.stderr)
     assert warm is not None and (int(warm.group(1)), int(warm.group(2))) == (0, int(cold.group(1))), done.stderr
     assert site_files(moved / "site") == site_files(first.root / "site")
+
+
+def test_a_warm_build_renders_the_home_pages_markers_again_only_after_an_edit(sites: dict[str, object]) -> None:
+    """The latest checks, the tally and the scale read the whole catalog: any edit renders them."""
+    assert [sites[name][5] for name in ("cold", "warm", "warm-edited", "cold-edited")] == [  # type: ignore[index]
+        3, 0, 3, 3]

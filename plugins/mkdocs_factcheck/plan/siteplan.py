@@ -345,6 +345,7 @@ class SitePlan:
     _catalog: str | None = None  # catalog_inputs, once per plan
     _overridden: bool | None = None  # whether the site overrides a template, once per plan
     _inputs: dict[str, str] = field(default_factory=dict)  # claim pages' inputs by claim id
+    markers_rendered: int = 0  # hand-written pages' marker fragments rendered (not from the last build's)
 
     def url(self, src_uri: str) -> str:
         return urls.page_url(src_uri, self.renderer.site.use_directory_urls)
@@ -552,9 +553,24 @@ class SitePlan:
         for marker in MARKERS:
             tag = f"<!-- factcheck:{marker} -->"
             if tag in html:
-                fragment = self.renderer.page(f"{marker}.html", self.catalog, here, count=self.latest_count)
-                html = html.replace(tag, fragment)
+                html = html.replace(tag, self._marker_fragment(marker, here))
         return html
+
+    def _marker_fragment(self, marker: str, here: str) -> str:
+        """A marker's fragment for the page at ``here``, kept with the bodies: it reads the whole
+        catalog, so its key holds every claim's (a home page's latest checks change with any)."""
+        whole = self._whole_catalog() if self.stored is not None else ""
+        key = hashlib.sha256("\x00".join(["marker", marker, whole, str(self.latest_count), *self._key_parts(),
+                                          here]).encode("utf-8", "surrogatepass")).hexdigest() if whole else ""
+        found = self._from_store(key)
+        if found is not None:
+            fragment, packed = found
+        else:
+            fragment, packed = self.renderer.page(f"{marker}.html", self.catalog, here, count=self.latest_count), b""
+            self.markers_rendered += 1
+        if key and self.stored is not None:
+            self.stored.put(key, packed or pack(fragment), reused=found is not None, counted=False)
+        return fragment
 
     def source_of(self, spec: PageSpec) -> Path | None:
         """The file a page comes from, for tools that read its date or git history: a claim

@@ -519,6 +519,8 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             if made is not None:
                 log.debug(f"page bodies: {made[0]} rendered, {made[1]} from the last build's")
             log.debug(f"claims' Markdown: {self._planner.markdown_rendered} rendered")
+            if self._plan is not None:
+                log.debug(f"hand-written pages' markers: {self._plan.markers_rendered} rendered")
             self._planner.save_cache()
         if self._owned is not None:
             self._owned.save()
