@@ -313,3 +313,13 @@ def test_a_cards_name_follows_its_fonts_bytes_not_where_they_are_installed(tmp_p
     changed.write_bytes(changed.read_bytes() + b"\0")
     cards._font_stamps.cache_clear()  # a new build process
     assert CLAIM.key(moved) != CLAIM.key(FONTS)
+
+
+def test_text_is_taken_as_latin_up_to_latin_extended_b_and_in_general_punctuation() -> None:
+    """What skips the fonts' coverage check: Basic Latin to Latin Extended-B, and the general
+    punctuation block (dashes, quotes); anything else is checked against the fonts."""
+    latin = [chr(point) for point in (0, 0x41, 0xE9, 0x24F, 0x2000, 0x2014, 0x206F)]
+    other = [chr(point) for point in (0x250, 0x1FFF, 0x2070, 0x4E2D, 0x1F600, 0x10FFFF)]
+    assert all(cards._latin(ch) for ch in latin)
+    assert not any(cards._latin(ch) for ch in other)
+    assert cards._latin("Zoë said — “twice”") and not cards._latin("Zoë said 中")

@@ -16,7 +16,7 @@ from typing import Any
 import material
 import pytest
 from conftest import ENV, REPO, mkdocs
-from mkdocs_factcheck.plugin.searchindex import WORDS, compact_entry, compact_index, first_block_end
+from mkdocs_factcheck.plugin.searchindex import WORDS, compact_entry, compact_index, first_block_end, new_words
 
 WORKER = next((Path(material.__file__).parent / "templates/assets/javascripts/workers").glob("search.*.min.js"))
 RUNNER = Path(__file__).parent / "material_search.js"
@@ -55,6 +55,14 @@ def test_the_first_block_is_what_materials_worker_calls_one() -> None:
     assert first_block_end(nested) == nested.index(" <p>")
     assert first_block_end("<p>Only one.</p>") == len("<p>Only one.</p>")
     assert first_block_end("no tags at all") == len("no tags at all")
+
+
+def test_each_new_word_is_kept_once_as_first_written() -> None:
+    """Whatever case it is written in later, and not at all if ``seen`` has it in lower case."""
+    seen = {"dog"}
+    assert new_words("The cat <b>the</b> CAT Dog The cat-Cat", SEPARATOR, seen) == ["The", "cat"]
+    assert seen == {"dog", "the", "cat"}
+    assert new_words("the THE The", SEPARATOR, set()) == ["the"]
 
 
 def test_an_analysis_keeps_its_first_block_and_the_rest_as_new_words() -> None:

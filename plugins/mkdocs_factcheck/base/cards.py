@@ -440,8 +440,11 @@ def _renders(path: str, ch: str) -> bool:
     return True
 
 
+_NOT_LATIN = re.compile("[^\u0000-\u024f\u2000-\u206f]")  # Latin letters and general punctuation
+
+
 def _latin(text: str) -> bool:
-    return all(ord(ch) < 0x250 or 0x2000 <= ord(ch) < 0x2070 for ch in text)
+    return _NOT_LATIN.search(text) is None
 
 
 def draw_or_fallback(card: Card, fonts: tuple[str, ...],

@@ -28,7 +28,6 @@ page (from its data or its HTML, searchview.py) give the same entries, so the sa
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
 WORDS = "words"  # the entry field the words after an analysis's first block go into
@@ -92,7 +91,8 @@ def new_words(text: str, separator: re.Pattern[str], seen: set[str]) -> list[str
     """The tokens of ``text`` whose lower-case form is not in ``seen`` (nor earlier in ``text``),
     once each, as first written; ``seen`` gets them."""
     words = []
-    for token in _tokens(text, separator):
+    # Each spelling once, where it first occurs (the first of a lower-case form is one of them).
+    for token in dict.fromkeys(_tokens(text, separator)):
         key = token.lower()
         if key not in seen:
             seen.add(key)
@@ -100,12 +100,9 @@ def new_words(text: str, separator: re.Pattern[str], seen: set[str]) -> list[str
     return words
 
 
-def _tokens(text: str, separator: re.Pattern[str]) -> Iterable[str]:
+def _tokens(text: str, separator: re.Pattern[str]) -> list[str]:
     """The tokens material's worker makes of ``text``, as written (it lower-cases them)."""
-    for part in _TAG.split(text):
-        for token in separator.split(part):
-            if token:
-                yield token
+    return [token for part in _TAG.split(text) for token in separator.split(part) if token]
 
 
 def _separator(pattern: Any) -> re.Pattern[str] | None:
