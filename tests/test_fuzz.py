@@ -17,7 +17,9 @@ from functools import cache
 from typing import Any
 
 import attacks
+import jinja2
 import lxml.html
+import markupsafe
 import pytest
 from conftest import make_site_in
 from hypothesis import HealthCheck, Phase, given, settings
@@ -31,7 +33,7 @@ from mkdocs_factcheck.claims.model import Claim
 from mkdocs_factcheck.claims.scale import DEFAULT_SCALE
 from mkdocs_factcheck.output import jsonld
 from mkdocs_factcheck.output.feeds import atom_feed, csv_export, json_export
-from mkdocs_factcheck.output.markup import MarkdownRenderer, inert_braces, plain_text
+from mkdocs_factcheck.output.markup import MarkdownRenderer, inert_braces, inert_value, plain_text
 from mkdocs_factcheck.output.pages import plan_pages
 from mkdocs_factcheck.output.render import Renderer, SiteInfo
 
@@ -243,3 +245,14 @@ def test_built_sites_stay_inert(values: dict[str, str], baseline: attacks.Baseli
         problems.append(f"the page shows {shown!r} for {claim.claim!r}")
     shutil.rmtree(root, ignore_errors=True)
     assert not problems, problems
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_a_printed_string_is_escaped_once_with_inert_braces_whether_autoescape_is_on_or_off(text: str) -> None:
+    """The templates' finalize leaves a brace-free string to autoescape, and escapes it itself
+    where a (site's) template turned autoescape off: the same text either way, escaped once."""
+    env = jinja2.Environment(autoescape=True, finalize=inert_value)
+    shown = env.from_string("{{ v }}|{% autoescape false %}{{ v }}{% endautoescape %}").render(v=text)
+    expected = inert_braces(str(markupsafe.escape(text)))
+    assert shown == f"{expected}|{expected}"

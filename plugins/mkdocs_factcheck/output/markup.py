@@ -35,6 +35,8 @@ from itertools import accumulate
 from typing import Any
 
 import nh3
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup, escape
 
 from ..claims import citations as citation_rule
@@ -198,11 +200,16 @@ def inert_braces(html_text: str) -> str:
     return html_text.translate(_BRACES)
 
 
-def inert_value(value: Any) -> Any:
+@pass_eval_context
+def inert_value(eval_ctx: EvalContext, value: Any) -> Any:
     """A value a template prints, escaped as autoescape would and with its braces as character
     references; HTML we made (``Markup``) is already both, numbers and None print as they are.
-    Jinja calls this for every value printed (millions in a large build): the common case, a
-    plain string without braces, is one C call."""
+    Jinja calls this for every value printed (millions in a large build). The common case, a
+    plain string without braces, is given back as it is where autoescape escapes it next (Jinja
+    prints ``escape(finalize(value))``): escaping it here too made a second Markup of each.
+    Where a template turned autoescape off, it is escaped here all the same."""
+    if value.__class__ is str and eval_ctx.autoescape and "{" not in value and "}" not in value:
+        return value
     if value.__class__ is not str and (isinstance(value, Markup) or value is None or isinstance(value, int | float)):
         return value
     escaped = escape(value)  # honours __html__, as autoescape does
