@@ -38,7 +38,8 @@ def _cache_state(root: Path) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The site built cold three ways (the card cache removed before each), then warm."""
+    """The site built cold three ways (the card cache removed before each), cold into the last
+    build's site, then warm."""
     root = tmp_path_factory.mktemp("cards-identity")
     site = make_site_in(root, plugin_options="workers: auto")
     for n in range(CLAIMS):
@@ -61,6 +62,16 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             assert f"{CLAIMS + 1} share cards drawn in {pooled.group(1)} worker processes started ahead" \
                 in done.stderr
         built[workers] = root / f"site-{workers}"
+    # Cold again, into the last build's site with a file no build makes: the cards are drawn
+    # from pre_build on, while the old site is being emptied.
+    shutil.copytree(root / "site-1", root / "site-over")
+    for stale in ("gone/index.html", f"{cards.FOLDER}/stale.png"):
+        (root / "site-over" / stale).parent.mkdir(parents=True, exist_ok=True)
+        (root / "site-over" / stale).write_text("from an older build", encoding="utf-8")
+    shutil.rmtree(root / ".cache")
+    done = _build(root, "auto", "site-over")
+    assert done.returncode == 0, done.stderr
+    built["over"] = root / "site-over"
     before = _cache_state(root)
     done = _build(root, "auto", "site-warm")
     assert done.returncode == 0, done.stderr
@@ -76,7 +87,7 @@ def test_every_card_is_in_the_site_whichever_way_it_was_made(builds: dict[str, P
         assert all(path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") for path in drawn)
 
 
-@pytest.mark.parametrize("other", ["2", "auto", "warm"])
+@pytest.mark.parametrize("other", ["2", "auto", "over", "warm"])
 def test_the_site_is_byte_identical_to_one_drawn_in_one_process(builds: dict[str, Path], other: str) -> None:
     expected, actual = site_files(builds["1"]), site_files(builds[other])
     assert sorted(actual) == sorted(expected)

@@ -228,8 +228,8 @@ class CardMaker:
         worker processes (when there are enough, and ``workers``, the site's option, None for
         auto, allows more than one) while the caller goes on. A card that cannot be drawn is
         replaced by ``fallback`` (the site's card; None: a card without text). With
-        ``site_dir`` every card is written into the site as soon as it is there (the cached
-        ones by a thread, the drawn ones by whoever draws them); ``write`` finishes the job."""
+        ``site_dir`` each drawn card is written into the site as soon as it is drawn, and the
+        cached ones from ``start_copying``, by a thread; ``write`` finishes the job."""
         wanted = dict(cards)
         folder = cache_dir / "cards" if cache_dir else None
         # With a cache folder a card stays on disk (its path) until it is copied into the
@@ -250,11 +250,8 @@ class CardMaker:
         self.drawn += len(cold)
         warm = [(src, card) for src, card in wanted.items() if src in ready]
         early, self._early = self._early, None
-        job = CardJob(self, ready, cold, tuple(fonts), folder, warm, fallback, workers=workers, site_dir=site_dir,
-                      early=early)
-        if site_dir is not None:
-            job.start_copying(site_dir)
-        return job
+        return CardJob(self, ready, cold, tuple(fonts), folder, warm, fallback, workers=workers, site_dir=site_dir,
+                       early=early)
 
     def make(self, cards: Iterable[tuple[str, Card]], fonts: Sequence[str],
              cache_dir: Path | None = None, fallback: Card | None = None) -> dict[str, bytes]:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from mkdocs import utils as mkdocs_utils
 from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -234,6 +235,14 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._bodies = None if serving else plan.prerender(self._planner.settings.workers)
         # Material's search parses each page: once per content, kept with the bodies (searchparse.py).
         self._search_parses.begin(search_index(self._search), plan.stored, serving=serving)
+        # The cards' process idles from here to on_files: it draws from now. MkDocs empties
+        # site_dir next; emptied here first, its emptying meets at most the first cards drawn
+        # (CardJob.write puts back any it took), never a file of the last build. Not where MkDocs
+        # leaves site_dir as it is: --dirty, and i18n's builds of other languages (it stubs out
+        # MkDocs' clean_directory, looked up here when called).
+        if not serving and self._rebuilds is None and not getattr(config.plugins.get("i18n"), "building", False):
+            mkdocs_utils.clean_directory(config.site_dir)
+            self._start_cards(config)
 
     # Early: our pages must exist before other plugins list the files (redirects,
     # htmlproofer, blog, rss) and before `i18n` (-100) sorts them into languages.
@@ -268,14 +277,10 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             files.append(file)
             if not spec.in_nav:  # a nav entry may give an in-nav page its own title: MkDocs makes those
                 attach_generated_page(file, spec, config)
-        # Share cards are drawn in worker processes while MkDocs renders the pages, each written
-        # into site_dir as it is drawn (MkDocs emptied it before on_files; serve copies only new
-        # cards, in post_build). Drawing one never raises: a card the renderer fails on gets the
-        # site's card (reported in post_build).
-        self._card_job = self._planner.start_cards(plan, site_dir=None if serving else Path(config.site_dir))
-        for stem in self._card_job.uncovered:
-            log.info(f"claims/{stem}: the share card leaves out the claim, whose script no card font has; "
-                     "add a font file that has it to the plugin's card_fonts option")
+        if self._card_job is None:  # serve, and --dirty (whose site_dir is not emptied): from here
+            self._start_cards(config)
+        if self._card_job is not None and not serving:  # the cards kept from the last build, copied
+            self._card_job.start_copying(Path(config.site_dir))  # in a thread while pages build
         log.info(f"{len(plan.catalog.claims)} fact checks, {len(plan.pages)} generated pages")
         return files
 
@@ -567,6 +572,18 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
         self._spool.remove()
 
     # Helpers: translations between MkDocs objects and the core.
+
+    def _start_cards(self, config: MkDocsConfig) -> None:
+        """Share cards on their way: drawn in worker processes while MkDocs reads and renders the
+        pages, each written into site_dir as it is drawn (serve copies only new cards, in
+        post_build). Drawing one never raises: a card the renderer fails on gets the site's card
+        (reported in post_build)."""
+        assert self._planner is not None and self._plan is not None
+        serving = self._command == "serve"
+        self._card_job = self._planner.start_cards(self._plan, site_dir=None if serving else Path(config.site_dir))
+        for stem in self._card_job.uncovered:
+            log.info(f"claims/{stem}: the share card leaves out the claim, whose script no card font has; "
+                     "add a font file that has it to the plugin's card_fonts option")
 
     def _end_bodies(self) -> None:
         self._packed_ahead.clear()
