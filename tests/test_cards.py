@@ -257,6 +257,19 @@ def test_many_cold_cards_are_drawn_in_worker_processes_alike() -> None:
     assert len(drawn) == len(many)
 
 
+def test_a_failed_build_cancels_the_cards_not_drawn_yet(tmp_path: Path) -> None:
+    """Cards are handed to their processes from pre_build on: a build that fails after that (a
+    clash, a missing identity page) ends without waiting for them to be drawn."""
+    many = [Card(f"c{i}", "Fact check", f"“Claim number {i} about chips.”", "Claim by X", "True", "#2e7d32",
+                 "#ffffff") for i in range(cards.BATCH * 8)]
+    site = tmp_path / "site"
+    job = CardMaker().start([(f"{cards.FOLDER}/{card.stem}.png", card) for card in many], FONTS, site_dir=site)
+    assert job._pool is not None
+    job.cancel()
+    assert not multiprocessing.active_children()  # no process left drawing or writing into the site
+    assert len(list(site.rglob("*.png"))) < len(many)  # the batches not started were never drawn
+
+
 def _priority_drawing_beside(_: int) -> int:
     cards._draw_beside([], FONTS)
     return os.getpriority(os.PRIO_PROCESS, 0)

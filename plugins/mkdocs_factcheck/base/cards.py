@@ -341,6 +341,14 @@ class CardJob:
         if self._copier is not None:
             self._copier.join()
 
+    def cancel(self) -> None:
+        """For a build that failed: cards not being drawn yet never are (a batch being drawn is
+        finished), and nothing is left writing into the site."""
+        if self._pool is not None:
+            self._pool.close(cancel=True)
+            self._pool = None
+        self.wait()
+
     def write(self, site_dir: Path) -> None:
         """Every card into the built site."""
         self.wait()

@@ -543,7 +543,7 @@ class FactcheckPlugin(BasePlugin[FactcheckConfig]):
             self._planner.drop_bodies()
         self._shell = None
         if self._card_job is not None:
-            self._card_job.wait()  # no thread left writing into site_dir
+            self._card_job.cancel()  # no process or thread left drawing, nor writing into site_dir
         if self._owned is not None:  # some of this build's files may be there, and the last one's
             self._owned.save(also=self._owned.recorded())
             self._owned = None
