@@ -19,7 +19,7 @@ import hashlib
 import os
 import re
 import zlib
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -345,7 +345,7 @@ class SitePlan:
     _catalog: str | None = None  # catalog_inputs, once per plan
     _overridden: bool | None = None  # whether the site overrides a template, once per plan
     _inputs: dict[str, str] = field(default_factory=dict)  # claim pages' inputs by claim id
-    markers_rendered: int = 0  # hand-written pages' marker fragments rendered (not from the last build's)
+    markers_rendered: int = field(init=False, default=0)  # hand-written pages' marker fragments rendered here
 
     def url(self, src_uri: str) -> str:
         return urls.page_url(src_uri, self.renderer.site.use_directory_urls)
@@ -359,13 +359,7 @@ class SitePlan:
         key = self._reuse_key(spec, start)
         if key and self.reuse is not None and self.reuse.get(spec.src_uri, ("", ""))[0] == key:
             return self.reuse[spec.src_uri][1]
-        found = self._from_store(key)
-        if found is not None:
-            html, packed = found
-        else:
-            html, packed = self._render(spec, start), b""
-        if key and self.stored is not None:
-            self.stored.put(key, packed or pack(html), reused=found is not None)
+        html, _ = self._stored_or_made(key, lambda: self._render(spec, start))
         if key and self.reuse is not None:
             self.reuse[spec.src_uri] = (key, html)
         return html
@@ -373,6 +367,15 @@ class SitePlan:
     def _render(self, spec: PageSpec, here: str) -> str:
         banner = "" if spec.template == ERROR_PAGE else self.banner  # an error page is its own notice
         return banner + self.renderer.page(spec.template, self.catalog, here, **spec.context)
+
+    def _stored_or_made(self, key: str, make: Callable[[], str], *, counted: bool = True) -> tuple[str, bool]:
+        """(HTML, whether the last build kept it) under ``key``: from the last build's bodies, else
+        ``make()``; kept for the next build either way (``counted`` as ``BodyStore.put`` says)."""
+        found = self._from_store(key)
+        html, packed = found if found is not None else (make(), b"")
+        if key and self.stored is not None:
+            self.stored.put(key, packed or pack(html), reused=found is not None, counted=counted)
+        return html, found is not None
 
     def _from_store(self, key: str) -> tuple[str, bytes] | None:
         """(HTML, compressed) of the body the last build kept under ``key``, if it is intact."""
@@ -562,14 +565,10 @@ class SitePlan:
         whole = self._whole_catalog() if self.stored is not None else ""
         key = hashlib.sha256("\x00".join(["marker", marker, whole, str(self.latest_count), *self._key_parts(),
                                           here]).encode("utf-8", "surrogatepass")).hexdigest() if whole else ""
-        found = self._from_store(key)
-        if found is not None:
-            fragment, packed = found
-        else:
-            fragment, packed = self.renderer.page(f"{marker}.html", self.catalog, here, count=self.latest_count), b""
-            self.markers_rendered += 1
-        if key and self.stored is not None:
-            self.stored.put(key, packed or pack(fragment), reused=found is not None, counted=False)
+        fragment, kept = self._stored_or_made(
+            key, lambda: self.renderer.page(f"{marker}.html", self.catalog, here, count=self.latest_count),
+            counted=False)
+        self.markers_rendered += not kept
         return fragment
 
     def source_of(self, spec: PageSpec) -> Path | None:
